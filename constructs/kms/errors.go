@@ -1,0 +1,88 @@
+package kms
+
+import (
+	"errors"
+	"fmt"
+)
+
+// FieldError is one problem with one configuration field.
+type FieldError struct {
+	// Field is the Go name of the field, with an index for list elements
+	// ("AdditionalPrincipals[2]").
+	Field string
+	// Key is the same field's key in an environment of cdktf.json
+	// ("additional_principals[2]").
+	Key string
+	// Value is the offending value as the user gave it.
+	Value any
+	// Rule says what is allowed.
+	Rule string
+}
+
+func (e *FieldError) Error() string {
+	return fmt.Sprintf("%s: %s", e.Field, e.describe())
+}
+
+// ConfigError renders the problem with the cdktf.json key instead of the Go
+// field name, for messages about a configuration file.
+func (e *FieldError) ConfigError() string {
+	return fmt.Sprintf("%s: %s", e.Key, e.describe())
+}
+
+func (e *FieldError) describe() string {
+	switch v := e.Value.(type) {
+	case nil:
+		return e.Rule
+	case string:
+		if v == "" {
+			return fmt.Sprintf("empty value: %s", e.Rule)
+		}
+		return fmt.Sprintf("%q: %s", v, e.Rule)
+	default:
+		return fmt.Sprintf("%v: %s", v, e.Rule)
+	}
+}
+
+// FieldErrors returns every *FieldError in err, which may be a single
+// *FieldError or a tree of errors joined with errors.Join.
+func FieldErrors(err error) []*FieldError {
+	var out []*FieldError
+	var walk func(error)
+	walk = func(err error) {
+		if err == nil {
+			return
+		}
+		if joined, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range joined.Unwrap() {
+				walk(e)
+			}
+			return
+		}
+		var fe *FieldError
+		if errors.As(err, &fe) {
+			out = append(out, fe)
+		}
+	}
+	walk(err)
+	return out
+}
+
+// field names a configuration field in Go and in cdktf.json.
+type field struct{ goName, key string }
+
+func (f field) index(i int) field {
+	return field{fmt.Sprintf("%s[%d]", f.goName, i), fmt.Sprintf("%s[%d]", f.key, i)}
+}
+
+func (f field) sub(goName, key string) field {
+	return field{f.goName + "." + goName, f.key + "." + key}
+}
+
+// problems collects the field errors of one validation pass.
+type problems []error
+
+func (p *problems) add(f field, value any, rule string, args ...any) {
+	*p = append(*p, &FieldError{Field: f.goName, Key: f.key, Value: value, Rule: fmt.Sprintf(rule, args...)})
+}
+
+func (p problems) err() error { return errors.Join(p...) }

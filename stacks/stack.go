@@ -1,0 +1,47 @@
+package stacks
+
+import (
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+)
+
+// KeyID is the construct id of the key in every environment stack. With the
+// construct's address scheme it puts the key at
+// aws_kms_key.general_encryption_key, the resource name of the original
+// module. Never change it: every deployed key would be replaced.
+const KeyID = "general_encryption_key"
+
+// StackName returns the name of an environment's stack: kms-<environment>.
+func StackName(environment string) string { return "kms-" + environment }
+
+// EnvironmentStack is the stack of one environment.
+type EnvironmentStack struct {
+	Stack cdktf.TerraformStack
+	Key   *kms.KmsKey
+}
+
+// NewEnvironmentStack validates env and adds its stack to scope: the AWS
+// provider for the environment's region, the KmsKey and the backend. On
+// error it adds nothing.
+func NewEnvironmentStack(scope constructs.Construct, env Environment) (*EnvironmentStack, error) {
+	if err := env.Validate(); err != nil {
+		return nil, err
+	}
+	stack := cdktf.NewTerraformStack(scope, jsii.String(StackName(env.Name)))
+	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{
+		Region: jsii.String(env.AwsRegion),
+	})
+	key, err := kms.NewKmsKey(stack, KeyID, &env.KmsKeyConfig)
+	if err != nil {
+		// Validate accepted the configuration, so this is a bug; say so
+		// rather than leave a stack without its key unnoticed.
+		return nil, &EnvironmentError{Environment: env.Name, Err: err}
+	}
+	if env.Backend != nil && env.Backend.S3 != nil {
+		env.Backend.S3.add(stack, env.AwsRegion)
+	}
+	return &EnvironmentStack{Stack: stack, Key: key}, nil
+}
