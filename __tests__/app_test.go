@@ -1,0 +1,35 @@
+package tests
+
+import (
+	"encoding/json"
+	"sync"
+
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+)
+
+var (
+	appOnce sync.Once
+	app     cdktf.App
+)
+
+// testApp is the one cdktf app of this test package: every test adds its own
+// uniquely named stacks to it, so the jsii runtime loads the AWS provider
+// once.
+func testApp() cdktf.App {
+	appOnce.Do(func() { app = cdktf.Testing_App(nil) })
+	return app
+}
+
+// parseJSONString parses a JSON document held in a string; anything else is
+// returned as it is, so that the comparison reports it.
+func parseJSONString(v any) any {
+	s, ok := v.(string)
+	if !ok {
+		return v
+	}
+	var out any
+	if err := json.Unmarshal([]byte(s), &out); err != nil {
+		return v
+	}
+	return out
+}

@@ -1,0 +1,172 @@
+// Package synthtest reads synthesized cdktf stacks for tests: it parses the
+// Terraform JSON of a stack and gives typed access to its resources, outputs
+// and providers, failing the test with the whole block when a lookup misses.
+package synthtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+)
+
+// Doc is the Terraform JSON of one synthesized stack.
+type Doc struct {
+	Raw  string
+	tree map[string]any
+}
+
+// Synth synthesizes a stack with cdktf's Testing API (deterministic: keys
+// sorted, metadata stripped) and parses it.
+func Synth(t testing.TB, stack cdktf.TerraformStack) *Doc {
+	t.Helper()
+	raw := *cdktf.Testing_Synth(stack, nil)
+	return Parse(t, raw)
+}
+
+// Parse parses Terraform JSON.
+func Parse(t testing.TB, raw string) *Doc {
+	t.Helper()
+	var tree map[string]any
+	if err := json.Unmarshal([]byte(raw), &tree); err != nil {
+		t.Fatalf("synthesized stack is not JSON: %v\n%s", err, raw)
+	}
+	return &Doc{Raw: raw, tree: tree}
+}
+
+// Tree returns the parsed document.
+func (d *Doc) Tree() map[string]any { return d.tree }
+
+func (d *Doc) block(kind string) map[string]any {
+	m, _ := d.tree[kind].(map[string]any)
+	return m
+}
+
+// Resources returns the resources of one type by name, without cdktf's "//"
+// metadata.
+func (d *Doc) Resources(resourceType string) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	byName, _ := d.block("resource")[resourceType].(map[string]any)
+	for name, v := range byName {
+		args, _ := v.(map[string]any)
+		clean := map[string]any{}
+		for k, a := range args {
+			if k != "//" {
+				clean[k] = a
+			}
+		}
+		out[name] = clean
+	}
+	return out
+}
+
+// Resource returns one resource's arguments or fails the test, printing
+// the whole document.
+func (d *Doc) Resource(t testing.TB, resourceType, name string) map[string]any {
+	t.Helper()
+	r, ok := d.Resources(resourceType)[name]
+	if !ok {
+		t.Fatalf("no resource %s.%s in the stack; it has %v\n%s", resourceType, name, d.Addresses(), d.Raw)
+	}
+	return r
+}
+
+// Addresses returns the Terraform address of every resource, sorted.
+func (d *Doc) Addresses() []string {
+	var out []string
+	for typ, byName := range d.block("resource") {
+		for name := range byName.(map[string]any) {
+			out = append(out, typ+"."+name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Outputs returns every output's block by name.
+func (d *Doc) Outputs() map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for name, v := range d.block("output") {
+		out[name], _ = v.(map[string]any)
+	}
+	return out
+}
+
+// Output returns one output's block or fails the test.
+func (d *Doc) Output(t testing.TB, name string) map[string]any {
+	t.Helper()
+	o, ok := d.Outputs()[name]
+	if !ok {
+		t.Fatalf("no output %q in the stack\n%s", name, d.Raw)
+	}
+	return o
+}
+
+// Providers returns the blocks of one provider.
+func (d *Doc) Providers(name string) []map[string]any {
+	var out []map[string]any
+	list, _ := d.block("provider")[name].([]any)
+	for _, p := range list {
+		m, _ := p.(map[string]any)
+		out = append(out, m)
+	}
+	return out
+}
+
+// JSONArg parses a resource argument that holds a JSON document (a
+// policy) and fails the test when it is not JSON.
+func JSONArg(t testing.TB, args map[string]any, name string) any {
+	t.Helper()
+	s, ok := args[name].(string)
+	if !ok {
+		t.Fatalf("argument %s is %T, want a JSON string", name, args[name])
+	}
+	var v any
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		t.Fatalf("argument %s is not JSON: %v\n%s", name, err, s)
+	}
+	return v
+}
+
+// Ref is the token cdktf writes for a reference to an attribute.
+func Ref(address, attribute string) string {
+	return "${" + strings.TrimSuffix(address, ".") + "." + attribute + "}"
+}
+
+// Main runs a test package that uses the jsii runtime: it silences the
+// runtime's Node-version banner, runs the tests and closes the runtime so
+// that no jsii-runtime.* folder is left in the temp directory.
+func Main(m *testing.M) int {
+	for _, v := range [][2]string{
+		{"JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1"},
+		{"JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20"},
+	} {
+		if _, set := os.LookupEnv(v[0]); !set {
+			os.Setenv(v[0], v[1])
+		}
+	}
+	defer jsii.Close()
+	return m.Run()
+}
+
+var (
+	appOnce sync.Once
+	app     cdktf.App
+	stackN  atomic.Int64
+)
+
+// NewStack returns a new, empty stack in the package's one test app. Each
+// call gets a stack of its own, named after the test.
+func NewStack(t testing.TB) cdktf.TerraformStack {
+	t.Helper()
+	appOnce.Do(func() { app = cdktf.Testing_App(nil) })
+	name := fmt.Sprintf("%s-%d", strings.NewReplacer("/", "-", " ", "_").Replace(t.Name()), stackN.Add(1))
+	return cdktf.NewTerraformStack(app, jsii.String(name))
+}
