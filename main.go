@@ -29,6 +29,11 @@ func run(stderr io.Writer) (code int) {
 		}
 	}()
 
+	// An empty CDKTF_OUTDIR would make cdktf write to ''; treat it as unset.
+	if dir, set := os.LookupEnv("CDKTF_OUTDIR"); set && dir == "" {
+		os.Unsetenv("CDKTF_OUTDIR")
+	}
+
 	envs, err := stacks.LoadEnvironments("cdktf.json")
 	if err != nil {
 		fmt.Fprintln(stderr, "error: invalid configuration, nothing was synthesized:")

@@ -133,7 +133,11 @@ func decodeEnvironment(name string, data json.RawMessage) (Environment, error) {
 func describeDecodeError(err error) error {
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) {
-		return fmt.Errorf("%s: got a JSON %s, want %s", typeErr.Field, typeErr.Value, jsonTypeName(typeErr.Type))
+		key := strings.TrimPrefix(typeErr.Field, "KmsKeyConfig.")
+		if key == "" {
+			return fmt.Errorf("must be an object of settings, got a JSON %s", typeErr.Value)
+		}
+		return fmt.Errorf("%s: got a JSON %s, want %s", key, typeErr.Value, jsonTypeName(typeErr.Type))
 	}
 	if msg := err.Error(); strings.HasPrefix(msg, "json: unknown field ") {
 		key := strings.TrimPrefix(msg, "json: unknown field ")

@@ -93,7 +93,7 @@ func (c *KmsKeyConfig) validateBasics(p *problems) string {
 func validateName(p *problems, f field, value string, maxLen int) {
 	switch {
 	case value == "":
-		p.add(f, value, "is required: 1 to %d letters, digits, - or _", maxLen)
+		p.add(f, value, "required: 1 to %d letters, digits, - or _", maxLen)
 	case len(value) > maxLen:
 		p.add(f, value, "is %d characters long; at most %d are allowed", len(value), maxLen)
 	case !namePattern.MatchString(value):

@@ -80,7 +80,7 @@ func TestEachInvalidValueIsRefusedNamingTheField(t *testing.T) {
 		{"misspelt direction", func(c *KmsKeyConfig) { c.AwsRegion = "eu-wset-1" }, "AwsRegion", "aws_region", "region name"},
 		{"unknown geography", func(c *KmsKeyConfig) { c.AwsRegion = "xx-west-1" }, "AwsRegion", "aws_region", "prefix one of"},
 		{"region with spaces", func(c *KmsKeyConfig) { c.AwsRegion = " eu-west-1" }, "AwsRegion", "aws_region", "region name"},
-		{"empty name prefix", func(c *KmsKeyConfig) { c.NamePrefix = "" }, "NamePrefix", "name_prefix", "required"},
+		{"empty name prefix", func(c *KmsKeyConfig) { c.NamePrefix = "" }, "NamePrefix", "name_prefix", "empty value: required"},
 		{"name prefix with space", func(c *KmsKeyConfig) { c.NamePrefix = "my app" }, "NamePrefix", "name_prefix", "letters, digits, - and _"},
 		{"name prefix with slash", func(c *KmsKeyConfig) { c.NamePrefix = "team/app" }, "NamePrefix", "name_prefix", "letters, digits, - and _"},
 		{"name prefix starting with dash", func(c *KmsKeyConfig) { c.NamePrefix = "-dev" }, "NamePrefix", "name_prefix", "start with a letter or digit"},

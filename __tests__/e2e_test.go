@@ -1,0 +1,246 @@
+package tests
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+)
+
+var (
+	buildOnce sync.Once
+	appBinary string
+	buildErr  error
+	buildDir  string
+)
+
+// builtApp builds the repository's app once per test binary.
+func builtApp(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		buildDir, buildErr = os.MkdirTemp("", "cdktf-kms-e2e-")
+		if buildErr != nil {
+			return
+		}
+		appBinary = filepath.Join(buildDir, "cdktf-kms")
+		out, err := exec.Command("go", "build", "-o", appBinary, "..").CombinedOutput()
+		if err != nil {
+			buildErr = &buildError{err, string(out)}
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return appBinary
+}
+
+type buildError struct {
+	err error
+	out string
+}
+
+func (e *buildError) Error() string { return "go build: " + e.err.Error() + "\n" + e.out }
+
+// projectDir writes a cdktf.json with the given environments into a new
+// directory, with the app set to the built binary.
+func projectDir(t *testing.T, environments string) string {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := `{"language": "go", "app": "` + builtApp(t) + `", "sendCrashReports": "false", "context": {"environments": ` + environments + `}}`
+	if err := os.WriteFile(filepath.Join(dir, "cdktf.json"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+type runResult struct {
+	code           int
+	stdout, stderr string
+	tmp            string // the TMPDIR the process ran with
+}
+
+// run runs a command in dir with a private TMPDIR (to see what it leaves
+// there) and without any cdktf context of the caller.
+func run(t *testing.T, dir string, name string, args ...string) runResult {
+	t.Helper()
+	tmp := t.TempDir()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = []string{"TMPDIR=" + tmp, "CHECKPOINT_DISABLE=1"}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "CDKTF_") && !strings.HasPrefix(kv, "TMPDIR=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if exitErr, ok := err.(*exec.ExitError); ok {
+		code = exitErr.ExitCode()
+	} else if err != nil {
+		t.Fatalf("running %s: %v", name, err)
+	}
+	return runResult{code, stdout.String(), stderr.String(), tmp}
+}
+
+func (r runResult) leftJsiiRuntime(t *testing.T) []string {
+	t.Helper()
+	left, _ := filepath.Glob(filepath.Join(r.tmp, "jsii-runtime.*"))
+	return left
+}
+
+const e2eEnvironments = `{
+	"dev":  {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev",
+	         "additional_principals": ["arn:aws:iam::123456789012:role/example-role"]},
+	"gov":  {"aws_account_id": "210987654321", "aws_region": "us-gov-west-1", "name_prefix": "gov", "environment": "production",
+	         "backend": {"s3": {"bucket": "gov-state", "key": "kms/gov.tfstate", "dynamodb_table": "tf-locks"}}}
+}`
+
+func readStack(t *testing.T, dir, stack string) map[string]any {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, "cdktf.out", "stacks", stack, "cdk.tf.json"))
+	if err != nil {
+		t.Fatalf("stack %s was not synthesized: %v", stack, err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func TestAppSynthesizesEveryEnvironment(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end run of the app binary; skipped with -short")
+	}
+	dir := projectDir(t, e2eEnvironments)
+	res := run(t, dir, builtApp(t))
+	if res.code != 0 {
+		t.Fatalf("app exited %d:\n%s", res.code, res.stderr)
+	}
+	if left := res.leftJsiiRuntime(t); len(left) != 0 {
+		t.Errorf("the app left %v in its temp directory; it must call jsii.Close", left)
+	}
+	manifest, err := os.ReadFile(filepath.Join(dir, "cdktf.out", "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stack := range []string{"kms-dev", "kms-gov"} {
+		if !strings.Contains(string(manifest), `"`+stack+`"`) {
+			t.Errorf("manifest.json does not list %s", stack)
+		}
+	}
+
+	dev := readStack(t, dir, "kms-dev")
+	backend := dev["terraform"].(map[string]any)["backend"].(map[string]any)
+	local, ok := backend["local"].(map[string]any)
+	if !ok || local["path"] != filepath.Join(dir, "terraform.kms-dev.tfstate") {
+		t.Errorf("kms-dev backend = %v, want local state in the project directory", backend)
+	}
+
+	gov := readStack(t, dir, "kms-gov")
+	s3 := gov["terraform"].(map[string]any)["backend"].(map[string]any)["s3"]
+	wantS3 := map[string]any{"bucket": "gov-state", "key": "kms/gov.tfstate", "region": "us-gov-west-1", "encrypt": true, "dynamodb_table": "tf-locks"}
+	if !reflect.DeepEqual(s3, wantS3) {
+		t.Errorf("kms-gov s3 backend = %v, want %v", s3, wantS3)
+	}
+	key := gov["resource"].(map[string]any)["aws_kms_key"].(map[string]any)["general_encryption_key"].(map[string]any)
+	if tags := key["tags"].(map[string]any); tags["Environment"] != "production" || tags["Name"] != "gov-general-encryption-key" {
+		t.Errorf("kms-gov tags = %v", tags)
+	}
+	if !strings.Contains(key["policy"].(string), `arn:aws-us-gov:iam::210987654321:root`) {
+		t.Errorf("kms-gov policy does not name the GovCloud account root: %s", key["policy"])
+	}
+}
+
+func TestAppRefusesABadConfigurationWithoutOutput(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end run of the app binary; skipped with -short")
+	}
+	dir := projectDir(t, `{
+		"dev":  {"aws_account_id": "1234", "aws_region": "eu-west-1", "name_prefix": "dev"},
+		"prod": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "prod",
+		         "additional_principals": ["arn:aws:iam::123456789012:role/*"], "rotation": false}
+	}`)
+	res := run(t, dir, builtApp(t))
+	if res.code == 0 {
+		t.Fatalf("app exited 0 on a bad configuration:\n%s", res.stderr)
+	}
+	for _, want := range []string{
+		`environment "dev": aws_account_id: "1234": must be exactly 12 digits`,
+		`environment "prod": unknown key "rotation"`,
+	} {
+		if !strings.Contains(res.stderr, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, res.stderr)
+		}
+	}
+	if strings.Contains(res.stderr, "goroutine ") || strings.Contains(res.stderr, "panic:") {
+		t.Errorf("stderr holds a Go panic trace:\n%s", res.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "cdktf.out")); !os.IsNotExist(err) {
+		t.Errorf("cdktf.out exists after a refused configuration")
+	}
+	if left := res.leftJsiiRuntime(t); len(left) != 0 {
+		t.Errorf("the app left %v in its temp directory on the error path", left)
+	}
+
+	// The principal error shows once the unknown key is fixed.
+	dir = projectDir(t, `{"prod": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "prod",
+		"additional_principals": ["arn:aws:iam::123456789012:role/*"]}}`)
+	res = run(t, dir, builtApp(t))
+	if res.code == 0 || !strings.Contains(res.stderr, `environment "prod": additional_principals[0]: "arn:aws:iam::123456789012:role/*": wildcards are not allowed`) {
+		t.Errorf("exit %d, stderr:\n%s", res.code, res.stderr)
+	}
+}
+
+// cdktfCLI returns the pinned cdktf CLI from node_modules. Outside CI it
+// skips the test with the reason when the npm packages are not installed;
+// in CI (.ci/run installs them) their absence is a failure.
+func cdktfCLI(t *testing.T) string {
+	t.Helper()
+	cli, err := filepath.Abs(filepath.Join("..", "node_modules", ".bin", "cdktf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(cli); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("the cdktf CLI is not installed (%v); .ci/run must run npm ci", err)
+		}
+		t.Skipf("the cdktf CLI is not installed; run `npm ci` to include this test (%v)", err)
+	}
+	return cli
+}
+
+func TestCdktfSynthMatchesTheApp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end run of the cdktf CLI; skipped with -short")
+	}
+	cli := cdktfCLI(t)
+	viaCLI := projectDir(t, e2eEnvironments)
+	res := run(t, viaCLI, cli, "synth")
+	if res.code != 0 {
+		t.Fatalf("cdktf synth exited %d:\n%s\n%s", res.code, res.stdout, res.stderr)
+	}
+	direct := projectDir(t, e2eEnvironments)
+	if res := run(t, direct, builtApp(t)); res.code != 0 {
+		t.Fatalf("app exited %d:\n%s", res.code, res.stderr)
+	}
+	for _, stack := range []string{"kms-dev", "kms-gov"} {
+		a, b := readStack(t, viaCLI, stack), readStack(t, direct, stack)
+		// The local state path is absolute, in each project's directory.
+		for _, doc := range []map[string]any{a, b} {
+			if backend, ok := doc["terraform"].(map[string]any)["backend"].(map[string]any)["local"].(map[string]any); ok {
+				backend["path"] = filepath.Base(backend["path"].(string))
+			}
+		}
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("%s differs between cdktf synth and the app run directly", stack)
+		}
+	}
+}

@@ -1,0 +1,172 @@
+package stacks
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const devEnv = `{"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev"}`
+
+func TestShippedConfigurationParses(t *testing.T) {
+	t.Setenv(ContextEnv, "")
+	envs, err := LoadEnvironments("../cdktf.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range envs {
+		names = append(names, e.Name)
+		if e.Environment != e.Name {
+			t.Errorf("environment %s: Environment = %q, want the default %q", e.Name, e.Environment, e.Name)
+		}
+	}
+	if got := strings.Join(names, ","); got != "dev,prod,stage" {
+		t.Errorf("environments %s, want dev,prod,stage", got)
+	}
+}
+
+func TestEnvironmentDefaultsToTheName(t *testing.T) {
+	envs, err := ParseEnvironments([]byte(`{"qa": ` + devEnv + `, "prod": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "p", "environment": "production"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if envs[0].Name != "prod" || envs[0].Environment != "production" {
+		t.Errorf("explicit environment: got %+v", envs[0])
+	}
+	if envs[1].Name != "qa" || envs[1].Environment != "qa" {
+		t.Errorf("default environment: got %+v", envs[1])
+	}
+}
+
+func TestConfigurationErrors(t *testing.T) {
+	cases := []struct {
+		name, json string
+		want       []string // each must appear in the message
+	}{
+		{"not an object", `[]`, []string{"environments", "object"}},
+		{"empty", `{}`, []string{"environments", "at least one"}},
+		{"unknown key", `{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev", "enable_rotation": true}}`,
+			[]string{`environment "dev"`, `unknown key "enable_rotation"`, "allowed keys", "aws_account_id"}},
+		{"wrong type", `{"dev": {"aws_account_id": 123456789012, "aws_region": "eu-west-1", "name_prefix": "dev"}}`,
+			[]string{`environment "dev"`, "aws_account_id", "got a JSON number, want a string"}},
+		{"principals not a list", `{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev", "additional_principals": "arn:aws:iam::123456789012:root"}}`,
+			[]string{`environment "dev"`, "additional_principals", "want a list of strings"}},
+		{"environment not an object", `{"dev": "eu-west-1"}`, []string{`environment "dev": must be an object of settings, got a JSON string`}},
+		{"principal not a string", `{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev", "additional_principals": [1]}}`,
+			[]string{`environment "dev": additional_principals: got a JSON number, want a string`}},
+		{"bad value", `{"dev": {"aws_account_id": "1234", "aws_region": "eu-west-1", "name_prefix": "dev"}}`,
+			[]string{`environment "dev": aws_account_id: "1234": must be exactly 12 digits`}},
+		{"missing required", `{"dev": {"aws_region": "eu-west-1", "name_prefix": "dev"}}`,
+			[]string{`environment "dev": aws_account_id: empty value`}},
+		{"bad principal", `{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev", "additional_principals": ["*"]}}`,
+			[]string{`environment "dev": additional_principals[0]: "*": wildcards`}},
+		{"empty explicit environment", `{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev", "environment": ""}}`,
+			[]string{`environment "dev": environment: empty value: required`}},
+		{"bad environment name", `{"dev env": ` + devEnv + `}`, []string{`environment "dev env"`, "kms-<name>"}},
+		{"bad bucket", `{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev", "backend": {"s3": {"bucket": "My_Bucket", "key": "kms/dev.tfstate"}}}}`,
+			[]string{`environment "dev": backend.s3.bucket: "My_Bucket"`, "S3 bucket name"}},
+		{"missing state key", `{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev", "backend": {"s3": {"bucket": "state-bucket"}}}}`,
+			[]string{`backend.s3.key: empty value`}},
+		{"state key with leading slash", `{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev", "backend": {"s3": {"bucket": "state-bucket", "key": "/kms.tfstate"}}}}`,
+			[]string{`backend.s3.key: "/kms.tfstate": must not start or end with /`}},
+		{"bad backend region", `{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev", "backend": {"s3": {"bucket": "state-bucket", "key": "k", "region": "europe"}}}}`,
+			[]string{`backend.s3.region: "europe"`}},
+		{"no locking", `{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev", "backend": {"s3": {"bucket": "state-bucket", "key": "k", "use_lockfile": false}}}}`,
+			[]string{`backend.s3.use_lockfile: false: state must be locked`}},
+		{"bad lock table", `{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev", "backend": {"s3": {"bucket": "state-bucket", "key": "k", "dynamodb_table": "x"}}}}`,
+			[]string{`backend.s3.dynamodb_table: "x"`}},
+		{"unknown backend", `{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev", "backend": {"gcs": {}}}}`,
+			[]string{`environment "dev"`, `unknown key "gcs"`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			envs, err := ParseEnvironments([]byte(tc.json))
+			if err == nil {
+				t.Fatalf("ParseEnvironments accepted it: %+v", envs)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not say %q", err, want)
+				}
+			}
+		})
+	}
+}
+
+func TestEveryEnvironmentsProblemsAreReported(t *testing.T) {
+	_, err := ParseEnvironments([]byte(`{
+		"dev":  {"aws_account_id": "1", "aws_region": "mars", "name_prefix": "dev"},
+		"prod": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": ""}}`))
+	lines := ErrorLines(err)
+	want := []string{
+		`environment "dev": aws_account_id: "1"`,
+		`environment "dev": aws_region: "mars"`,
+		`environment "prod": name_prefix: empty value: required`,
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("got %d lines, want %d:\n%s", len(lines), len(want), strings.Join(lines, "\n"))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("line %d = %q, want it to start with %q", i, lines[i], w)
+		}
+	}
+}
+
+func TestS3BackendDefaults(t *testing.T) {
+	envs, err := ParseEnvironments([]byte(`{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev",
+		"backend": {"s3": {"bucket": "acme.tf-state", "key": "kms/dev.tfstate", "dynamodb_table": "tf-locks"}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s3 := envs[0].Backend.S3
+	if s3.Bucket != "acme.tf-state" || s3.Key != "kms/dev.tfstate" || s3.DynamodbTable != "tf-locks" || s3.Encrypt != nil {
+		t.Errorf("decoded %+v", s3)
+	}
+}
+
+func TestContextFromTheCLIWinsOverTheFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "cdktf.json")
+	if err := os.WriteFile(path, []byte(`{"context": {"environments": {"fromfile": `+devEnv+`}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Setenv(ContextEnv, `{"environments": {"fromcli": `+devEnv+`}, "cdktfRelativeModules": []}`)
+	envs, err := LoadEnvironments(path)
+	if err != nil || len(envs) != 1 || envs[0].Name != "fromcli" {
+		t.Errorf("with the CLI's context: %+v, %v; want the environment fromcli", envs, err)
+	}
+
+	t.Setenv(ContextEnv, `{"cdktfRelativeModules": []}`)
+	envs, err = LoadEnvironments(path)
+	if err != nil || len(envs) != 1 || envs[0].Name != "fromfile" {
+		t.Errorf("with a context without environments: %+v, %v; want the file's fromfile", envs, err)
+	}
+
+	t.Setenv(ContextEnv, "")
+	envs, err = LoadEnvironments(path)
+	if err != nil || len(envs) != 1 || envs[0].Name != "fromfile" {
+		t.Errorf("without the CLI: %+v, %v; want the file's fromfile", envs, err)
+	}
+}
+
+func TestMissingOrBrokenConfigFile(t *testing.T) {
+	t.Setenv(ContextEnv, "")
+	dir := t.TempDir()
+	if _, err := LoadEnvironments(filepath.Join(dir, "cdktf.json")); err == nil || !strings.Contains(err.Error(), "cdktf.json") {
+		t.Errorf("missing file: %v", err)
+	}
+	broken := filepath.Join(dir, "broken.json")
+	os.WriteFile(broken, []byte(`{"context": `), 0o644)
+	if _, err := LoadEnvironments(broken); err == nil || !strings.Contains(err.Error(), "invalid JSON") {
+		t.Errorf("broken file: %v", err)
+	}
+	empty := filepath.Join(dir, "empty.json")
+	os.WriteFile(empty, []byte(`{"language": "go"}`), 0o644)
+	if _, err := LoadEnvironments(empty); err == nil || !strings.Contains(err.Error(), "context.environments is missing") {
+		t.Errorf("no environments: %v", err)
+	}
+}
