@@ -1,6 +1,6 @@
 module github.com/cdktf-kms/cdktf-kms
 
-go 1.24.0
+go 1.25.0
 
 require (
 	github.com/aws/constructs-go/constructs/v10 v10.4.2
@@ -11,19 +11,16 @@ require (
 
 require (
 	github.com/Masterminds/semver/v3 v3.3.1 // indirect
-	github.com/agext/levenshtein v1.2.1 // indirect
-	github.com/apparentlymart/go-textseg/v15 v15.0.0 // indirect
 	github.com/fatih/color v1.18.0 // indirect
-	github.com/hashicorp/hcl/v2 v2.23.0 // indirect
 	github.com/mattn/go-colorable v0.1.13 // indirect
 	github.com/mattn/go-isatty v0.0.20 // indirect
-	github.com/mitchellh/go-wordwrap v0.0.0-20150314170334-ad45545899c7 // indirect
 	github.com/yuin/goldmark v1.4.13 // indirect
-	github.com/zclconf/go-cty v1.16.2 // indirect
 	golang.org/x/lint v0.0.0-20210508222113-6edffad5e616 // indirect
 	golang.org/x/mod v0.25.0 // indirect
 	golang.org/x/sync v0.18.0 // indirect
 	golang.org/x/sys v0.28.0 // indirect
-	golang.org/x/text v0.11.0 // indirect
 	golang.org/x/tools v0.28.0 // indirect
 )
+
+// The cdktf CLI lives in node_modules; some npm packages ship Go code.
+ignore ./node_modules
