@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
+	"github.com/cdktf-kms/cdktf-kms/internal/hcleval"
 	"github.com/cdktf-kms/cdktf-kms/internal/synthtest"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
 )
@@ -66,10 +67,20 @@ var equivalenceCases = map[string]moduleInputs{
 	"govcloud us-gov-east-1":  {"123456789012", "us-gov-east-1", "gov", "prod", nil},
 }
 
+// originalModule evaluates the original module for the inputs.
+func originalModule(t *testing.T, in moduleInputs) hcleval.Result {
+	t.Helper()
+	res, err := hcleval.Module(originalModuleDir, in.vars())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
 // applyIntendedDifference turns the original module's result into what the
 // port must produce: the account-root ARN in the region's partition instead
 // of the hard-coded "arn:aws" (the one intended difference, SPEC 3.1/issue 2).
-func applyIntendedDifference(t *testing.T, res moduleResult, region string) {
+func applyIntendedDifference(t *testing.T, res hcleval.Result, region string) {
 	t.Helper()
 	partition, _ := kms.PartitionOf(region)
 	for _, args := range res.Resources {
@@ -84,7 +95,7 @@ func applyIntendedDifference(t *testing.T, res moduleResult, region string) {
 // differences lists how a synthesized stack differs from the module's
 // result: resources, arguments (JSON arguments compared parsed), outputs,
 // and the AWS provider's region.
-func differences(t *testing.T, want moduleResult, doc *synthtest.Doc, region string) []string {
+func differences(t *testing.T, want hcleval.Result, doc *synthtest.Doc, region string) []string {
 	t.Helper()
 	var diffs []string
 	if got, wantAddrs := doc.Addresses(), sortedKeys(want.Resources); !reflect.DeepEqual(got, wantAddrs) {
@@ -125,7 +136,7 @@ func TestSynthIsEquivalentToTheOriginalModule(t *testing.T) {
 	for i, name := range names {
 		in := equivalenceCases[name]
 		t.Run(name, func(t *testing.T) {
-			want := evaluateOriginalModule(t, originalModuleDir, in.vars())
+			want := originalModule(t, in)
 			applyIntendedDifference(t, want, in.region)
 
 			env := stacks.Environment{
@@ -169,25 +180,27 @@ func TestEquivalenceCheckDetectsDrift(t *testing.T) {
 	}
 	doc := synthtest.Synth(t, s.Stack)
 
-	drifts := map[string]func(r moduleResult){
-		"description": func(r moduleResult) { r.Resources["aws_kms_key.general_encryption_key"]["description"] = "other" },
-		"rotation":    func(r moduleResult) { r.Resources["aws_kms_key.general_encryption_key"]["enable_key_rotation"] = false },
-		"extra arg": func(r moduleResult) {
+	drifts := map[string]func(r hcleval.Result){
+		"description": func(r hcleval.Result) { r.Resources["aws_kms_key.general_encryption_key"]["description"] = "other" },
+		"rotation": func(r hcleval.Result) {
+			r.Resources["aws_kms_key.general_encryption_key"]["enable_key_rotation"] = false
+		},
+		"extra arg": func(r hcleval.Result) {
 			r.Resources["aws_kms_key.general_encryption_key"]["deletion_window_in_days"] = 7.0
 		},
-		"policy principal": func(r moduleResult) {
+		"policy principal": func(r hcleval.Result) {
 			args := r.Resources["aws_kms_key.general_encryption_key"]
 			args["policy"] = strings.Replace(args["policy"].(string), "example-role", "another-rol3", 1)
 		},
-		"tag": func(r moduleResult) {
+		"tag": func(r hcleval.Result) {
 			r.Resources["aws_kms_key.general_encryption_key"]["tags"] = map[string]any{"Name": "x"}
 		},
-		"resource": func(r moduleResult) { r.Resources["aws_kms_alias.extra"] = map[string]any{} },
-		"output":   func(r moduleResult) { r.Outputs["kms_key_arn"] = "${aws_kms_key.other.arn}" },
+		"resource": func(r hcleval.Result) { r.Resources["aws_kms_alias.extra"] = map[string]any{} },
+		"output":   func(r hcleval.Result) { r.Outputs["kms_key_arn"] = "${aws_kms_key.other.arn}" },
 	}
 	for name, drift := range drifts {
 		t.Run(name, func(t *testing.T) {
-			want := evaluateOriginalModule(t, originalModuleDir, in.vars())
+			want := originalModule(t, in)
 			if d := differences(t, want, doc, in.region); len(d) != 0 {
 				t.Fatalf("baseline differs: %v", d)
 			}

@@ -58,10 +58,11 @@ func FieldErrors(err error) []*FieldError {
 			}
 			return
 		}
-		var fe *FieldError
-		if errors.As(err, &fe) {
+		if fe, ok := err.(*FieldError); ok {
 			out = append(out, fe)
+			return
 		}
+		walk(errors.Unwrap(err))
 	}
 	walk(err)
 	return out

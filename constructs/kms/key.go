@@ -5,12 +5,14 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
 // KmsKey is a customer-managed KMS key with the original module's key
-// policy, rotation, tags and ARN output. Create it with NewKmsKey.
+// policy, rotation, tags and ARN output, and the options of KmsKeyConfig.
+// Create it with NewKmsKey.
 //
 // KmsKey is not itself a construct scope: pass Construct() as the scope of
 // constructs that should live under it (see the package doc for why).
@@ -20,11 +22,12 @@ type KmsKey struct {
 	config    KmsKeyConfig
 	partition string
 	key       kmskey.KmsKey
-	arnOutput cdktf.TerraformOutput
+	aliases   []kmsalias.KmsAlias
+	outputs   map[string]cdktf.TerraformOutput
 }
 
-// NewKmsKey validates config and, when it is valid, adds the key, its policy
-// and its ARN output to scope under id. On error it returns every problem
+// NewKmsKey validates config and, when it is valid, adds the key, its policy,
+// aliases and outputs to scope under id. On error it returns every problem
 // found (see FieldErrors) and adds nothing to scope.
 func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*KmsKey, error) {
 	policy, err := config.validate()
@@ -37,39 +40,115 @@ func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*Km
 	}
 	cfg := config.clone()
 	partition, _ := PartitionOf(cfg.AwsRegion)
-
-	k := &KmsKey{name: name, config: cfg, partition: partition}
-	k.node = constructs.NewConstruct(scope, jsii.String(id))
-	k.key = kmskey.NewKmsKey(k.node, jsii.String("key"), &kmskey.KmsKeyConfig{
-		Description:       jsii.String(KeyDescription),
-		EnableKeyRotation: jsii.Bool(true),
-		Policy:            jsii.String(policy),
-		Tags:              cfg.tags(),
-	})
-	k.key.OverrideLogicalId(jsii.String(name))
-
-	if !cfg.SkipArnOutput {
-		k.arnOutput = cdktf.NewTerraformOutput(k.node, jsii.String("kms_key_arn"), &cdktf.TerraformOutputConfig{
-			Value: k.key.Arn(),
-		})
-		k.arnOutput.OverrideLogicalId(jsii.String(cfg.arnOutputName()))
+	k := &KmsKey{name: name, config: cfg, partition: partition, outputs: map[string]cdktf.TerraformOutput{}}
+	if err := cfg.checkMovedFrom(k.Address()); err != nil {
+		return nil, err
 	}
+
+	stacksMu.Lock()
+	defer stacksMu.Unlock()
+	st := stateOf(cdktf.TerraformStack_Of(scope))
+	if err := st.reserve(k.Address(), cfg.Aliases, k.outputNames()); err != nil {
+		return nil, err
+	}
+
+	k.node = constructs.NewConstruct(scope, jsii.String(id))
+	k.key = kmskey.NewKmsKey(k.node, jsii.String("key"), cfg.keyResourceConfig(policy))
+	k.key.OverrideLogicalId(jsii.String(name))
+	k.addAliases()
+	k.addOutputs()
+	k.addMigration(st)
 	return k, nil
 }
 
-// policyDocument builds the key policy for a validated configuration.
-func (c *KmsKeyConfig) policyDocument(partition string) PolicyDocument {
-	return PolicyDocument{
-		Version:   PolicyVersion,
-		Statement: originalStatements(partition, c.AwsAccountId, c.AwsRegion, c.AdditionalPrincipals),
+// keyResourceConfig maps the configuration onto the aws_kms_key arguments.
+// Options left unset write nothing, so the defaults give exactly the
+// original module's arguments.
+func (c *KmsKeyConfig) keyResourceConfig(policy string) *kmskey.KmsKeyConfig {
+	kc := &kmskey.KmsKeyConfig{
+		Description:       jsii.String(c.description()),
+		EnableKeyRotation: jsii.Bool(c.rotationEnabled()),
+		Policy:            jsii.String(policy),
+		Tags:              c.tags(),
 	}
+	if c.DeletionWindowInDays != 0 {
+		kc.DeletionWindowInDays = jsii.Number(c.DeletionWindowInDays)
+	}
+	if c.RotationPeriodInDays != 0 {
+		kc.RotationPeriodInDays = jsii.Number(c.RotationPeriodInDays)
+	}
+	if c.KeyUsage != "" {
+		kc.KeyUsage = jsii.String(c.KeyUsage)
+	}
+	if c.CustomerMasterKeySpec != "" {
+		kc.CustomerMasterKeySpec = jsii.String(c.CustomerMasterKeySpec)
+	}
+	if c.MultiRegion {
+		kc.MultiRegion = jsii.Bool(true)
+	}
+	if c.IsEnabled != nil {
+		kc.IsEnabled = jsii.Bool(*c.IsEnabled)
+	}
+	if c.BypassPolicyLockoutSafetyCheck {
+		kc.BypassPolicyLockoutSafetyCheck = jsii.Bool(true)
+	}
+	if c.PreventDestroy {
+		kc.Lifecycle = &cdktf.TerraformResourceLifecycle{PreventDestroy: jsii.Bool(true)}
+	}
+	return kc
 }
 
-// tags returns the original module's tags.
+// tags returns the Name and Environment tags, then the extra tags.
 func (c *KmsKeyConfig) tags() *map[string]*string {
-	return &map[string]*string{
+	tags := map[string]*string{
 		"Name":        jsii.String(fmt.Sprintf("%s-general-encryption-key", c.NamePrefix)),
 		"Environment": jsii.String(c.Environment),
+	}
+	for k, v := range c.Tags {
+		tags[k] = jsii.String(v)
+	}
+	return &tags
+}
+
+// Output suffixes: the outputs are <OutputPrefix>_<suffix>.
+const (
+	outputKeyArn     = "key_arn"
+	outputAliasNames = "alias_names"
+	outputAliasArns  = "alias_arns"
+)
+
+// outputNames lists the outputs the key will create.
+func (k *KmsKey) outputNames() []string {
+	if k.config.SkipOutputs {
+		return nil
+	}
+	names := []string{k.config.outputName(outputKeyArn)}
+	if len(k.config.Aliases) > 0 {
+		names = append(names, k.config.outputName(outputAliasNames), k.config.outputName(outputAliasArns))
+	}
+	return names
+}
+
+// addOutputs creates the key's outputs, with their names as logical ids.
+func (k *KmsKey) addOutputs() {
+	if k.config.SkipOutputs {
+		return
+	}
+	add := func(suffix string, value any) {
+		name := k.config.outputName(suffix)
+		o := cdktf.NewTerraformOutput(k.node, jsii.String(name), &cdktf.TerraformOutputConfig{Value: value})
+		o.OverrideLogicalId(jsii.String(name))
+		k.outputs[suffix] = o
+	}
+	add(outputKeyArn, k.key.Arn())
+	if len(k.aliases) > 0 {
+		names := make([]*string, len(k.aliases))
+		arns := make([]*string, len(k.aliases))
+		for i, a := range k.aliases {
+			names[i], arns[i] = a.Name(), a.Arn()
+		}
+		add(outputAliasNames, names)
+		add(outputAliasArns, arns)
 	}
 }
 
@@ -83,6 +162,25 @@ func (k *KmsKey) KeyId() *string { return k.key.KeyId() }
 // arguments the construct does not expose. Changing its arguments can
 // replace the key; prefer the config fields.
 func (k *KmsKey) Key() kmskey.KmsKey { return k.key }
+
+// Aliases returns the key's alias names, each with the alias/ prefix.
+func (k *KmsKey) Aliases() []string { return append([]string(nil), k.config.Aliases...) }
+
+// AliasArns returns tokens for the ARNs of the key's aliases, in the order
+// of Aliases.
+func (k *KmsKey) AliasArns() []*string {
+	out := make([]*string, len(k.aliases))
+	for i, a := range k.aliases {
+		out[i] = a.Arn()
+	}
+	return out
+}
+
+// AliasResources returns the aws_kms_alias resources, in the order of
+// Aliases.
+func (k *KmsKey) AliasResources() []kmsalias.KmsAlias {
+	return append([]kmsalias.KmsAlias(nil), k.aliases...)
+}
 
 // Construct returns the construct node that holds the key's resources. Use
 // it as the scope of constructs that belong with the key.
@@ -103,5 +201,8 @@ func (k *KmsKey) Partition() string { return k.partition }
 func (k *KmsKey) Policy() PolicyDocument { return k.config.policyDocument(k.partition) }
 
 // ArnOutput returns the Terraform output that holds the key's ARN, or nil
-// when SkipArnOutput is set.
-func (k *KmsKey) ArnOutput() cdktf.TerraformOutput { return k.arnOutput }
+// when SkipOutputs is set.
+func (k *KmsKey) ArnOutput() cdktf.TerraformOutput { return k.outputs[outputKeyArn] }
+
+// OutputNames returns the names of the Terraform outputs the key created.
+func (k *KmsKey) OutputNames() []string { return k.outputNames() }

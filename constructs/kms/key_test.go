@@ -132,7 +132,7 @@ func TestKeyAddressIsThePathBelowTheStack(t *testing.T) {
 	platform := constructs.NewConstruct(stack, jsii.String("platform"))
 	team := constructs.NewConstruct(platform, jsii.String("team-a"))
 	cfg := usageExample()
-	cfg.ArnOutputName = "team_a_key_arn"
+	cfg.OutputPrefix = "team_a"
 	nested, err := kms.NewKmsKey(team, "logs", cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -159,12 +159,12 @@ func TestArnOutputCanBeRenamedOrSkipped(t *testing.T) {
 		t.Fatal(err)
 	}
 	second := usageExample()
-	second.ArnOutputName = "data_key_arn"
+	second.OutputPrefix = "data"
 	if _, err := kms.NewKmsKey(stack, "data", second); err != nil {
 		t.Fatal(err)
 	}
 	third := usageExample()
-	third.SkipArnOutput = true
+	third.SkipOutputs = true
 	skipped, err := kms.NewKmsKey(stack, "scratch", third)
 	if err != nil {
 		t.Fatal(err)

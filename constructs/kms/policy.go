@@ -30,6 +30,41 @@ var keyUsageActions = []string{
 	"kms:DescribeKey",
 }
 
+// keyAdministratorActions are the actions of the key administrators
+// statement of AWS's default key policy (AWS KMS Developer Guide, "Default
+// key policy", "Allows key administrators to administer the KMS key"), plus
+// kms:RotateKeyOnDemand, which the console adds since 2024: manage the key,
+// its policy, grants, aliases, tags, rotation and deletion, but no
+// cryptographic operation.
+var keyAdministratorActions = []string{
+	"kms:Create*",
+	"kms:Describe*",
+	"kms:Enable*",
+	"kms:List*",
+	"kms:Put*",
+	"kms:Update*",
+	"kms:Revoke*",
+	"kms:Disable*",
+	"kms:Get*",
+	"kms:Delete*",
+	"kms:TagResource",
+	"kms:UntagResource",
+	"kms:ScheduleKeyDeletion",
+	"kms:CancelKeyDeletion",
+	"kms:RotateKeyOnDemand",
+}
+
+// KeyAdministratorActions returns the actions KeyAdministrators get (a
+// fresh copy each call).
+func KeyAdministratorActions() []string { return append([]string(nil), keyAdministratorActions...) }
+
+// Sids of the statements the construct adds beyond the original module
+// (whose statements have none).
+const (
+	SidServicePrincipals = "AllowAWSServicesToUseTheKey"
+	SidKeyAdministrators = "AllowKeyAdministration"
+)
+
 // KeyUsageActions returns the actions that CloudWatch Logs and the additional
 // principals get on the key (a fresh copy each call).
 func KeyUsageActions() []string { return append([]string(nil), keyUsageActions...) }
@@ -44,12 +79,12 @@ type PolicyDocument struct {
 
 // PolicyStatement is one statement of a policy document.
 type PolicyStatement struct {
-	Action    OneOrMany                       `json:"Action"`
-	Condition map[string]map[string]OneOrMany `json:"Condition,omitempty"`
-	Effect    string                          `json:"Effect"`
-	Principal map[string]OneOrMany            `json:"Principal,omitempty"`
-	Resource  OneOrMany                       `json:"Resource"`
-	Sid       string                          `json:"Sid,omitempty"`
+	Action    OneOrMany                 `json:"Action"`
+	Condition map[string]map[string]any `json:"Condition,omitempty"`
+	Effect    string                    `json:"Effect"`
+	Principal map[string]OneOrMany      `json:"Principal,omitempty"`
+	Resource  OneOrMany                 `json:"Resource"`
+	Sid       string                    `json:"Sid,omitempty"`
 }
 
 // OneOrMany is a policy value that IAM accepts as a string or a list of
@@ -120,6 +155,38 @@ func usageStatement(principalType, principal string) PolicyStatement {
 		Action:    OneOrMany(KeyUsageActions()),
 		Resource:  OneOrMany{"*"},
 	}
+}
+
+// policyDocument builds the key policy of a validated configuration: the
+// original module's statements, then the service principals, the key
+// administrators and the extra statements, each only when configured.
+func (c *KmsKeyConfig) policyDocument(partition string) PolicyDocument {
+	statements := originalStatements(partition, c.AwsAccountId, c.AwsRegion, c.AdditionalPrincipals)
+	if len(c.ServicePrincipals) > 0 {
+		s := PolicyStatement{
+			Sid:       SidServicePrincipals,
+			Effect:    "Allow",
+			Principal: map[string]OneOrMany{"Service": append(OneOrMany(nil), c.ServicePrincipals...)},
+			Action:    OneOrMany(KeyUsageActions()),
+			Resource:  OneOrMany{"*"},
+		}
+		statements = append(statements, s)
+	}
+	if len(c.KeyAdministrators) > 0 {
+		statements = append(statements, PolicyStatement{
+			Sid:       SidKeyAdministrators,
+			Effect:    "Allow",
+			Principal: map[string]OneOrMany{"AWS": append(OneOrMany(nil), c.KeyAdministrators...)},
+			Action:    OneOrMany(KeyAdministratorActions()),
+			Resource:  OneOrMany{"*"},
+		})
+	}
+	for _, raw := range c.ExtraPolicyStatements {
+		// Validated before: parsing cannot fail here.
+		s, _ := parseStatement(raw)
+		statements = append(statements, s)
+	}
+	return PolicyDocument{Version: PolicyVersion, Statement: statements}
 }
 
 // render marshals a policy document compactly, as jsonencode does.

@@ -3,6 +3,7 @@ package kms
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -83,11 +84,95 @@ func (c *KmsKeyConfig) validateBasics(p *problems) string {
 		}
 	}
 
-	if c.ArnOutputName != "" && !terraformNamePattern.MatchString(c.ArnOutputName) {
-		p.add(field{"ArnOutputName", "arn_output_name"}, c.ArnOutputName,
-			"must be a Terraform name: a letter or _ first, then letters, digits, _ or -")
+	if c.OutputPrefix != "" && !terraformNamePattern.MatchString(c.OutputPrefix) {
+		p.add(field{"OutputPrefix", "output_prefix"}, c.OutputPrefix,
+			"must start a Terraform name: a letter or _ first, then letters, digits, _ or -")
 	}
+
+	c.validateAliases(p)
+	c.validateKeyOptions(p)
+	c.validateKeyType(p, partition)
+	c.validateTags(p)
+	c.validatePrincipalLists(p, partition)
+	c.validateMigration(p, partition)
+	c.validateExtraStatements(p, partition)
 	return partition
+}
+
+// validateKeyOptions checks the description and the deletion window.
+func (c *KmsKeyConfig) validateKeyOptions(p *problems) {
+	if len(c.Description) > 8192 {
+		p.add(field{"Description", "description"}, nil, "is %d characters long; at most 8192 are allowed", len(c.Description))
+	}
+	if d := c.DeletionWindowInDays; d != 0 && (d < 7 || d > 30) {
+		p.add(field{"DeletionWindowInDays", "deletion_window_in_days"}, d, "must be 7 to 30 days")
+	}
+}
+
+// tagPattern is what AWS allows in tag keys and values.
+var tagPattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+
+// validateTags checks the extra tags.
+func (c *KmsKeyConfig) validateTags(p *problems) {
+	f := field{"Tags", "tags"}
+	keys := make([]string, 0, len(c.Tags))
+	for k := range c.Tags {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	total := 2
+	for _, k := range keys {
+		v := c.Tags[k]
+		fk := f.sub(k, k)
+		switch {
+		case (k == "Name" || k == "Environment") && !c.OverrideStandardTags:
+			p.add(fk, v, "would replace the construct's %s tag; set override_standard_tags (OverrideStandardTags) to do that on purpose", k)
+		case k == "" || len([]rune(k)) > 128:
+			p.add(fk, k, "tag keys are 1 to 128 characters")
+		case strings.HasPrefix(strings.ToLower(k), "aws:"):
+			p.add(fk, k, "tag keys starting with aws: are reserved for AWS")
+		case !tagPattern.MatchString(k):
+			p.add(fk, k, "tag keys may hold letters, digits, spaces and _ . : / = + - @")
+		case len([]rune(v)) > 256:
+			p.add(fk, v, "tag values are at most 256 characters")
+		case !tagPattern.MatchString(v):
+			p.add(fk, v, "tag values may hold letters, digits, spaces and _ . : / = + - @")
+		}
+		if k != "Name" && k != "Environment" {
+			total++
+		}
+	}
+	if total > 50 {
+		p.add(f, nil, "%d tags with Name and Environment; AWS allows at most 50 per key", total)
+	}
+}
+
+// validatePrincipalLists checks service principals and key administrators.
+func (c *KmsKeyConfig) validatePrincipalLists(p *problems, partition string) {
+	fs := field{"ServicePrincipals", "service_principals"}
+	seen := map[string]int{}
+	for i, sp := range c.ServicePrincipals {
+		if j, dup := seen[sp]; dup {
+			p.add(fs.index(i), sp, "duplicates service_principals[%d]", j)
+			continue
+		}
+		seen[sp] = i
+		if msg := servicePrincipalProblem(sp, partition); msg != "" {
+			p.add(fs.index(i), sp, "%s", msg)
+		}
+	}
+	fa := field{"KeyAdministrators", "key_administrators"}
+	seen = map[string]int{}
+	for i, arn := range c.KeyAdministrators {
+		if j, dup := seen[arn]; dup {
+			p.add(fa.index(i), arn, "duplicates key_administrators[%d]", j)
+			continue
+		}
+		seen[arn] = i
+		if msg := principalProblem(arn, partition); msg != "" {
+			p.add(fa.index(i), arn, "%s", msg)
+		}
+	}
 }
 
 func validateName(p *problems, f field, value string, maxLen int) {
@@ -148,7 +233,7 @@ func (c *KmsKeyConfig) validatePolicySize(p *problems, partition string) string 
 		}
 	}
 	p.add(field{"AdditionalPrincipals", "additional_principals"}, nil,
-		"%d principals make a key policy of %d bytes, over AWS's limit of %d bytes; %d of them fit (grant the rest through IAM policies or a role they can assume)",
+		"%d principals make a key policy of %d bytes, over AWS's limit of %d bytes; %d of them fit with the other statements (grant the rest through IAM policies or a role they can assume)",
 		len(c.AdditionalPrincipals), len(rendered), MaxKeyPolicyBytes, fit)
 	return ""
 }

@@ -46,8 +46,8 @@ func TestValidConfigurationsAreAccepted(t *testing.T) {
 		"mixed case names":         func(c *KmsKeyConfig) { c.NamePrefix = "Team_A-1"; c.Environment = "QA_2" },
 		"longest name prefix":      func(c *KmsKeyConfig) { c.NamePrefix = strings.Repeat("p", maxNamePrefixLen) },
 		"longest environment":      func(c *KmsKeyConfig) { c.Environment = strings.Repeat("e", maxEnvironmentLen) },
-		"renamed arn output":       func(c *KmsKeyConfig) { c.ArnOutputName = "logs_key_arn" },
-		"underscore output prefix": func(c *KmsKeyConfig) { c.ArnOutputName = "_arn" },
+		"output prefix":            func(c *KmsKeyConfig) { c.OutputPrefix = "logs" },
+		"underscore output prefix": func(c *KmsKeyConfig) { c.OutputPrefix = "_k" },
 	}
 	for name, mutate := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -112,8 +112,8 @@ func TestEachInvalidValueIsRefusedNamingTheField(t *testing.T) {
 		}, "AdditionalPrincipals[0]", "additional_principals[0]", `partition "aws-cn"`},
 		{"second principal bad", func(c *KmsKeyConfig) { c.AdditionalPrincipals[1] = "arn:aws:iam::123456789012:role/*" }, "AdditionalPrincipals[1]", "additional_principals[1]", "wildcards"},
 		{"duplicate principal", func(c *KmsKeyConfig) { c.AdditionalPrincipals[1] = c.AdditionalPrincipals[0] }, "AdditionalPrincipals[1]", "additional_principals[1]", "duplicates additional_principals[0]"},
-		{"bad output name", func(c *KmsKeyConfig) { c.ArnOutputName = "key arn" }, "ArnOutputName", "arn_output_name", "Terraform name"},
-		{"output name starting with digit", func(c *KmsKeyConfig) { c.ArnOutputName = "1arn" }, "ArnOutputName", "arn_output_name", "Terraform name"},
+		{"bad output prefix", func(c *KmsKeyConfig) { c.OutputPrefix = "key arn" }, "OutputPrefix", "output_prefix", "Terraform name"},
+		{"output prefix starting with digit", func(c *KmsKeyConfig) { c.OutputPrefix = "1kms" }, "OutputPrefix", "output_prefix", "Terraform name"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

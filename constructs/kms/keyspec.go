@@ -1,0 +1,94 @@
+package kms
+
+import (
+	"sort"
+	"strings"
+)
+
+// keySpecUsages lists, for each key spec the AWS provider 5.84 accepts, the
+// key usages AWS allows with it (AWS KMS Developer Guide, "Key spec
+// reference"). SM2 exists only in the China Regions.
+var keySpecUsages = map[string][]string{
+	"SYMMETRIC_DEFAULT": {"ENCRYPT_DECRYPT"},
+	"RSA_2048":          {"ENCRYPT_DECRYPT", "SIGN_VERIFY"},
+	"RSA_3072":          {"ENCRYPT_DECRYPT", "SIGN_VERIFY"},
+	"RSA_4096":          {"ENCRYPT_DECRYPT", "SIGN_VERIFY"},
+	"ECC_NIST_P256":     {"SIGN_VERIFY", "KEY_AGREEMENT"},
+	"ECC_NIST_P384":     {"SIGN_VERIFY", "KEY_AGREEMENT"},
+	"ECC_NIST_P521":     {"SIGN_VERIFY", "KEY_AGREEMENT"},
+	"ECC_SECG_P256K1":   {"SIGN_VERIFY"},
+	"HMAC_224":          {"GENERATE_VERIFY_MAC"},
+	"HMAC_256":          {"GENERATE_VERIFY_MAC"},
+	"HMAC_384":          {"GENERATE_VERIFY_MAC"},
+	"HMAC_512":          {"GENERATE_VERIFY_MAC"},
+	"SM2":               {"ENCRYPT_DECRYPT", "SIGN_VERIFY", "KEY_AGREEMENT"},
+}
+
+var keyUsages = []string{"ENCRYPT_DECRYPT", "SIGN_VERIFY", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"}
+
+func keySpecNames() string {
+	names := make([]string, 0, len(keySpecUsages))
+	for n := range keySpecUsages {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// validateKeyType checks key usage, key spec, their pairing, rotation and
+// the rotation period.
+func (c *KmsKeyConfig) validateKeyType(p *problems, partition string) {
+	fUsage := field{"KeyUsage", "key_usage"}
+	fSpec := field{"CustomerMasterKeySpec", "customer_master_key_spec"}
+	usageOK, specOK := true, true
+	if c.KeyUsage != "" && !contains(keyUsages, c.KeyUsage) {
+		p.add(fUsage, c.KeyUsage, "must be one of %s", strings.Join(keyUsages, ", "))
+		usageOK = false
+	}
+	if c.CustomerMasterKeySpec != "" {
+		if _, ok := keySpecUsages[c.CustomerMasterKeySpec]; !ok {
+			p.add(fSpec, c.CustomerMasterKeySpec, "must be one of %s", keySpecNames())
+			specOK = false
+		} else if c.CustomerMasterKeySpec == "SM2" && partition != "" && partition != "aws-cn" {
+			p.add(fSpec, c.CustomerMasterKeySpec, "SM2 keys exist only in the China Regions (cn-*)")
+		}
+	}
+	if usageOK && specOK {
+		if allowed := keySpecUsages[c.keySpec()]; !contains(allowed, c.keyUsage()) {
+			what := c.CustomerMasterKeySpec
+			f := fSpec
+			if c.CustomerMasterKeySpec == "" {
+				what, f = "SYMMETRIC_DEFAULT (the default key spec)", fUsage
+			}
+			p.add(f, nil, "key usage %s does not go with key spec %s; that spec allows %s",
+				c.keyUsage(), what, strings.Join(allowed, ", "))
+		}
+	}
+
+	fRotation := field{"EnableKeyRotation", "enable_key_rotation"}
+	if specOK && c.EnableKeyRotation != nil && *c.EnableKeyRotation != c.rotationEnabled() {
+		if c.rotationEnabled() {
+			p.add(fRotation, false, "rotation stays on for symmetric encryption keys (SYMMETRIC_DEFAULT); AWS supports it and the security baseline requires it")
+		} else {
+			p.add(fRotation, true, "AWS does not rotate %s keys; leave enable_key_rotation unset or false", c.keySpec())
+		}
+	}
+	fPeriod := field{"RotationPeriodInDays", "rotation_period_in_days"}
+	if c.RotationPeriodInDays != 0 {
+		switch {
+		case specOK && !c.rotationEnabled():
+			p.add(fPeriod, c.RotationPeriodInDays, "only applies with rotation on, and %s keys do not rotate", c.keySpec())
+		case c.RotationPeriodInDays < 90 || c.RotationPeriodInDays > 2560:
+			p.add(fPeriod, c.RotationPeriodInDays, "must be 90 to 2560 days")
+		}
+	}
+}

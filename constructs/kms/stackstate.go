@@ -1,0 +1,60 @@
+package kms
+
+import (
+	"sync"
+
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+)
+
+// stackState is what the construct tracks per stack to refuse collisions
+// between keys: alias names, output names and key names, and the moved
+// blocks it has emitted (a stack-level override that all keys share).
+type stackState struct {
+	stack   cdktf.TerraformStack
+	aliases map[string]string // alias name -> owning key's address
+	outputs map[string]string // output name -> owning key's address
+	moved   []map[string]string
+}
+
+var (
+	stacksMu sync.Mutex
+	// The jsii runtime hands back the same Go value for the same stack, so
+	// the stack itself is the key.
+	stacks = map[cdktf.TerraformStack]*stackState{}
+)
+
+func stateOf(stack cdktf.TerraformStack) *stackState {
+	st, ok := stacks[stack]
+	if !ok {
+		st = &stackState{stack: stack, aliases: map[string]string{}, outputs: map[string]string{}}
+		stacks[stack] = st
+	}
+	return st
+}
+
+// reserve checks that the key's aliases and outputs are free in the stack
+// and, when they are, records them. Call with stacksMu held.
+func (st *stackState) reserve(address string, aliases, outputs []string) error {
+	var p problems
+	for i, a := range aliases {
+		if owner, taken := st.aliases[a]; taken {
+			p.add(field{"Aliases", "aliases"}.index(i), a, "is already the alias of %s in this stack; alias names are unique per account and region", owner)
+		}
+	}
+	for _, o := range outputs {
+		if owner, taken := st.outputs[o]; taken {
+			p.add(field{"OutputPrefix", "output_prefix"}, nil,
+				"output %q is already created by %s in this stack; give this key another OutputPrefix or set SkipOutputs", o, owner)
+		}
+	}
+	if err := p.err(); err != nil {
+		return err
+	}
+	for _, a := range aliases {
+		st.aliases[a] = address
+	}
+	for _, o := range outputs {
+		st.outputs[o] = address
+	}
+	return nil
+}
