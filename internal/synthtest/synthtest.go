@@ -6,7 +6,6 @@ package synthtest
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -140,18 +139,14 @@ func Ref(address, attribute string) string {
 	return "${" + strings.TrimSuffix(address, ".") + "." + attribute + "}"
 }
 
-// Main runs a test package that uses the jsii runtime: it silences the
-// runtime's Node-version banner, runs the tests and closes the runtime so
-// that no jsii-runtime.* folder is left in the temp directory.
+// Main runs a test package that uses the jsii runtime and closes the
+// runtime afterwards, so that no jsii-runtime.* folder is left in the temp
+// directory.
+//
+// The runtime's Node-20 banner is silenced by the environment of the shell
+// (the Makefile exports the variables): setting them with os.Setenv here
+// was seen not to reach the jsii kernel process.
 func Main(m *testing.M) int {
-	for _, v := range [][2]string{
-		{"JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1"},
-		{"JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20"},
-	} {
-		if _, set := os.LookupEnv(v[0]); !set {
-			os.Setenv(v[0], v[1])
-		}
-	}
 	defer jsii.Close()
 	return m.Run()
 }
