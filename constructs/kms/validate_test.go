@@ -42,11 +42,54 @@ func TestValidConfigurationsAreAccepted(t *testing.T) {
 			c.AwsRegion = "us-gov-west-1"
 			c.AdditionalPrincipals = []string{"arn:aws-us-gov:iam::123456789012:role/r"}
 		},
-		"two-digit region number":  func(c *KmsKeyConfig) { c.AwsRegion = "ap-southeast-7" },
-		"mixed case names":         func(c *KmsKeyConfig) { c.NamePrefix = "Team_A-1"; c.Environment = "QA_2" },
-		"longest name prefix":      func(c *KmsKeyConfig) { c.NamePrefix = strings.Repeat("p", maxNamePrefixLen) },
-		"longest environment":      func(c *KmsKeyConfig) { c.Environment = strings.Repeat("e", maxEnvironmentLen) },
-		"output prefix":            func(c *KmsKeyConfig) { c.OutputPrefix = "logs" },
+		"two-digit region number":         func(c *KmsKeyConfig) { c.AwsRegion = "ap-southeast-7" },
+		"mixed case names":                func(c *KmsKeyConfig) { c.NamePrefix = "Team_A-1"; c.Environment = "QA_2" },
+		"longest name prefix":             func(c *KmsKeyConfig) { c.NamePrefix = strings.Repeat("p", maxNamePrefixLen) },
+		"longest environment":             func(c *KmsKeyConfig) { c.Environment = strings.Repeat("e", maxEnvironmentLen) },
+		"output prefix":                   func(c *KmsKeyConfig) { c.OutputPrefix = "logs" },
+		"aliases with and without prefix": func(c *KmsKeyConfig) { c.Aliases = []string{"dev-key", "alias/team/app_key-1"} },
+		"longest alias":                   func(c *KmsKeyConfig) { c.Aliases = []string{strings.Repeat("a", 250)} },
+		"key options": func(c *KmsKeyConfig) {
+			c.Description = "d"
+			c.DeletionWindowInDays = 7
+			c.RotationPeriodInDays = 2560
+			c.MultiRegion = true
+			c.IsEnabled = new(bool)
+		},
+		"rotation stated on": func(c *KmsKeyConfig) { on := true; c.EnableKeyRotation = &on },
+		"hmac key":           func(c *KmsKeyConfig) { c.KeyUsage = "GENERATE_VERIFY_MAC"; c.CustomerMasterKeySpec = "HMAC_256" },
+		"rsa signing, rotation off stated": func(c *KmsKeyConfig) {
+			off := false
+			c.KeyUsage, c.CustomerMasterKeySpec, c.EnableKeyRotation = "SIGN_VERIFY", "RSA_4096", &off
+		},
+		"rsa encryption without usage": func(c *KmsKeyConfig) { c.CustomerMasterKeySpec = "RSA_2048" },
+		"ecc key agreement":            func(c *KmsKeyConfig) { c.KeyUsage, c.CustomerMasterKeySpec = "KEY_AGREEMENT", "ECC_NIST_P384" },
+		"sm2 in china": func(c *KmsKeyConfig) {
+			c.AwsRegion, c.AdditionalPrincipals, c.CustomerMasterKeySpec, c.KeyUsage = "cn-north-1", nil, "SM2", "SIGN_VERIFY"
+		},
+		"tags": func(c *KmsKeyConfig) {
+			c.Tags = map[string]string{"Team": "platform", "cost-center": "42 / a+b=c@d:e.f_g-h", "Empty": ""}
+		},
+		"override standard tags": func(c *KmsKeyConfig) { c.Tags, c.OverrideStandardTags = map[string]string{"Name": "legacy-name"}, true },
+		"service principals": func(c *KmsKeyConfig) {
+			c.ServicePrincipals = []string{"s3.amazonaws.com", "delivery.logs.amazonaws.com"}
+		},
+		"key administrators":        func(c *KmsKeyConfig) { c.KeyAdministrators = []string{"arn:aws:iam::123456789012:role/kms-admin"} },
+		"lifecycle":                 func(c *KmsKeyConfig) { c.PreventDestroy, c.BypassPolicyLockoutSafetyCheck = true, true },
+		"moved from module":         func(c *KmsKeyConfig) { c.MovedFrom = "module.kms.aws_kms_key.general_encryption_key" },
+		"moved from indexed module": func(c *KmsKeyConfig) { c.MovedFrom = `module.keys["dev"].aws_kms_key.this[0]` },
+		"import by id":              func(c *KmsKeyConfig) { c.ImportKeyId = "1234abcd-12ab-34cd-56ef-1234567890ab" },
+		"import multi-region id":    func(c *KmsKeyConfig) { c.ImportKeyId = "mrk-1234abcd12ab34cd56ef1234567890ab" },
+		"import by arn": func(c *KmsKeyConfig) {
+			c.ImportKeyId = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+		},
+		"extra statements": func(c *KmsKeyConfig) {
+			c.ExtraPolicyStatements = []string{
+				`{"Sid": "AllowAuditRead", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/audit"}, "Action": ["kms:DescribeKey", "kms:GetKeyPolicy"], "Resource": "*"}`,
+				`{"Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}`,
+				`{"Effect": "Allow", "Principal": {"AWS": "210987654321"}, "Action": "kms:Decrypt", "Resource": "*"}`,
+			}
+		},
 		"underscore output prefix": func(c *KmsKeyConfig) { c.OutputPrefix = "_k" },
 	}
 	for name, mutate := range cases {
@@ -113,6 +156,99 @@ func TestEachInvalidValueIsRefusedNamingTheField(t *testing.T) {
 		{"second principal bad", func(c *KmsKeyConfig) { c.AdditionalPrincipals[1] = "arn:aws:iam::123456789012:role/*" }, "AdditionalPrincipals[1]", "additional_principals[1]", "wildcards"},
 		{"duplicate principal", func(c *KmsKeyConfig) { c.AdditionalPrincipals[1] = c.AdditionalPrincipals[0] }, "AdditionalPrincipals[1]", "additional_principals[1]", "duplicates additional_principals[0]"},
 		{"bad output prefix", func(c *KmsKeyConfig) { c.OutputPrefix = "key arn" }, "OutputPrefix", "output_prefix", "Terraform name"},
+		{"empty alias", func(c *KmsKeyConfig) { c.Aliases = []string{""} }, "Aliases[0]", "aliases[0]", "required"},
+		{"bare alias prefix", func(c *KmsKeyConfig) { c.Aliases = []string{"alias/"} }, "Aliases[0]", "aliases[0]", "required"},
+		{"alias with space", func(c *KmsKeyConfig) { c.Aliases = []string{"my key"} }, "Aliases[0]", "aliases[0]", "letters, digits, /, _ and -"},
+		{"alias with dot", func(c *KmsKeyConfig) { c.Aliases = []string{"alias/my.key"} }, "Aliases[0]", "aliases[0]", "letters, digits, /, _ and -"},
+		{"aws alias", func(c *KmsKeyConfig) { c.Aliases = []string{"alias/aws/s3"} }, "Aliases[0]", "aliases[0]", "reserved"},
+		{"aws alias without prefix", func(c *KmsKeyConfig) { c.Aliases = []string{"aws/ebs"} }, "Aliases[0]", "aliases[0]", "reserved"},
+		{"alias too long", func(c *KmsKeyConfig) { c.Aliases = []string{strings.Repeat("a", 251)} }, "Aliases[0]", "aliases[0]", "at most 256"},
+		{"duplicate alias", func(c *KmsKeyConfig) { c.Aliases = []string{"k", "alias/k"} }, "Aliases[1]", "aliases[1]", "duplicates aliases[0]"},
+		{"aliases with the same resource name", func(c *KmsKeyConfig) { c.Aliases = []string{"a/b", "a_b"} }, "Aliases[1]", "aliases[1]", "same Terraform name"},
+		{"description too long", func(c *KmsKeyConfig) { c.Description = strings.Repeat("d", 8193) }, "Description", "description", "at most 8192"},
+		{"deletion window too short", func(c *KmsKeyConfig) { c.DeletionWindowInDays = 6 }, "DeletionWindowInDays", "deletion_window_in_days", "7 to 30"},
+		{"deletion window too long", func(c *KmsKeyConfig) { c.DeletionWindowInDays = 31 }, "DeletionWindowInDays", "deletion_window_in_days", "7 to 30"},
+		{"negative deletion window", func(c *KmsKeyConfig) { c.DeletionWindowInDays = -1 }, "DeletionWindowInDays", "deletion_window_in_days", "7 to 30"},
+		{"rotation period too short", func(c *KmsKeyConfig) { c.RotationPeriodInDays = 89 }, "RotationPeriodInDays", "rotation_period_in_days", "90 to 2560"},
+		{"rotation period too long", func(c *KmsKeyConfig) { c.RotationPeriodInDays = 2561 }, "RotationPeriodInDays", "rotation_period_in_days", "90 to 2560"},
+		{"rotation off on a symmetric key", func(c *KmsKeyConfig) { off := false; c.EnableKeyRotation = &off }, "EnableKeyRotation", "enable_key_rotation", "stays on for symmetric"},
+		{"rotation on for hmac", func(c *KmsKeyConfig) {
+			on := true
+			c.KeyUsage, c.CustomerMasterKeySpec, c.EnableKeyRotation = "GENERATE_VERIFY_MAC", "HMAC_512", &on
+		}, "EnableKeyRotation", "enable_key_rotation", "does not rotate HMAC_512"},
+		{"rotation period for rsa", func(c *KmsKeyConfig) {
+			c.KeyUsage, c.CustomerMasterKeySpec, c.RotationPeriodInDays = "SIGN_VERIFY", "RSA_2048", 365
+		}, "RotationPeriodInDays", "rotation_period_in_days", "only applies with rotation on"},
+		{"unknown key usage", func(c *KmsKeyConfig) { c.KeyUsage = "ENCRYPT" }, "KeyUsage", "key_usage", "ENCRYPT_DECRYPT, SIGN_VERIFY"},
+		{"unknown key spec", func(c *KmsKeyConfig) { c.CustomerMasterKeySpec = "AES_256" }, "CustomerMasterKeySpec", "customer_master_key_spec", "must be one of"},
+		{"signing with the default spec", func(c *KmsKeyConfig) { c.KeyUsage = "SIGN_VERIFY" }, "KeyUsage", "key_usage", "does not go with key spec SYMMETRIC_DEFAULT"},
+		{"hmac spec without usage", func(c *KmsKeyConfig) { c.CustomerMasterKeySpec = "HMAC_256" }, "CustomerMasterKeySpec", "customer_master_key_spec", "allows GENERATE_VERIFY_MAC"},
+		{"ecc encryption", func(c *KmsKeyConfig) { c.KeyUsage, c.CustomerMasterKeySpec = "ENCRYPT_DECRYPT", "ECC_NIST_P256" }, "CustomerMasterKeySpec", "customer_master_key_spec", "does not go with"},
+		{"sm2 outside china", func(c *KmsKeyConfig) { c.KeyUsage, c.CustomerMasterKeySpec = "SIGN_VERIFY", "SM2" }, "CustomerMasterKeySpec", "customer_master_key_spec", "China"},
+		{"name tag override by accident", func(c *KmsKeyConfig) { c.Tags = map[string]string{"Name": "x"} }, "Tags.Name", "tags.Name", "override_standard_tags"},
+		{"environment tag override by accident", func(c *KmsKeyConfig) { c.Tags = map[string]string{"Environment": "x"} }, "Tags.Environment", "tags.Environment", "override_standard_tags"},
+		{"aws tag key", func(c *KmsKeyConfig) { c.Tags = map[string]string{"aws:cloudformation:stack": "x"} }, "Tags.aws:cloudformation:stack", "tags.aws:cloudformation:stack", "reserved"},
+		{"tag key too long", func(c *KmsKeyConfig) { c.Tags = map[string]string{strings.Repeat("k", 129): "x"} }, "Tags." + strings.Repeat("k", 129), "tags." + strings.Repeat("k", 129), "1 to 128"},
+		{"tag value too long", func(c *KmsKeyConfig) { c.Tags = map[string]string{"k": strings.Repeat("v", 257)} }, "Tags.k", "tags.k", "at most 256"},
+		{"tag value with bad character", func(c *KmsKeyConfig) { c.Tags = map[string]string{"k": "a;b"} }, "Tags.k", "tags.k", "letters, digits, spaces"},
+		{"too many tags", func(c *KmsKeyConfig) {
+			c.Tags = map[string]string{}
+			for i := 0; i < 49; i++ {
+				c.Tags[fmt.Sprintf("t%d", i)] = "v"
+			}
+		}, "Tags", "tags", "at most 50"},
+		{"wildcard service principal", func(c *KmsKeyConfig) { c.ServicePrincipals = []string{"*.amazonaws.com"} }, "ServicePrincipals[0]", "service_principals[0]", "wildcards"},
+		{"service principal without domain", func(c *KmsKeyConfig) { c.ServicePrincipals = []string{"s3"} }, "ServicePrincipals[0]", "service_principals[0]", "s3.amazonaws.com"},
+		{"service principal as arn", func(c *KmsKeyConfig) { c.ServicePrincipals = []string{"arn:aws:iam::123456789012:root"} }, "ServicePrincipals[0]", "service_principals[0]", "AWS service principal"},
+		{"china service principal outside china", func(c *KmsKeyConfig) { c.ServicePrincipals = []string{"logs.amazonaws.com.cn"} }, "ServicePrincipals[0]", "service_principals[0]", "aws-cn"},
+		{"duplicate service principal", func(c *KmsKeyConfig) { c.ServicePrincipals = []string{"s3.amazonaws.com", "s3.amazonaws.com"} }, "ServicePrincipals[1]", "service_principals[1]", "duplicates"},
+		{"wildcard administrator", func(c *KmsKeyConfig) { c.KeyAdministrators = []string{"*"} }, "KeyAdministrators[0]", "key_administrators[0]", "wildcards"},
+		{"administrator not an arn", func(c *KmsKeyConfig) { c.KeyAdministrators = []string{"admin"} }, "KeyAdministrators[0]", "key_administrators[0]", "IAM or STS ARN"},
+		{"administrator in another partition", func(c *KmsKeyConfig) { c.KeyAdministrators = []string{"arn:aws-us-gov:iam::123456789012:role/a"} }, "KeyAdministrators[0]", "key_administrators[0]", "partition"},
+		{"moved from another type", func(c *KmsKeyConfig) { c.MovedFrom = "module.kms.aws_kms_alias.a" }, "MovedFrom", "moved_from", "address of an aws_kms_key"},
+		{"moved from garbage", func(c *KmsKeyConfig) { c.MovedFrom = "general_encryption_key" }, "MovedFrom", "moved_from", "address of an aws_kms_key"},
+		{"import and moved", func(c *KmsKeyConfig) {
+			c.MovedFrom, c.ImportKeyId = "module.kms.aws_kms_key.general_encryption_key", "1234abcd-12ab-34cd-56ef-1234567890ab"
+		}, "ImportKeyId", "import_key_id", "not both"},
+		{"import bad id", func(c *KmsKeyConfig) { c.ImportKeyId = "my-key" }, "ImportKeyId", "import_key_id", "key id"},
+		{"import alias", func(c *KmsKeyConfig) { c.ImportKeyId = "alias/dev" }, "ImportKeyId", "import_key_id", "key id"},
+		{"import arn in another region", func(c *KmsKeyConfig) {
+			c.ImportKeyId = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+		}, "ImportKeyId", "import_key_id", "region us-east-1"},
+		{"import arn of another account", func(c *KmsKeyConfig) {
+			c.ImportKeyId = "arn:aws:kms:eu-west-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+		}, "ImportKeyId", "import_key_id", "account 210987654321"},
+		{"import arn in another partition", func(c *KmsKeyConfig) {
+			c.ImportKeyId = "arn:aws-cn:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+		}, "ImportKeyId", "import_key_id", "partition"},
+		{"extra statement not json", func(c *KmsKeyConfig) { c.ExtraPolicyStatements = []string{"{"} }, "ExtraPolicyStatements[0]", "extra_policy_statements[0]", "not a JSON policy statement"},
+		{"extra statement unknown element", func(c *KmsKeyConfig) {
+			c.ExtraPolicyStatements = []string{`{"Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:Decrypt", "Resource": "*"}`}
+		}, "ExtraPolicyStatements[0]", "extra_policy_statements[0]", `"NotPrincipal"`},
+		{"extra statement bad effect", func(c *KmsKeyConfig) {
+			c.ExtraPolicyStatements = []string{`{"Effect": "allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:Decrypt", "Resource": "*"}`}
+		}, "ExtraPolicyStatements[0]", "extra_policy_statements[0]", "Allow or Deny"},
+		{"extra statement non-kms action", func(c *KmsKeyConfig) {
+			c.ExtraPolicyStatements = []string{`{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "s3:GetObject", "Resource": "*"}`}
+		}, "ExtraPolicyStatements[0]", "extra_policy_statements[0]", "KMS action"},
+		{"extra statement other resource", func(c *KmsKeyConfig) {
+			c.ExtraPolicyStatements = []string{`{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:Decrypt", "Resource": "arn:aws:s3:::b"}`}
+		}, "ExtraPolicyStatements[0]", "extra_policy_statements[0]", `must be "*"`},
+		{"extra statement unconditioned wildcard", func(c *KmsKeyConfig) {
+			c.ExtraPolicyStatements = []string{`{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*"}`}
+		}, "ExtraPolicyStatements[0]", "extra_policy_statements[0]", "needs a Condition"},
+		{"extra statement without principal", func(c *KmsKeyConfig) {
+			c.ExtraPolicyStatements = []string{`{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}`}
+		}, "ExtraPolicyStatements[0]", "extra_policy_statements[0]", "Principal is required"},
+		{"extra statement reserved sid", func(c *KmsKeyConfig) {
+			c.ExtraPolicyStatements = []string{`{"Sid": "AllowKeyAdministration", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:Decrypt", "Resource": "*"}`}
+		}, "ExtraPolicyStatements[0]", "extra_policy_statements[0]", "already used"},
+		{"extra statement bad principal", func(c *KmsKeyConfig) {
+			c.ExtraPolicyStatements = []string{`{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123:root"}, "Action": "kms:Decrypt", "Resource": "*"}`}
+		}, "ExtraPolicyStatements[0]", "extra_policy_statements[0]", "12 digits"},
+		{"extra statement federated principal", func(c *KmsKeyConfig) {
+			c.ExtraPolicyStatements = []string{`{"Effect": "Allow", "Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "kms:Decrypt", "Resource": "*"}`}
+		}, "ExtraPolicyStatements[0]", "extra_policy_statements[0]", "use AWS or Service"},
 		{"output prefix starting with digit", func(c *KmsKeyConfig) { c.OutputPrefix = "1kms" }, "OutputPrefix", "output_prefix", "Terraform name"},
 	}
 	for _, tc := range cases {
