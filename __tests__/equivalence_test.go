@@ -231,3 +231,48 @@ func unionKeys(a, b map[string]any) []string {
 	}
 	return sortedKeys(set)
 }
+
+// TestMigrationKeepsTheOriginalArguments checks both migration paths from
+// the HCL module: with moved_from or import_key_id set, the key's arguments
+// still equal the module's for the same inputs, so the first plan after the
+// move or import has nothing to change on the key.
+func TestMigrationKeepsTheOriginalArguments(t *testing.T) {
+	in := equivalenceCases["usage example"]
+	cases := map[string]func(*kms.KmsKeyConfig){
+		"moved_from":          func(c *kms.KmsKeyConfig) { c.MovedFrom = "module.kms.aws_kms_key.general_encryption_key" },
+		"import_key_id by id": func(c *kms.KmsKeyConfig) { c.ImportKeyId = "1234abcd-12ab-34cd-56ef-1234567890ab" },
+		"import_key_id by arn": func(c *kms.KmsKeyConfig) {
+			c.ImportKeyId = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+		},
+	}
+	for i, name := range sortedKeys(cases) {
+		t.Run(name, func(t *testing.T) {
+			want := originalModule(t, in)
+			env := stacks.Environment{Name: fmt.Sprintf("migration-%d", i), KmsKeyConfig: kms.KmsKeyConfig{
+				AwsAccountId: in.account, AwsRegion: in.region, NamePrefix: in.prefix,
+				Environment: in.environment, AdditionalPrincipals: in.principals,
+			}}
+			cases[name](&env.KmsKeyConfig)
+			s, err := stacks.NewEnvironmentStack(testApp(), env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc := synthtest.Synth(t, s.Stack)
+			for _, d := range differences(t, want, doc, in.region) {
+				t.Error(d)
+			}
+			tree := doc.Tree()
+			if env.MovedFrom != "" {
+				wantMoved := []any{map[string]any{"from": env.MovedFrom, "to": "aws_kms_key.general_encryption_key"}}
+				if !reflect.DeepEqual(tree["moved"], wantMoved) {
+					t.Errorf("moved = %v, want %v", tree["moved"], wantMoved)
+				}
+			} else {
+				wantImport := []any{map[string]any{"id": "1234abcd-12ab-34cd-56ef-1234567890ab", "to": "aws_kms_key.general_encryption_key"}}
+				if !reflect.DeepEqual(tree["import"], wantImport) {
+					t.Errorf("import = %v, want %v", tree["import"], wantImport)
+				}
+			}
+		})
+	}
+}

@@ -122,6 +122,14 @@ func decodeEnvironment(name string, data json.RawMessage) (Environment, error) {
 	if err := json.Unmarshal(data, &keys); err != nil {
 		return env, describeDecodeError(err)
 	}
+	// encoding/json matches keys case-insensitively; cdktf.json keys must
+	// match exactly.
+	allowed := allowedKeys()
+	for key := range keys {
+		if sort.SearchStrings(allowed, key) == len(allowed) || allowed[sort.SearchStrings(allowed, key)] != key {
+			return env, fmt.Errorf("unknown key %q; allowed keys: %s", key, strings.Join(allowed, ", "))
+		}
+	}
 	if _, set := keys["environment"]; !set {
 		env.Environment = name
 	}

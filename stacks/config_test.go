@@ -77,6 +77,8 @@ func TestConfigurationErrors(t *testing.T) {
 			[]string{`backend.s3.use_lockfile: false: state must be locked`}},
 		{"bad lock table", `{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev", "backend": {"s3": {"bucket": "state-bucket", "key": "k", "dynamodb_table": "x"}}}}`,
 			[]string{`backend.s3.dynamodb_table: "x"`}},
+		{"key in the wrong case", `{"dev": {"AWS_ACCOUNT_ID": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev"}}`,
+			[]string{`environment "dev": unknown key "AWS_ACCOUNT_ID"`}},
 		{"unknown backend", `{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev", "backend": {"gcs": {}}}}`,
 			[]string{`environment "dev"`, `unknown key "gcs"`}},
 	}
@@ -168,5 +170,52 @@ func TestMissingOrBrokenConfigFile(t *testing.T) {
 	os.WriteFile(empty, []byte(`{"language": "go"}`), 0o644)
 	if _, err := LoadEnvironments(empty); err == nil || !strings.Contains(err.Error(), "context.environments is missing") {
 		t.Errorf("no environments: %v", err)
+	}
+}
+
+func TestEveryOptionDecodesFromCdktfJSON(t *testing.T) {
+	envs, err := ParseEnvironments([]byte(`{"prod": {
+		"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "prod",
+		"additional_principals": ["arn:aws:iam::123456789012:role/app"],
+		"output_prefix": "prod_kms", "aliases": ["prod-key"], "description": "Prod key",
+		"deletion_window_in_days": 14, "enable_key_rotation": true, "rotation_period_in_days": 180,
+		"key_usage": "ENCRYPT_DECRYPT", "customer_master_key_spec": "SYMMETRIC_DEFAULT",
+		"multi_region": true, "is_enabled": true, "tags": {"Team": "platform"},
+		"service_principals": ["s3.amazonaws.com"], "key_administrators": ["arn:aws:iam::123456789012:role/admin"],
+		"bypass_policy_lockout_safety_check": false, "prevent_destroy": true,
+		"moved_from": "module.kms.aws_kms_key.general_encryption_key"
+	}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := envs[0].KmsKeyConfig
+	checks := map[string]bool{
+		"output_prefix":            c.OutputPrefix == "prod_kms",
+		"aliases":                  len(c.Aliases) == 1 && c.Aliases[0] == "prod-key",
+		"description":              c.Description == "Prod key",
+		"deletion_window_in_days":  c.DeletionWindowInDays == 14,
+		"enable_key_rotation":      c.EnableKeyRotation != nil && *c.EnableKeyRotation,
+		"rotation_period_in_days":  c.RotationPeriodInDays == 180,
+		"key_usage":                c.KeyUsage == "ENCRYPT_DECRYPT",
+		"customer_master_key_spec": c.CustomerMasterKeySpec == "SYMMETRIC_DEFAULT",
+		"multi_region":             c.MultiRegion,
+		"is_enabled":               c.IsEnabled != nil && *c.IsEnabled,
+		"tags":                     c.Tags["Team"] == "platform",
+		"service_principals":       len(c.ServicePrincipals) == 1,
+		"key_administrators":       len(c.KeyAdministrators) == 1,
+		"prevent_destroy":          c.PreventDestroy,
+		"moved_from":               c.MovedFrom == "module.kms.aws_kms_key.general_encryption_key",
+	}
+	for key, ok := range checks {
+		if !ok {
+			t.Errorf("%s was not decoded: %+v", key, c)
+		}
+	}
+}
+
+func TestExtraPolicyStatementsAreGoOnly(t *testing.T) {
+	_, err := ParseEnvironments([]byte(`{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev", "ExtraPolicyStatements": []}}`))
+	if err == nil || !strings.Contains(err.Error(), "unknown key") {
+		t.Errorf("ExtraPolicyStatements in cdktf.json: %v", err)
 	}
 }
