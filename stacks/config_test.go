@@ -219,3 +219,24 @@ func TestExtraPolicyStatementsAreGoOnly(t *testing.T) {
 		t.Errorf("ExtraPolicyStatements in cdktf.json: %v", err)
 	}
 }
+
+func TestRolesDecodeStrictly(t *testing.T) {
+	envs, err := ParseEnvironments([]byte(`{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev",
+		"roles": [{"service": "lambda", "access": "decrypt", "managed_policy_arns": ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]}, {"service": "ecs-tasks"}]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := envs[0].Roles; len(r) != 2 || r[0].Service != "lambda" || r[0].Access != "decrypt" || len(r[0].ManagedPolicyArns) != 1 || r[1].Service != "ecs-tasks" {
+		t.Errorf("roles decoded as %+v", r)
+	}
+	_, err = ParseEnvironments([]byte(`{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev",
+		"roles": [{"service": "lambda", "policy": "x"}]}}`))
+	if err == nil || !strings.Contains(err.Error(), `unknown key "policy"`) {
+		t.Errorf("unknown role key: %v", err)
+	}
+	_, err = ParseEnvironments([]byte(`{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev",
+		"roles": [{"service": "batch"}]}}`))
+	if err == nil || !strings.Contains(err.Error(), `environment "dev": roles[0].service: "batch": must be one of ecs-tasks, lambda`) {
+		t.Errorf("unknown service: %v", err)
+	}
+}

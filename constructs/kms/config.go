@@ -133,6 +133,11 @@ type KmsKeyConfig struct {
 	// state: the construct emits an import block. Default: none.
 	ImportKeyId string `json:"import_key_id,omitempty"`
 
+	// Roles are predefined IAM roles for AWS services (Lambda functions, ECS
+	// tasks) with an inline policy that allows exactly their access level on
+	// this key. Default: none.
+	Roles []RoleSpec `json:"roles,omitempty"`
+
 	// ExtraPolicyStatements are extra key policy statements, each a JSON
 	// object, appended after the construct's statements (Go API only). They
 	// are validated: Effect Allow or Deny, kms: actions, Resource "*",
@@ -149,6 +154,18 @@ func (c KmsKeyConfig) clone() KmsKeyConfig {
 	c.ServicePrincipals = append([]string(nil), c.ServicePrincipals...)
 	c.KeyAdministrators = append([]string(nil), c.KeyAdministrators...)
 	c.ExtraPolicyStatements = append([]string(nil), c.ExtraPolicyStatements...)
+	c.Roles = append([]RoleSpec(nil), c.Roles...)
+	for i, r := range c.Roles {
+		r.ManagedPolicyArns = append([]string(nil), r.ManagedPolicyArns...)
+		if r.Tags != nil {
+			tags := make(map[string]string, len(r.Tags))
+			for k, v := range r.Tags {
+				tags[k] = v
+			}
+			r.Tags = tags
+		}
+		c.Roles[i] = r
+	}
 	if c.Tags != nil {
 		tags := make(map[string]string, len(c.Tags))
 		for k, v := range c.Tags {

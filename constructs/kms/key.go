@@ -23,6 +23,9 @@ type KmsKey struct {
 	partition string
 	key       kmskey.KmsKey
 	aliases   []kmsalias.KmsAlias
+	roles     []*Role
+	grants    map[string]bool
+	stack     *stackState
 	outputs   map[string]cdktf.TerraformOutput
 }
 
@@ -40,7 +43,7 @@ func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*Km
 	}
 	cfg := config.clone()
 	partition, _ := PartitionOf(cfg.AwsRegion)
-	k := &KmsKey{name: name, config: cfg, partition: partition, outputs: map[string]cdktf.TerraformOutput{}}
+	k := &KmsKey{name: name, config: cfg, partition: partition, outputs: map[string]cdktf.TerraformOutput{}, grants: map[string]bool{}}
 	if err := cfg.checkMovedFrom(k.Address()); err != nil {
 		return nil, err
 	}
@@ -48,14 +51,16 @@ func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*Km
 	stacksMu.Lock()
 	defer stacksMu.Unlock()
 	st := stateOf(cdktf.TerraformStack_Of(scope))
-	if err := st.reserve(k.Address(), cfg.Aliases, k.outputNames()); err != nil {
+	if err := st.reserve(k.Address(), cfg.Aliases, k.outputNames(), k.roleNames()); err != nil {
 		return nil, err
 	}
+	k.stack = st
 
 	k.node = constructs.NewConstruct(scope, jsii.String(id))
 	k.key = kmskey.NewKmsKey(k.node, jsii.String("key"), cfg.keyResourceConfig(policy))
 	k.key.OverrideLogicalId(jsii.String(name))
 	k.addAliases()
+	k.addRoles()
 	k.addOutputs()
 	k.addMigration(st)
 	return k, nil
@@ -115,6 +120,8 @@ const (
 	outputKeyArn     = "key_arn"
 	outputAliasNames = "alias_names"
 	outputAliasArns  = "alias_arns"
+	outputRoleNames  = "role_names"
+	outputRoleArns   = "role_arns"
 )
 
 // outputNames lists the outputs the key will create.
@@ -125,6 +132,18 @@ func (k *KmsKey) outputNames() []string {
 	names := []string{k.config.outputName(outputKeyArn)}
 	if len(k.config.Aliases) > 0 {
 		names = append(names, k.config.outputName(outputAliasNames), k.config.outputName(outputAliasArns))
+	}
+	if len(k.config.Roles) > 0 {
+		names = append(names, k.config.outputName(outputRoleNames), k.config.outputName(outputRoleArns))
+	}
+	return names
+}
+
+// roleNames lists the names of the predefined roles.
+func (k *KmsKey) roleNames() []string {
+	names := make([]string, len(k.config.Roles))
+	for i, r := range k.config.Roles {
+		names[i] = k.config.roleName(r)
 	}
 	return names
 }
@@ -149,6 +168,16 @@ func (k *KmsKey) addOutputs() {
 		}
 		add(outputAliasNames, names)
 		add(outputAliasArns, arns)
+	}
+	if len(k.roles) > 0 {
+		names := make([]*string, len(k.roles))
+		arns := map[string]*string{}
+		for i, r := range k.roles {
+			names[i] = r.Resource.Name()
+			arns[r.Name] = r.Resource.Arn()
+		}
+		add(outputRoleNames, names)
+		add(outputRoleArns, arns)
 	}
 }
 

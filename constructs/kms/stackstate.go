@@ -13,6 +13,7 @@ type stackState struct {
 	stack   cdktf.TerraformStack
 	aliases map[string]string // alias name -> owning key's address
 	outputs map[string]string // output name -> owning key's address
+	roles   map[string]string // IAM role name -> owning key's address
 	moved   []map[string]string
 }
 
@@ -26,7 +27,7 @@ var (
 func stateOf(stack cdktf.TerraformStack) *stackState {
 	st, ok := stacks[stack]
 	if !ok {
-		st = &stackState{stack: stack, aliases: map[string]string{}, outputs: map[string]string{}}
+		st = &stackState{stack: stack, aliases: map[string]string{}, outputs: map[string]string{}, roles: map[string]string{}}
 		stacks[stack] = st
 	}
 	return st
@@ -34,7 +35,7 @@ func stateOf(stack cdktf.TerraformStack) *stackState {
 
 // reserve checks that the key's aliases and outputs are free in the stack
 // and, when they are, records them. Call with stacksMu held.
-func (st *stackState) reserve(address string, aliases, outputs []string) error {
+func (st *stackState) reserve(address string, aliases, outputs, roles []string) error {
 	var p problems
 	for i, a := range aliases {
 		if owner, taken := st.aliases[a]; taken {
@@ -47,8 +48,17 @@ func (st *stackState) reserve(address string, aliases, outputs []string) error {
 				"output %q is already created by %s in this stack; give this key another OutputPrefix or set SkipOutputs", o, owner)
 		}
 	}
+	for i, r := range roles {
+		if owner, taken := st.roles[r]; taken {
+			p.add(field{"Roles", "roles"}.index(i).sub("Name", "name"), r,
+				"is already the name of a role of %s in this stack; IAM role names are unique per account", owner)
+		}
+	}
 	if err := p.err(); err != nil {
 		return err
+	}
+	for _, r := range roles {
+		st.roles[r] = address
 	}
 	for _, a := range aliases {
 		st.aliases[a] = address

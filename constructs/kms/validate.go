@@ -96,6 +96,7 @@ func (c *KmsKeyConfig) validateBasics(p *problems) string {
 	c.validatePrincipalLists(p, partition)
 	c.validateMigration(p, partition)
 	c.validateExtraStatements(p, partition)
+	c.validateRoles(p, partition)
 	return partition
 }
 
@@ -112,21 +113,33 @@ func (c *KmsKeyConfig) validateKeyOptions(p *problems) {
 // tagPattern is what AWS allows in tag keys and values.
 var tagPattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
 
-// validateTags checks the extra tags.
+// validateTags checks the key's extra tags.
 func (c *KmsKeyConfig) validateTags(p *problems) {
 	f := field{"Tags", "tags"}
-	keys := make([]string, 0, len(c.Tags))
-	for k := range c.Tags {
+	for _, k := range []string{"Name", "Environment"} {
+		if v, set := c.Tags[k]; set && !c.OverrideStandardTags {
+			p.add(f.sub(k, k), v, "would replace the construct's %s tag; set override_standard_tags (OverrideStandardTags) to do that on purpose", k)
+		}
+	}
+	validateTagMap(p, f, c.Tags, true)
+}
+
+// validateTagMap checks tag keys and values as AWS does, and the count of
+// tags (with the key's Name and Environment when forKey).
+func validateTagMap(p *problems, f field, tags map[string]string, forKey bool) {
+	keys := make([]string, 0, len(tags))
+	for k := range tags {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	total := 2
+	total := 0
+	if forKey {
+		total = 2
+	}
 	for _, k := range keys {
-		v := c.Tags[k]
+		v := tags[k]
 		fk := f.sub(k, k)
 		switch {
-		case (k == "Name" || k == "Environment") && !c.OverrideStandardTags:
-			p.add(fk, v, "would replace the construct's %s tag; set override_standard_tags (OverrideStandardTags) to do that on purpose", k)
 		case k == "" || len([]rune(k)) > 128:
 			p.add(fk, k, "tag keys are 1 to 128 characters")
 		case strings.HasPrefix(strings.ToLower(k), "aws:"):
@@ -138,12 +151,12 @@ func (c *KmsKeyConfig) validateTags(p *problems) {
 		case !tagPattern.MatchString(v):
 			p.add(fk, v, "tag values may hold letters, digits, spaces and _ . : / = + - @")
 		}
-		if k != "Name" && k != "Environment" {
+		if !forKey || (k != "Name" && k != "Environment") {
 			total++
 		}
 	}
 	if total > 50 {
-		p.add(f, nil, "%d tags with Name and Environment; AWS allows at most 50 per key", total)
+		p.add(f, nil, "%d tags in all; AWS allows at most 50 per resource", total)
 	}
 }
 

@@ -1,0 +1,242 @@
+package kms_test
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
+	"github.com/cdktf-kms/cdktf-kms/internal/synthtest"
+)
+
+// wantActions is the table of access levels, written out from the issue
+// (AWS CDK's grants), not taken from the package.
+var wantActions = map[kms.Access][]any{
+	kms.AccessEncrypt:        {"kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"},
+	kms.AccessDecrypt:        {"kms:Decrypt"},
+	kms.AccessEncryptDecrypt: {"kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Decrypt", "kms:DescribeKey"},
+}
+
+func actionsAsList(v any) []any {
+	if s, ok := v.(string); ok {
+		return []any{s}
+	}
+	return v.([]any)
+}
+
+func TestPredefinedRolesAreLeastPrivilege(t *testing.T) {
+	cfg := usageExample()
+	cfg.Roles = []kms.RoleSpec{
+		{Service: "lambda", Access: kms.AccessDecrypt},
+		{Service: "ecs-tasks"},
+		{Service: "lambda", Access: kms.AccessEncrypt, Name: "ingest-encrypt", Path: "/apps/",
+			PermissionsBoundary: "arn:aws:iam::123456789012:policy/boundary",
+			ManagedPolicyArns:   []string{"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"},
+			Tags:                map[string]string{"Team": "ingest"}},
+	}
+	k, doc := synthKey(t, cfg)
+
+	roles := doc.Resources("aws_iam_role")
+	policies := doc.Resources("aws_iam_role_policy")
+	cases := []struct {
+		tf, name, service string
+		access            kms.Access
+		condition         any
+	}{
+		{"kms_role_dev-dev-lambda-kms", "dev-dev-lambda-kms", "lambda.amazonaws.com", kms.AccessDecrypt, nil},
+		{"kms_role_dev-dev-ecs-tasks-kms", "dev-dev-ecs-tasks-kms", "ecs-tasks.amazonaws.com", kms.AccessEncryptDecrypt, map[string]any{
+			"ArnLike":      map[string]any{"aws:SourceArn": "arn:aws:ecs:eu-west-1:123456789012:*"},
+			"StringEquals": map[string]any{"aws:SourceAccount": "123456789012"},
+		}},
+		{"kms_role_ingest-encrypt", "ingest-encrypt", "lambda.amazonaws.com", kms.AccessEncrypt, nil},
+	}
+	if len(roles) != len(cases) || len(policies) != len(cases) {
+		t.Fatalf("%d roles and %d policies, want %d each: %v", len(roles), len(policies), len(cases), doc.Addresses())
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			role := doc.Resource(t, "aws_iam_role", tc.tf)
+			if role["name"] != tc.name {
+				t.Errorf("name = %v, want %s", role["name"], tc.name)
+			}
+			trust := synthtest.JSONArg(t, role, "assume_role_policy").(map[string]any)
+			stmts := trust["Statement"].([]any)
+			if len(stmts) != 1 {
+				t.Fatalf("trust policy has %d statements, want 1", len(stmts))
+			}
+			want := map[string]any{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": map[string]any{"Service": tc.service}}
+			if tc.condition != nil {
+				want["Condition"] = tc.condition
+			}
+			if !reflect.DeepEqual(stmts[0], want) {
+				t.Errorf("trust statement:\n got %v\nwant %v", stmts[0], want)
+			}
+
+			policy := doc.Resource(t, "aws_iam_role_policy", tc.tf+"_kms")
+			if policy["role"] != synthtest.Ref("aws_iam_role."+tc.tf, "id") {
+				t.Errorf("policy is on %v, want the role", policy["role"])
+			}
+			doc := synthtest.JSONArg(t, policy, "policy").(map[string]any)
+			pstmts := doc["Statement"].([]any)
+			if len(pstmts) != 1 {
+				t.Fatalf("key policy of the role has %d statements, want 1", len(pstmts))
+			}
+			s := pstmts[0].(map[string]any)
+			if s["Effect"] != "Allow" || s["Resource"] != synthtest.Ref("aws_kms_key.kms", "arn") {
+				t.Errorf("statement %v: want Allow on this key's ARN only", s)
+			}
+			if got := actionsAsList(s["Action"]); !reflect.DeepEqual(got, wantActions[tc.access]) {
+				t.Errorf("actions %v, want %v", got, wantActions[tc.access])
+			}
+		})
+	}
+
+	ingest := doc.Resource(t, "aws_iam_role", "kms_role_ingest-encrypt")
+	if ingest["path"] != "/apps/" || ingest["permissions_boundary"] != "arn:aws:iam::123456789012:policy/boundary" ||
+		!reflect.DeepEqual(ingest["tags"], map[string]any{"Team": "ingest"}) {
+		t.Errorf("ingest role options: %v", ingest)
+	}
+	att := doc.Resource(t, "aws_iam_role_policy_attachment", "kms_role_ingest-encrypt_attach_AWSLambdaBasicExecutionRole")
+	if att["policy_arn"] != "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole" || att["role"] != synthtest.Ref("aws_iam_role.kms_role_ingest-encrypt", "name") {
+		t.Errorf("attachment: %v", att)
+	}
+
+	if len(k.Roles()) != 3 || k.Roles()[1].Name != "dev-dev-ecs-tasks-kms" || k.Roles()[1].Arn() == nil {
+		t.Errorf("Roles() accessors: %+v", k.Roles())
+	}
+	names := doc.Output(t, "kms_role_names")["value"]
+	arns := doc.Output(t, "kms_role_arns")["value"].(map[string]any)
+	if len(names.([]any)) != 3 || arns["ingest-encrypt"] != synthtest.Ref("aws_iam_role.kms_role_ingest-encrypt", "arn") {
+		t.Errorf("role outputs: names %v arns %v", names, arns)
+	}
+	// The key policy does not change: IAM policies work through the
+	// account-root statement.
+	if n := len(policyOf(t, doc)); n != 4 {
+		t.Errorf("key policy has %d statements with roles, want the original 4", n)
+	}
+}
+
+func TestDefaultRoleNamesFitIAMsLimit(t *testing.T) {
+	cfg := usageExample()
+	cfg.NamePrefix = strings.Repeat("p", 40)
+	cfg.Environment = strings.Repeat("e", 30)
+	cfg.Roles = []kms.RoleSpec{{Service: "ecs-tasks"}, {Service: "lambda"}}
+	k, _ := synthKey(t, cfg)
+	seen := map[string]bool{}
+	for _, r := range k.Roles() {
+		if len(r.Name) > 64 {
+			t.Errorf("default role name %q is %d characters, over 64", r.Name, len(r.Name))
+		}
+		if !strings.HasPrefix(r.Name, strings.Repeat("p", 40)+"-") {
+			t.Errorf("default role name %q does not start with the prefix", r.Name)
+		}
+		if seen[r.Name] {
+			t.Errorf("two roles named %q", r.Name)
+		}
+		seen[r.Name] = true
+	}
+}
+
+func TestRoleErrors(t *testing.T) {
+	cases := []struct {
+		name  string
+		roles []kms.RoleSpec
+		want  string
+	}{
+		{"unknown service", []kms.RoleSpec{{Service: "ec2"}}, `Roles[0].Service: "ec2": must be one of ecs-tasks, lambda`},
+		{"empty service", []kms.RoleSpec{{}}, `Roles[0].Service: empty value: must be one of`},
+		{"unknown access", []kms.RoleSpec{{Service: "lambda", Access: "admin"}}, `Roles[0].Access: "admin": must be encrypt, decrypt or encrypt_decrypt`},
+		{"name too long", []kms.RoleSpec{{Service: "lambda", Name: strings.Repeat("r", 65)}}, "Roles[0].Name"},
+		{"name with space", []kms.RoleSpec{{Service: "lambda", Name: "my role"}}, `Roles[0].Name: "my role": IAM role names may hold`},
+		{"same default name", []kms.RoleSpec{{Service: "lambda"}, {Service: "lambda", Access: kms.AccessDecrypt}}, `Roles[1].Name: "dev-dev-lambda-kms": roles[0] has the same name`},
+		{"bad path", []kms.RoleSpec{{Service: "lambda", Path: "apps"}}, `Roles[0].Path: "apps"`},
+		{"bad boundary", []kms.RoleSpec{{Service: "lambda", PermissionsBoundary: "boundary"}}, `Roles[0].PermissionsBoundary: "boundary": must be a managed policy ARN`},
+		{"boundary in another partition", []kms.RoleSpec{{Service: "lambda", PermissionsBoundary: "arn:aws-cn:iam::aws:policy/x"}}, `partition "aws-cn"`},
+		{"bad managed policy", []kms.RoleSpec{{Service: "lambda", ManagedPolicyArns: []string{"arn:aws:iam::123456789012:role/x"}}}, `Roles[0].ManagedPolicyArns[0]`},
+		{"wildcard managed policy", []kms.RoleSpec{{Service: "lambda", ManagedPolicyArns: []string{"arn:aws:iam::aws:policy/*"}}}, `wildcards`},
+		{"duplicate managed policy", []kms.RoleSpec{{Service: "lambda", ManagedPolicyArns: []string{"arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess"}}}, `Roles[0].ManagedPolicyArns[1]`},
+		{"reserved tag", []kms.RoleSpec{{Service: "lambda", Tags: map[string]string{"aws:x": "y"}}}, `Roles[0].Tags.aws:x`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := usageExample()
+			cfg.Roles = tc.roles
+			err := cfg.Validate()
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Validate() = %v, want an error with %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestGrantsOnExistingRoles(t *testing.T) {
+	stack := synthtest.NewStack(t)
+	cfg := usageExample()
+	cfg.Aliases = []string{"granted"}
+	k, err := kms.NewKmsKey(stack, "kms", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.GrantEncrypt("app-writer"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.GrantDecrypt("arn:aws:iam::123456789012:role/service-role/app-reader"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.GrantEncryptDecrypt("app-both"); err != nil {
+		t.Fatal(err)
+	}
+	doc := synthtest.Synth(t, stack)
+	cases := map[string]struct {
+		role   string
+		access kms.Access
+	}{
+		"kms_grant_app-writer_encrypt":       {"app-writer", kms.AccessEncrypt},
+		"kms_grant_app-reader_decrypt":       {"app-reader", kms.AccessDecrypt},
+		"kms_grant_app-both_encrypt_decrypt": {"app-both", kms.AccessEncryptDecrypt},
+	}
+	for tf, want := range cases {
+		p := doc.Resource(t, "aws_iam_role_policy", tf)
+		if p["role"] != want.role {
+			t.Errorf("%s is on role %v, want %s", tf, p["role"], want.role)
+		}
+		s := synthtest.JSONArg(t, p, "policy").(map[string]any)["Statement"].([]any)[0].(map[string]any)
+		if s["Resource"] != synthtest.Ref("aws_kms_key.kms", "arn") || !reflect.DeepEqual(actionsAsList(s["Action"]), wantActions[want.access]) {
+			t.Errorf("%s statement %v", tf, s)
+		}
+	}
+}
+
+func TestGrantErrors(t *testing.T) {
+	stack := synthtest.NewStack(t)
+	k, err := kms.NewKmsKey(stack, "kms", usageExample())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]string{
+		"":                                     "must be a role name",
+		"a b":                                  "must be a role name",
+		"*":                                    "wildcards",
+		strings.Repeat("r", 65):                "at most 64",
+		"arn:aws:iam::123456789012:user/alice": "role ARN",
+		"arn:aws:iam::210987654321:role/other": "account 210987654321",
+		"arn:aws-cn:iam::123456789012:role/other": `partition "aws-cn"`,
+	}
+	for role, want := range cases {
+		if _, err := k.GrantDecrypt(role); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("GrantDecrypt(%q) = %v, want an error with %q", role, err, want)
+		}
+	}
+	if _, err := k.Grant("app", "admin"); err == nil || !strings.Contains(err.Error(), `access: "admin"`) {
+		t.Errorf("Grant with access admin: %v", err)
+	}
+	if _, err := k.GrantDecrypt("app"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.GrantDecrypt("app"); err == nil || !strings.Contains(err.Error(), "already has the decrypt grant") {
+		t.Errorf("second identical grant: %v", err)
+	}
+	if got := synthtest.Synth(t, stack).Resources("aws_iam_role_policy"); len(got) != 1 {
+		t.Errorf("refused grants added policies: %v", got)
+	}
+}
