@@ -240,3 +240,22 @@ func TestRolesDecodeStrictly(t *testing.T) {
 		t.Errorf("unknown service: %v", err)
 	}
 }
+
+func TestMonitoringDecodesStrictly(t *testing.T) {
+	envs, err := ParseEnvironments([]byte(`{"prod": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "prod",
+		"monitoring": {"cloudtrail_log_group_name": "trail", "alarm_emails": ["sec@example.com"], "decrypt_threshold": 10,
+		               "encrypt_threshold": 20, "period_seconds": 60, "evaluation_periods": 2, "metric_namespace": "Acme/Kms"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := envs[0].Monitoring
+	if m == nil || m.CloudtrailLogGroupName != "trail" || m.AlarmEmails[0] != "sec@example.com" || m.DecryptThreshold != 10 ||
+		m.EncryptThreshold != 20 || m.PeriodSeconds != 60 || m.EvaluationPeriods != 2 || m.MetricNamespace != "Acme/Kms" {
+		t.Errorf("monitoring decoded as %+v", m)
+	}
+	_, err = ParseEnvironments([]byte(`{"prod": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "prod",
+		"monitoring": {"sns_topic_arn": "arn:aws:sns:eu-west-1:123456789012:alerts"}}}`))
+	if err == nil || !strings.Contains(err.Error(), `environment "prod": monitoring.cloudtrail_log_group_name: empty value: required`) {
+		t.Errorf("missing log group: %v", err)
+	}
+}

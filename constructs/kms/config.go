@@ -138,6 +138,10 @@ type KmsKeyConfig struct {
 	// this key. Default: none.
 	Roles []RoleSpec `json:"roles,omitempty"`
 
+	// Monitoring turns on key-usage alarms from CloudTrail events (see
+	// MonitoringConfig). Default: nil (off).
+	Monitoring *MonitoringConfig `json:"monitoring,omitempty"`
+
 	// ExtraPolicyStatements are extra key policy statements, each a JSON
 	// object, appended after the construct's statements (Go API only). They
 	// are validated: Effect Allow or Deny, kms: actions, Resource "*",
@@ -172,6 +176,11 @@ func (c KmsKeyConfig) clone() KmsKeyConfig {
 			tags[k] = v
 		}
 		c.Tags = tags
+	}
+	if c.Monitoring != nil {
+		m := *c.Monitoring
+		m.AlarmEmails = append([]string(nil), m.AlarmEmails...)
+		c.Monitoring = &m
 	}
 	if c.EnableKeyRotation != nil {
 		v := *c.EnableKeyRotation

@@ -26,7 +26,10 @@ type KmsKey struct {
 	roles     []*Role
 	grants    map[string]bool
 	stack     *stackState
-	outputs   map[string]cdktf.TerraformOutput
+	// monitoring
+	alarmTopicArn *string
+	alarmNames    []string
+	outputs       map[string]cdktf.TerraformOutput
 }
 
 // NewKmsKey validates config and, when it is valid, adds the key, its policy,
@@ -61,6 +64,7 @@ func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*Km
 	k.key.OverrideLogicalId(jsii.String(name))
 	k.addAliases()
 	k.addRoles()
+	k.addMonitoring()
 	k.addOutputs()
 	k.addMigration(st)
 	return k, nil
@@ -122,6 +126,8 @@ const (
 	outputAliasArns  = "alias_arns"
 	outputRoleNames  = "role_names"
 	outputRoleArns   = "role_arns"
+	outputTopicArn   = "alarm_topic_arn"
+	outputAlarmNames = "alarm_names"
 )
 
 // outputNames lists the outputs the key will create.
@@ -135,6 +141,9 @@ func (k *KmsKey) outputNames() []string {
 	}
 	if len(k.config.Roles) > 0 {
 		names = append(names, k.config.outputName(outputRoleNames), k.config.outputName(outputRoleArns))
+	}
+	if k.config.Monitoring != nil {
+		names = append(names, k.config.outputName(outputTopicArn), k.config.outputName(outputAlarmNames))
 	}
 	return names
 }
@@ -178,6 +187,14 @@ func (k *KmsKey) addOutputs() {
 		}
 		add(outputRoleNames, names)
 		add(outputRoleArns, arns)
+	}
+	if k.config.Monitoring != nil {
+		add(outputTopicArn, k.alarmTopicArn)
+		names := make([]*string, len(k.alarmNames))
+		for i, n := range k.alarmNames {
+			names[i] = jsii.String(n)
+		}
+		add(outputAlarmNames, names)
 	}
 }
 

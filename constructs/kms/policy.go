@@ -159,7 +159,8 @@ func usageStatement(principalType, principal string) PolicyStatement {
 
 // policyDocument builds the key policy of a validated configuration: the
 // original module's statements, then the service principals, the key
-// administrators and the extra statements, each only when configured.
+// administrators, CloudWatch for the alarm topic the construct creates, and
+// the extra statements, each only when configured.
 func (c *KmsKeyConfig) policyDocument(partition string) PolicyDocument {
 	statements := originalStatements(partition, c.AwsAccountId, c.AwsRegion, c.AdditionalPrincipals)
 	if len(c.ServicePrincipals) > 0 {
@@ -180,6 +181,9 @@ func (c *KmsKeyConfig) policyDocument(partition string) PolicyDocument {
 			Action:    OneOrMany(KeyAdministratorActions()),
 			Resource:  OneOrMany{"*"},
 		})
+	}
+	if c.Monitoring.createsTopic() {
+		statements = append(statements, cloudWatchStatement())
 	}
 	for _, raw := range c.ExtraPolicyStatements {
 		// Validated before: parsing cannot fail here.

@@ -74,7 +74,11 @@ func servicePrincipalProblem(sp, partition string) string {
 // Sids the construct's own statements use.
 func (c *KmsKeyConfig) validateExtraStatements(p *problems, partition string) {
 	f := field{"ExtraPolicyStatements", "extra_policy_statements"}
-	sids := map[string]string{SidServicePrincipals: "the service principals statement", SidKeyAdministrators: "the key administrators statement"}
+	sids := map[string]string{
+		SidServicePrincipals: "the service principals statement",
+		SidKeyAdministrators: "the key administrators statement",
+		SidCloudWatchAlarms:  "the CloudWatch alarms statement",
+	}
 	for i, raw := range c.ExtraPolicyStatements {
 		fi := f.index(i)
 		s, err := parseStatement(raw)

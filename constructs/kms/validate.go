@@ -97,6 +97,7 @@ func (c *KmsKeyConfig) validateBasics(p *problems) string {
 	c.validateMigration(p, partition)
 	c.validateExtraStatements(p, partition)
 	c.validateRoles(p, partition)
+	c.validateMonitoring(p, partition)
 	return partition
 }
 

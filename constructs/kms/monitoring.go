@@ -1,0 +1,297 @@
+package kms
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchlogmetricfilter"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopic"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopicpolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopicsubscription"
+)
+
+// Monitoring defaults.
+const (
+	DefaultMetricNamespace   = "CdktfKms"
+	DefaultDecryptThreshold  = 1000
+	DefaultEncryptThreshold  = 1000
+	DefaultPeriodSeconds     = 300
+	DefaultEvaluationPeriods = 1
+)
+
+// SidCloudWatchAlarms is the Sid of the key policy statement that lets
+// CloudWatch use the key for the alarm topic the construct creates.
+const SidCloudWatchAlarms = "AllowCloudWatchAlarmsToUseTheKeyForTheTopic"
+
+// MonitoringConfig turns on key-usage monitoring: CloudTrail metric filters
+// on a log group, CloudWatch alarms on them, and an SNS topic for the
+// alarms. A nil *MonitoringConfig (the default) creates nothing.
+type MonitoringConfig struct {
+	// CloudtrailLogGroupName is the existing CloudWatch Logs log group that
+	// receives the account's CloudTrail events. Required.
+	CloudtrailLogGroupName string `json:"cloudtrail_log_group_name"`
+	// SnsTopicArn is an existing topic (same region as the key) for the
+	// alarms. Default: unset, and the construct creates a topic encrypted
+	// with this key.
+	SnsTopicArn string `json:"sns_topic_arn,omitempty"`
+	// AlarmEmails are email addresses subscribed to the created topic (each
+	// must confirm the subscription). Only without SnsTopicArn. Default: none.
+	AlarmEmails []string `json:"alarm_emails,omitempty"`
+	// DecryptThreshold is the number of Decrypt requests per period above
+	// which the decrypt alarm fires. Default: 1000.
+	DecryptThreshold int `json:"decrypt_threshold,omitempty"`
+	// EncryptThreshold is the number of Encrypt, GenerateDataKey* and
+	// ReEncrypt requests per period above which the encrypt alarm fires.
+	// Default: 1000.
+	EncryptThreshold int `json:"encrypt_threshold,omitempty"`
+	// PeriodSeconds is the alarms' period, a multiple of 60 up to 86400.
+	// Default: 300.
+	PeriodSeconds int `json:"period_seconds,omitempty"`
+	// EvaluationPeriods is how many periods the volume alarms evaluate;
+	// periods times evaluation periods is at most one day. Default: 1.
+	EvaluationPeriods int `json:"evaluation_periods,omitempty"`
+	// MetricNamespace is the CloudWatch namespace of the metrics. Default:
+	// "CdktfKms".
+	MetricNamespace string `json:"metric_namespace,omitempty"`
+}
+
+func orDefault(v, d int) int {
+	if v == 0 {
+		return d
+	}
+	return v
+}
+
+// createsTopic says whether the construct creates the alarm topic.
+func (m *MonitoringConfig) createsTopic() bool { return m != nil && m.SnsTopicArn == "" }
+
+func (m *MonitoringConfig) namespace() string {
+	if m.MetricNamespace == "" {
+		return DefaultMetricNamespace
+	}
+	return m.MetricNamespace
+}
+
+var (
+	logGroupNamePattern = regexp.MustCompile(`^[A-Za-z0-9._/#-]{1,512}$`)
+	snsTopicArnPattern  = regexp.MustCompile(`^arn:([a-z-]+):sns:([a-z0-9-]+):([0-9]{12}):([A-Za-z0-9_-]{1,256})(\.fifo)?$`)
+	emailPattern        = regexp.MustCompile(`^[A-Za-z0-9.!#$%&'*+/=?^_{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$`)
+	namespacePattern    = regexp.MustCompile(`^[A-Za-z0-9._/#:-][A-Za-z0-9._/#: -]{0,254}$`)
+)
+
+// validateMonitoring checks the monitoring options.
+func (c *KmsKeyConfig) validateMonitoring(p *problems, partition string) {
+	m := c.Monitoring
+	if m == nil {
+		return
+	}
+	f := field{"Monitoring", "monitoring"}
+	if m.CloudtrailLogGroupName == "" {
+		p.add(f.sub("CloudtrailLogGroupName", "cloudtrail_log_group_name"), "", "required: the log group that receives the account's CloudTrail events")
+	} else if !logGroupNamePattern.MatchString(m.CloudtrailLogGroupName) {
+		p.add(f.sub("CloudtrailLogGroupName", "cloudtrail_log_group_name"), m.CloudtrailLogGroupName, "must be a log group name: 1 to 512 letters, digits and . _ / # -")
+	}
+	if m.SnsTopicArn != "" {
+		fs := f.sub("SnsTopicArn", "sns_topic_arn")
+		mm := snsTopicArnPattern.FindStringSubmatch(m.SnsTopicArn)
+		switch {
+		case mm == nil:
+			p.add(fs, m.SnsTopicArn, "must be an SNS topic ARN: arn:<partition>:sns:<region>:<12-digit account>:<name>")
+		case mm[5] != "":
+			p.add(fs, m.SnsTopicArn, "is a FIFO topic; CloudWatch alarms notify standard topics only")
+		case partition != "" && mm[1] != partition:
+			p.add(fs, m.SnsTopicArn, "is in partition %q; the key's region is in %q", mm[1], partition)
+		case mm[2] != c.AwsRegion:
+			p.add(fs, m.SnsTopicArn, "is in region %s; CloudWatch alarms in %s notify topics of their own region", mm[2], c.AwsRegion)
+		}
+		if len(m.AlarmEmails) > 0 {
+			p.add(f.sub("AlarmEmails", "alarm_emails"), nil, "only with a topic the construct creates; subscribe to %s yourself, or drop sns_topic_arn", m.SnsTopicArn)
+		}
+	}
+	seen := map[string]bool{}
+	for i, e := range m.AlarmEmails {
+		fe := f.sub("AlarmEmails", "alarm_emails").index(i)
+		switch {
+		case !emailPattern.MatchString(e):
+			p.add(fe, e, "must be an email address like security@example.com")
+		case seen[strings.ToLower(e)]:
+			p.add(fe, e, "is listed twice")
+		}
+		seen[strings.ToLower(e)] = true
+	}
+	if m.DecryptThreshold < 0 {
+		p.add(f.sub("DecryptThreshold", "decrypt_threshold"), m.DecryptThreshold, "must be 1 or more requests per period (0 or unset: %d)", DefaultDecryptThreshold)
+	}
+	if m.EncryptThreshold < 0 {
+		p.add(f.sub("EncryptThreshold", "encrypt_threshold"), m.EncryptThreshold, "must be 1 or more requests per period (0 or unset: %d)", DefaultEncryptThreshold)
+	}
+	period := orDefault(m.PeriodSeconds, DefaultPeriodSeconds)
+	periodOK := m.PeriodSeconds >= 0 && period%60 == 0 && period <= 86400
+	if !periodOK {
+		p.add(f.sub("PeriodSeconds", "period_seconds"), m.PeriodSeconds, "must be a multiple of 60 from 60 to 86400 (metrics from log filters have 1-minute resolution)")
+	}
+	evals := orDefault(m.EvaluationPeriods, DefaultEvaluationPeriods)
+	switch {
+	case m.EvaluationPeriods < 0:
+		p.add(f.sub("EvaluationPeriods", "evaluation_periods"), m.EvaluationPeriods, "must be 1 or more")
+	case periodOK && evals*period > 86400:
+		p.add(f.sub("EvaluationPeriods", "evaluation_periods"), m.EvaluationPeriods, "%d periods of %d s are more than one day, CloudWatch's limit", evals, period)
+	}
+	if m.MetricNamespace != "" && (!namespacePattern.MatchString(m.MetricNamespace) || strings.HasPrefix(m.MetricNamespace, "AWS/")) {
+		p.add(f.sub("MetricNamespace", "metric_namespace"), m.MetricNamespace, "must be a CloudWatch namespace (1 to 255 characters, not starting with AWS/)")
+	}
+}
+
+// cloudWatchStatement lets CloudWatch use the key to publish to the topic
+// the construct encrypts with it (Amazon SNS Developer Guide, "Configure
+// AWS KMS permissions for AWS services").
+func cloudWatchStatement() PolicyStatement {
+	return PolicyStatement{
+		Sid:       SidCloudWatchAlarms,
+		Effect:    "Allow",
+		Principal: map[string]OneOrMany{"Service": {"cloudwatch.amazonaws.com"}},
+		Action:    OneOrMany{"kms:Decrypt", "kms:GenerateDataKey*"},
+		Resource:  OneOrMany{"*"},
+	}
+}
+
+// alarm describes one of the key's alarms.
+type alarm struct {
+	suffix      string // of the Terraform name, metric and alarm name
+	description string
+	pattern     string // with %s for the key ARN
+	comparison  string
+	threshold   int
+}
+
+// filterPrefix limits every filter to KMS events on this key: KMS events
+// carry the key's ARN in resources[0].ARN, whatever the caller passed as
+// keyId (an alias or a bare id).
+const filterPrefix = `($.eventSource = "kms.amazonaws.com") && ($.resources[0].ARN = "%s")`
+
+func (k *KmsKey) alarms() []alarm {
+	m := k.config.Monitoring
+	return []alarm{
+		{"decrypt-volume", "Decrypt requests on the key above the threshold",
+			`{ ` + filterPrefix + ` && ($.eventName = "Decrypt") }`, "GreaterThanThreshold", orDefault(m.DecryptThreshold, DefaultDecryptThreshold)},
+		{"encrypt-volume", "Encrypt, GenerateDataKey* and ReEncrypt requests on the key above the threshold",
+			`{ ` + filterPrefix + ` && (($.eventName = "Encrypt") || ($.eventName = "GenerateDataKey*") || ($.eventName = "ReEncrypt")) }`, "GreaterThanThreshold", orDefault(m.EncryptThreshold, DefaultEncryptThreshold)},
+		{"unauthorized", "Requests on the key denied for lack of permission",
+			`{ ` + filterPrefix + ` && (($.errorCode = "AccessDenied*") || ($.errorCode = "*UnauthorizedOperation")) }`, "GreaterThanOrEqualToThreshold", 1},
+		{"disable-or-delete", "The key was disabled or scheduled for deletion (CIS AWS Foundations, customer-managed keys)",
+			`{ ` + filterPrefix + ` && (($.eventName = "DisableKey") || ($.eventName = "ScheduleKeyDeletion")) }`, "GreaterThanOrEqualToThreshold", 1},
+	}
+}
+
+// monitoringName starts the names of the monitoring resources in AWS:
+// unique per key, stack and environment.
+func (k *KmsKey) monitoringName() string {
+	return fmt.Sprintf("%s-%s-%s", k.config.NamePrefix, k.config.Environment, strings.ReplaceAll(k.name, "_", "-"))
+}
+
+// addMonitoring creates the topic (unless one is given), the metric
+// filters and the alarms.
+func (k *KmsKey) addMonitoring() {
+	m := k.config.Monitoring
+	if m == nil {
+		return
+	}
+	base := k.monitoringName()
+	topicArn := jsii.String(m.SnsTopicArn)
+	if m.createsTopic() {
+		topic := snstopic.NewSnsTopic(k.node, jsii.String(k.name+"_alarms"), &snstopic.SnsTopicConfig{
+			Name:           jsii.String(truncateName(base+"-kms-alarms", 256)),
+			KmsMasterKeyId: k.key.Arn(),
+		})
+		topic.OverrideLogicalId(jsii.String(k.name + "_alarms"))
+		topicArn = topic.Arn()
+		policy := snstopicpolicy.NewSnsTopicPolicy(k.node, jsii.String(k.name+"_alarms_policy"), &snstopicpolicy.SnsTopicPolicyConfig{
+			Arn:    topic.Arn(),
+			Policy: jsii.String(k.topicPolicy(*topic.Arn())),
+		})
+		policy.OverrideLogicalId(jsii.String(k.name + "_alarms_policy"))
+		for i, email := range m.AlarmEmails {
+			id := fmt.Sprintf("%s_alarms_email_%d", k.name, i)
+			sub := snstopicsubscription.NewSnsTopicSubscription(k.node, jsii.String(id), &snstopicsubscription.SnsTopicSubscriptionConfig{
+				TopicArn: topic.Arn(),
+				Protocol: jsii.String("email"),
+				Endpoint: jsii.String(email),
+			})
+			sub.OverrideLogicalId(jsii.String(id))
+		}
+	}
+	k.alarmTopicArn = topicArn
+
+	period := orDefault(m.PeriodSeconds, DefaultPeriodSeconds)
+	evals := orDefault(m.EvaluationPeriods, DefaultEvaluationPeriods)
+	for _, a := range k.alarms() {
+		tf := k.name + "_" + strings.ReplaceAll(a.suffix, "-", "_")
+		metric := truncateName(base+"-"+a.suffix, 255)
+		filter := cloudwatchlogmetricfilter.NewCloudwatchLogMetricFilter(k.node, jsii.String(tf), &cloudwatchlogmetricfilter.CloudwatchLogMetricFilterConfig{
+			Name:         jsii.String(truncateName(base+"-"+a.suffix, 512)),
+			LogGroupName: jsii.String(m.CloudtrailLogGroupName),
+			Pattern:      jsii.String(fmt.Sprintf(a.pattern, *k.key.Arn())),
+			MetricTransformation: &cloudwatchlogmetricfilter.CloudwatchLogMetricFilterMetricTransformation{
+				Name:      jsii.String(metric),
+				Namespace: jsii.String(m.namespace()),
+				Value:     jsii.String("1"),
+			},
+		})
+		filter.OverrideLogicalId(jsii.String(tf))
+		name := truncateName(base+"-"+a.suffix, 255)
+		al := cloudwatchmetricalarm.NewCloudwatchMetricAlarm(k.node, jsii.String(tf+"_alarm"), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
+			AlarmName:          jsii.String(name),
+			AlarmDescription:   jsii.String(a.description + " (" + k.Address() + ")."),
+			Namespace:          jsii.String(m.namespace()),
+			MetricName:         jsii.String(metric),
+			Statistic:          jsii.String("Sum"),
+			Period:             jsii.Number(period),
+			EvaluationPeriods:  jsii.Number(evals),
+			Threshold:          jsii.Number(a.threshold),
+			ComparisonOperator: jsii.String(a.comparison),
+			TreatMissingData:   jsii.String("notBreaching"),
+			AlarmActions:       &[]*string{topicArn},
+			OkActions:          &[]*string{topicArn},
+		})
+		al.OverrideLogicalId(jsii.String(tf + "_alarm"))
+		k.alarmNames = append(k.alarmNames, name)
+	}
+}
+
+// topicPolicy lets CloudWatch alarms of this account publish to the topic.
+func (k *KmsKey) topicPolicy(topicArn string) string {
+	c := k.config
+	return mustJSON(PolicyDocument{
+		Version: PolicyVersion,
+		Statement: []PolicyStatement{{
+			Sid:       "AllowCloudWatchAlarmsOfThisAccountToPublish",
+			Effect:    "Allow",
+			Principal: map[string]OneOrMany{"Service": {"cloudwatch.amazonaws.com"}},
+			Action:    OneOrMany{"sns:Publish"},
+			Resource:  OneOrMany{topicArn},
+			Condition: map[string]map[string]any{
+				"StringEquals": {"aws:SourceAccount": c.AwsAccountId},
+				"ArnLike":      {"aws:SourceArn": fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:*", k.partition, c.AwsRegion, c.AwsAccountId)},
+			},
+		}},
+	})
+}
+
+// truncateName keeps a name within an AWS limit.
+func truncateName(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	return s[:max]
+}
+
+// AlarmTopicArn returns the ARN (a token for a created topic) of the topic
+// the alarms notify, or nil without monitoring.
+func (k *KmsKey) AlarmTopicArn() *string { return k.alarmTopicArn }
+
+// AlarmNames returns the names of the key's alarms (none without
+// monitoring).
+func (k *KmsKey) AlarmNames() []string { return append([]string(nil), k.alarmNames...) }
