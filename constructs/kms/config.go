@@ -145,8 +145,9 @@ type KmsKeyConfig struct {
 	// ExtraPolicyStatements are extra key policy statements, each a JSON
 	// object, appended after the construct's statements (Go API only). They
 	// are validated: Effect Allow or Deny, kms: actions, Resource "*",
-	// well-formed principals, a wildcard principal only with a Condition,
-	// and unique Sids. Default: none.
+	// well-formed principals, a wildcard principal in an Allow only with a
+	// Condition, unique Sids, and the policy linter (no lockout). Default:
+	// none.
 	ExtraPolicyStatements []string `json:"-"`
 }
 

@@ -3,6 +3,8 @@ package kms
 import (
 	"encoding/json"
 	"fmt"
+
+	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
 )
 
 // PolicyVersion is the IAM policy language version of every document the
@@ -11,7 +13,7 @@ const PolicyVersion = "2012-10-17"
 
 // MaxKeyPolicyBytes is AWS's limit on the size of a key policy document
 // (32 KB), checked against the document as the construct renders it.
-const MaxKeyPolicyBytes = 32768
+const MaxKeyPolicyBytes = policylint.MaxBytes
 
 // actionAllKMS is the action of the account-root statement: it gives the
 // account full control of the key and lets IAM policies in the account grant

@@ -125,8 +125,8 @@ func statementProblems(s PolicyStatement, partition string) []string {
 		for _, v := range values {
 			switch {
 			case v == "*":
-				if len(s.Condition) == 0 {
-					out = append(out, `a wildcard principal ("*") needs a Condition that limits it`)
+				if len(s.Condition) == 0 && s.Effect != "Deny" {
+					out = append(out, `a wildcard principal ("*") in an Allow statement needs a Condition that limits it`)
 				}
 			case kind == "AWS":
 				if accountIDPattern.MatchString(v) {

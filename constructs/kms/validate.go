@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
 )
 
 // Limits of the names built from NamePrefix and Environment.
@@ -235,6 +237,14 @@ func (c *KmsKeyConfig) validatePolicySize(p *problems, partition string) string 
 		return ""
 	}
 	if len(rendered) <= MaxKeyPolicyBytes {
+		// The linter is the last line of defence: every policy the
+		// construct builds must pass it.
+		for _, f := range policylint.Lint(rendered, policylint.Context{Partition: partition, Account: c.AwsAccountId}) {
+			p.add(field{"KeyPolicy", "key_policy"}, nil, "%s", f)
+		}
+		if len(*p) > 0 {
+			return ""
+		}
 		return rendered
 	}
 	fit := 0

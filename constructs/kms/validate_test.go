@@ -246,6 +246,12 @@ func TestEachInvalidValueIsRefusedNamingTheField(t *testing.T) {
 		{"extra statement bad principal", func(c *KmsKeyConfig) {
 			c.ExtraPolicyStatements = []string{`{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123:root"}, "Action": "kms:Decrypt", "Resource": "*"}`}
 		}, "ExtraPolicyStatements[0]", "extra_policy_statements[0]", "12 digits"},
+		{"extra statement misspelt action", func(c *KmsKeyConfig) {
+			c.ExtraPolicyStatements = []string{`{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/a"}, "Action": "kms:Decrpyt", "Resource": "*"}`}
+		}, "KeyPolicy", "key_policy", `statement 5: action "kms:Decrpyt" is not a KMS action`},
+		{"extra statement unknown condition key", func(c *KmsKeyConfig) {
+			c.ExtraPolicyStatements = []string{`{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/a"}, "Action": "kms:Decrypt", "Resource": "*", "Condition": {"StringEquals": {"kms:ViaServce": "s3.eu-west-1.amazonaws.com"}}}`}
+		}, "KeyPolicy", "key_policy", `condition key "kms:ViaServce"`},
 		{"extra statement federated principal", func(c *KmsKeyConfig) {
 			c.ExtraPolicyStatements = []string{`{"Effect": "Allow", "Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "kms:Decrypt", "Resource": "*"}`}
 		}, "ExtraPolicyStatements[0]", "extra_policy_statements[0]", "use AWS or Service"},
