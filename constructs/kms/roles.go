@@ -26,11 +26,28 @@ const (
 	AccessEncryptDecrypt Access = "encrypt_decrypt"
 )
 
-// accessActions are the actions of each access level.
+// accessActions are the actions of each access level: AWS CDK's grants
+// (encrypt = kms:Encrypt, kms:ReEncrypt*, kms:GenerateDataKey*; decrypt =
+// kms:Decrypt; encrypt_decrypt = both plus kms:DescribeKey), with each
+// wildcard written out as the KMS actions it matches (TestAccessActions
+// checks them against the documented action list). IaC scanners refuse
+// wildcards in IAM policies (tfsec aws-iam-no-policy-wildcards, HIGH), and an
+// explicit list does not grow by itself when AWS adds actions.
 var accessActions = map[Access][]string{
-	AccessEncrypt:        {"kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"},
+	AccessEncrypt:        encryptActions,
 	AccessDecrypt:        {"kms:Decrypt"},
-	AccessEncryptDecrypt: {"kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Decrypt", "kms:DescribeKey"},
+	AccessEncryptDecrypt: append(append([]string(nil), encryptActions...), "kms:Decrypt", "kms:DescribeKey"),
+}
+
+// encryptActions are kms:Encrypt, kms:ReEncrypt* and kms:GenerateDataKey*.
+var encryptActions = []string{
+	"kms:Encrypt",
+	"kms:ReEncryptFrom",
+	"kms:ReEncryptTo",
+	"kms:GenerateDataKey",
+	"kms:GenerateDataKeyPair",
+	"kms:GenerateDataKeyPairWithoutPlaintext",
+	"kms:GenerateDataKeyWithoutPlaintext",
 }
 
 // accessSids name the statement of each access level's policy.

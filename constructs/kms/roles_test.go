@@ -1,20 +1,65 @@
 package kms_test
 
 import (
+	"path"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
+	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
 	"github.com/cdktf-kms/cdktf-kms/internal/synthtest"
 )
 
-// wantActions is the table of access levels, written out from the issue
-// (AWS CDK's grants), not taken from the package.
-var wantActions = map[kms.Access][]any{
+// grantPatterns are the access levels as AWS CDK's grants define them,
+// written out from the issue, not taken from the package.
+var grantPatterns = map[kms.Access][]string{
 	kms.AccessEncrypt:        {"kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"},
 	kms.AccessDecrypt:        {"kms:Decrypt"},
 	kms.AccessEncryptDecrypt: {"kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Decrypt", "kms:DescribeKey"},
+}
+
+// wantActions expands grantPatterns over the documented KMS action list:
+// the explicit actions each access level must allow, no more, no less.
+var wantActions = func() map[kms.Access][]any {
+	out := map[kms.Access][]any{}
+	for access, patterns := range grantPatterns {
+		var list []any
+		for _, p := range patterns {
+			for _, a := range policylint.KMSActions() {
+				if ok, _ := path.Match(p, "kms:"+a); ok {
+					list = append(list, "kms:"+a)
+				}
+			}
+		}
+		out[access] = list
+	}
+	return out
+}()
+
+func sortedAny(v []any) []string {
+	out := make([]string, len(v))
+	for i, x := range v {
+		out[i] = x.(string)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestAccessActionsAreTheGrantsWrittenOut(t *testing.T) {
+	for access, want := range wantActions {
+		var got []any
+		for _, a := range kms.AccessActions(access) {
+			got = append(got, a)
+			if strings.Contains(a, "*") {
+				t.Errorf("%s has the wildcard %s; IAM policies must list actions", access, a)
+			}
+		}
+		if !reflect.DeepEqual(sortedAny(got), sortedAny(want)) {
+			t.Errorf("%s actions %v, want %v", access, got, want)
+		}
+	}
 }
 
 func actionsAsList(v any) []any {
@@ -85,7 +130,7 @@ func TestPredefinedRolesAreLeastPrivilege(t *testing.T) {
 			if s["Effect"] != "Allow" || s["Resource"] != synthtest.Ref("aws_kms_key.kms", "arn") {
 				t.Errorf("statement %v: want Allow on this key's ARN only", s)
 			}
-			if got := actionsAsList(s["Action"]); !reflect.DeepEqual(got, wantActions[tc.access]) {
+			if got := actionsAsList(s["Action"]); !reflect.DeepEqual(sortedAny(got), sortedAny(wantActions[tc.access])) {
 				t.Errorf("actions %v, want %v", got, wantActions[tc.access])
 			}
 		})
@@ -201,7 +246,7 @@ func TestGrantsOnExistingRoles(t *testing.T) {
 			t.Errorf("%s is on role %v, want %s", tf, p["role"], want.role)
 		}
 		s := synthtest.JSONArg(t, p, "policy").(map[string]any)["Statement"].([]any)[0].(map[string]any)
-		if s["Resource"] != synthtest.Ref("aws_kms_key.kms", "arn") || !reflect.DeepEqual(actionsAsList(s["Action"]), wantActions[want.access]) {
+		if s["Resource"] != synthtest.Ref("aws_kms_key.kms", "arn") || !reflect.DeepEqual(sortedAny(actionsAsList(s["Action"])), sortedAny(wantActions[want.access])) {
 			t.Errorf("%s statement %v", tf, s)
 		}
 	}

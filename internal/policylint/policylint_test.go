@@ -46,7 +46,7 @@ func TestCleanPoliciesHaveNoFindings(t *testing.T) {
 			                "ForAnyValue:StringLike": {"kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::b/*"},
 			                "StringEqualsIfExists": {"aws:PrincipalTag/team": "a"}}}`),
 		"unconditioned deny for everyone": doc(rootStatement, `{"Effect": "Deny", "Principal": "*", "Action": "kms:ScheduleKeyDeletion", "Resource": "*"}`),
-		"bare account id": doc(rootStatement, `{"Effect": "Allow", "Principal": {"AWS": "210987654321"}, "Action": "kms:Decrypt", "Resource": "*"}`),
+		"bare account id":                 doc(rootStatement, `{"Effect": "Allow", "Principal": {"AWS": "210987654321"}, "Action": "kms:Decrypt", "Resource": "*"}`),
 	}
 	for name, policy := range cases {
 		if f := Lint(policy, ctx); len(f) != 0 {

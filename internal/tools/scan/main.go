@@ -1,0 +1,354 @@
+// Command scan is the security gate of cdktf-kms: it synthesizes the
+// shipped stacks and a stack with every option on (security/all-features.json),
+// runs the key-policy linter on every aws_kms_key, scans the stacks with
+// tfsec and KICS, and fails on any HIGH or CRITICAL finding, on any MEDIUM
+// finding not justified in security/exceptions.json, and on any linter
+// finding. Run it through security/scan.sh, which installs the scanners.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
+	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
+	"github.com/cdktf-kms/cdktf-kms/stacks"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+)
+
+// finding is one scanner result, normalized.
+type finding struct {
+	Scanner  string // tfsec, kics, policylint
+	Check    string // rule id or query id
+	Title    string
+	Severity string // CRITICAL, HIGH, MEDIUM, LOW, INFO
+	Stack    string
+	Resource string // type.name where the scanner says
+}
+
+// exception is one reviewed, accepted MEDIUM finding.
+type exception struct {
+	Scanner  string `json:"scanner"`
+	Check    string `json:"check"`
+	Title    string `json:"title"`
+	Resource string `json:"resource"`
+	Reason   string `json:"reason"`
+	used     bool
+}
+
+func main() {
+	os.Exit(run(os.Stdout, os.Stderr))
+}
+
+func run(stdout, stderr io.Writer) (code int) {
+	defer jsii.Close()
+	out := flag.String("out", "", "directory for the synthesized stacks and reports (default: a new temp dir)")
+	config := flag.String("config", "cdktf.json", "the app's cdktf.json (its environments are scanned)")
+	allFeatures := flag.String("all-features", "security/all-features.json", "an environment with every option on")
+	exceptionsPath := flag.String("exceptions", "security/exceptions.json", "reviewed MEDIUM findings")
+	tfsec := flag.String("tfsec", "", "tfsec binary (skipped when empty)")
+	kics := flag.String("kics", "", "KICS binary, named console (skipped when empty)")
+	kicsAssets := flag.String("kics-assets", "", "KICS assets directory (with queries/ and libraries/)")
+	flag.Parse()
+
+	fail := func(format string, args ...any) int {
+		fmt.Fprintf(stderr, "scan: "+format+"\n", args...)
+		return 2
+	}
+	if *out == "" {
+		dir, err := os.MkdirTemp("", "cdktf-kms-scan-")
+		if err != nil {
+			return fail("%v", err)
+		}
+		*out = dir
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return fail("%v", err)
+	}
+	exceptions, err := loadExceptions(*exceptionsPath)
+	if err != nil {
+		return fail("%v", err)
+	}
+	stackDirs, err := synthesize(*config, *allFeatures, filepath.Join(*out, "cdktf.out"))
+	if err != nil {
+		return fail("%v", err)
+	}
+
+	var findings []finding
+	lint, err := lintStacks(stackDirs)
+	if err != nil {
+		return fail("%v", err)
+	}
+	findings = append(findings, lint...)
+	if *tfsec != "" {
+		f, err := runTfsec(*tfsec, stackDirs)
+		if err != nil {
+			return fail("tfsec: %v", err)
+		}
+		findings = append(findings, f...)
+	}
+	if *kics != "" {
+		f, err := runKics(*kics, *kicsAssets, filepath.Join(*out, "cdktf.out", "stacks"), filepath.Join(*out, "kics"))
+		if err != nil {
+			return fail("kics: %v", err)
+		}
+		findings = append(findings, f...)
+	}
+	return report(stdout, findings, exceptions, sortedNames(stackDirs), *tfsec != "", *kics != "")
+}
+
+// synthesize writes the shipped stacks and the all-features stack.
+func synthesize(configPath, allFeaturesPath, outdir string) (map[string]string, error) {
+	os.Unsetenv(stacks.ContextEnv)
+	envs, err := stacks.LoadEnvironments(configPath)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", configPath, err)
+	}
+	raw, err := os.ReadFile(allFeaturesPath)
+	if err != nil {
+		return nil, err
+	}
+	extra, err := stacks.ParseEnvironments([]byte(`{"all-features": ` + string(raw) + `}`))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", allFeaturesPath, err)
+	}
+	envs = append(envs, extra...)
+	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir)})
+	dirs := map[string]string{}
+	for _, env := range envs {
+		if _, err := stacks.NewEnvironmentStack(app, env); err != nil {
+			return nil, err
+		}
+		name := stacks.StackName(env.Name)
+		dirs[name] = filepath.Join(outdir, "stacks", name)
+	}
+	app.Synth()
+	// Done with the bindings: free the node kernel (~0.8 GB) before the
+	// scanners run.
+	jsii.Close()
+	return dirs, nil
+}
+
+// lintStacks runs the key-policy linter on every aws_kms_key.
+func lintStacks(dirs map[string]string) ([]finding, error) {
+	var out []finding
+	for _, name := range sortedNames(dirs) {
+		raw, err := os.ReadFile(filepath.Join(dirs[name], "cdk.tf.json"))
+		if err != nil {
+			return nil, err
+		}
+		var doc struct {
+			Provider struct {
+				AWS []struct {
+					Region string `json:"region"`
+				} `json:"aws"`
+			} `json:"provider"`
+			Resource struct {
+				Keys map[string]struct {
+					Policy string `json:"policy"`
+				} `json:"aws_kms_key"`
+			} `json:"resource"`
+		}
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if len(doc.Provider.AWS) == 0 {
+			return nil, fmt.Errorf("%s has no aws provider", name)
+		}
+		partition, _ := kms.PartitionOf(doc.Provider.AWS[0].Region)
+		for key, k := range doc.Resource.Keys {
+			ctx := policylint.Context{Partition: partition, Account: rootAccount(k.Policy, partition)}
+			for _, f := range policylint.Lint(k.Policy, ctx) {
+				out = append(out, finding{"policylint", "key-policy", f.String(), "HIGH", name, "aws_kms_key." + key})
+			}
+		}
+	}
+	return out, nil
+}
+
+// rootAccount finds the account of the key from the account-root principal.
+func rootAccount(policy, partition string) string {
+	prefix := "arn:" + partition + ":iam::"
+	if i := strings.Index(policy, prefix); i >= 0 {
+		rest := policy[i+len(prefix):]
+		if len(rest) >= 17 && rest[12:17] == ":root" {
+			return rest[:12]
+		}
+	}
+	return ""
+}
+
+// runTfsec scans each stack directory with tfsec.
+func runTfsec(bin string, dirs map[string]string) ([]finding, error) {
+	var out []finding
+	for _, name := range sortedNames(dirs) {
+		cmd := exec.Command(bin, dirs[name], "--no-module-downloads", "--format", "json", "--soft-fail", "--no-color")
+		raw, err := cmd.Output()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+		var res struct {
+			Results []struct {
+				LongID      string `json:"long_id"`
+				Description string `json:"description"`
+				Severity    string `json:"severity"`
+				Resource    string `json:"resource"`
+			} `json:"results"`
+		}
+		if err := json.Unmarshal(raw, &res); err != nil {
+			return nil, fmt.Errorf("%s: reading tfsec's JSON: %v", name, err)
+		}
+		for _, r := range res.Results {
+			out = append(out, finding{"tfsec", r.LongID, r.Description, strings.ToUpper(r.Severity), name, r.Resource})
+		}
+	}
+	return out, nil
+}
+
+// runKics scans all stacks with KICS in one run.
+func runKics(bin, assets, stacksDir, reportDir string) ([]finding, error) {
+	if assets == "" {
+		return nil, errors.New("-kics-assets is required with -kics")
+	}
+	cmd := exec.Command(bin, "scan", "-p", stacksDir,
+		"-q", filepath.Join(assets, "queries"), "--libraries-path", filepath.Join(assets, "libraries"),
+		"--type", "Terraform", "--cloud-provider", "aws",
+		"--report-formats", "json", "-o", reportDir, "--output-name", "kics",
+		"--no-progress", "--disable-secrets", "--ci", "--ignore-on-exit", "results")
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("%v\n%s", err, msg)
+	}
+	raw, err := os.ReadFile(filepath.Join(reportDir, "kics.json"))
+	if err != nil {
+		return nil, err
+	}
+	var res struct {
+		Queries []struct {
+			QueryName string `json:"query_name"`
+			QueryID   string `json:"query_id"`
+			Severity  string `json:"severity"`
+			Files     []struct {
+				FileName     string `json:"file_name"`
+				ResourceType string `json:"resource_type"`
+				ResourceName string `json:"resource_name"`
+				SearchKey    string `json:"search_key"`
+			} `json:"files"`
+		} `json:"queries"`
+	}
+	if err := json.Unmarshal(raw, &res); err != nil {
+		return nil, fmt.Errorf("reading KICS's JSON: %v", err)
+	}
+	var out []finding
+	for _, q := range res.Queries {
+		for _, f := range q.Files {
+			stack := filepath.Base(filepath.Dir(f.FileName))
+			out = append(out, finding{"kics", q.QueryID, q.QueryName, strings.ToUpper(q.Severity), stack, kicsResource(f.ResourceType, f.ResourceName, f.SearchKey)})
+		}
+	}
+	return out, nil
+}
+
+// kicsResource names the resource of a KICS result as type.name, from the
+// search key when KICS gives no resource fields.
+func kicsResource(typ, name, searchKey string) string {
+	if parts := strings.Split(searchKey, "."); len(parts) >= 3 && parts[0] == "resource" {
+		return parts[1] + "." + strings.Trim(parts[2], "{}")
+	}
+	if typ != "" && name != "" {
+		return typ + "." + name
+	}
+	return searchKey
+}
+
+func loadExceptions(path string) ([]*exception, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var list []*exception
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&list); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	for i, e := range list {
+		if e.Scanner == "" || e.Check == "" || e.Resource == "" || len(strings.TrimSpace(e.Reason)) < 20 {
+			return nil, fmt.Errorf("%s: exception %d needs scanner, check, resource and a reason of a sentence or more", path, i)
+		}
+	}
+	return list, nil
+}
+
+func (e *exception) matches(f finding) bool {
+	return e.Scanner == f.Scanner && e.Check == f.Check && (e.Resource == f.Resource || e.Resource == f.Stack+"/"+f.Resource)
+}
+
+// report prints every finding and returns the exit code.
+func report(w io.Writer, findings []finding, exceptions []*exception, stackNames []string, tfsecRan, kicsRan bool) int {
+	sort.Slice(findings, func(i, j int) bool {
+		a, b := findings[i], findings[j]
+		return fmt.Sprint(a.Stack, a.Scanner, a.Resource, a.Check) < fmt.Sprint(b.Stack, b.Scanner, b.Resource, b.Check)
+	})
+	fmt.Fprintf(w, "scanned stacks: %s\n", strings.Join(stackNames, ", "))
+	fmt.Fprintf(w, "scanners: policylint, tfsec %s, kics %s\n", ranWord(tfsecRan), ranWord(kicsRan))
+	failed, accepted, info := 0, 0, 0
+	for _, f := range findings {
+		verdict := "info"
+		switch f.Severity {
+		case "CRITICAL", "HIGH":
+			verdict = "FAIL"
+			failed++
+		case "MEDIUM":
+			verdict = "FAIL (not in the exceptions file)"
+			for _, e := range exceptions {
+				if e.matches(f) {
+					verdict, e.used = "accepted: "+e.Reason, true
+					break
+				}
+			}
+			if strings.HasPrefix(verdict, "FAIL") {
+				failed++
+			} else {
+				accepted++
+			}
+		default:
+			info++
+		}
+		fmt.Fprintf(w, "%-8s %-10s %-9s %s %s: %s [%s]\n", f.Severity, f.Scanner, f.Stack, f.Resource, f.Check, f.Title, verdict)
+	}
+	for _, e := range exceptions {
+		if !e.used && (e.Scanner == "tfsec" && tfsecRan || e.Scanner == "kics" && kicsRan) {
+			fmt.Fprintf(w, "note: exception %s %s on %s matched nothing; remove it if the finding is gone\n", e.Scanner, e.Check, e.Resource)
+		}
+	}
+	fmt.Fprintf(w, "%d failing, %d accepted by exceptions, %d low/info\n", failed, accepted, info)
+	if failed > 0 {
+		return 1
+	}
+	return 0
+}
+
+func ranWord(ran bool) string {
+	if ran {
+		return "ran"
+	}
+	return "skipped"
+}
+
+func sortedNames(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
