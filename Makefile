@@ -9,7 +9,7 @@ export CHECKPOINT_DISABLE ?= 1
 ENV ?= dev
 CDKTF := npx --no-install cdktf
 
-.PHONY: help install synth app-synth test test-short golden vet fmt diff deploy clean
+.PHONY: help install synth app-synth test test-short golden vet fmt scan diff deploy clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ golden: ## rewrite the golden files of the shipped stacks; review the diff
 vet: ## gofmt check and go vet
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	go vet ./... ./__tests__/
+
+scan: ## security gate: policylint, tfsec and KICS on the shipped and all-features stacks
+	security/scan.sh
 
 fmt: ## format the Go code
 	gofmt -w .

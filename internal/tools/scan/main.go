@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -35,12 +36,15 @@ type finding struct {
 	Resource string // type.name where the scanner says
 }
 
-// exception is one reviewed, accepted MEDIUM finding.
+// exception is one reviewed, accepted finding. MEDIUM findings may be
+// accepted with a reason; a HIGH or CRITICAL one only when the exception
+// states that severity too, so that accepting it is a visible decision.
 type exception struct {
 	Scanner  string `json:"scanner"`
 	Check    string `json:"check"`
 	Title    string `json:"title"`
 	Resource string `json:"resource"`
+	Severity string `json:"severity,omitempty"`
 	Reason   string `json:"reason"`
 	used     bool
 }
@@ -58,6 +62,7 @@ func run(stdout, stderr io.Writer) (code int) {
 	tfsec := flag.String("tfsec", "", "tfsec binary (skipped when empty)")
 	kics := flag.String("kics", "", "KICS binary, named console (skipped when empty)")
 	kicsAssets := flag.String("kics-assets", "", "KICS assets directory (with queries/ and libraries/)")
+	verbose := flag.Bool("v", false, "also list LOW and INFO findings")
 	flag.Parse()
 
 	fail := func(format string, args ...any) int {
@@ -103,7 +108,8 @@ func run(stdout, stderr io.Writer) (code int) {
 		}
 		findings = append(findings, f...)
 	}
-	return report(stdout, findings, exceptions, sortedNames(stackDirs), *tfsec != "", *kics != "")
+	fmt.Fprintf(stdout, "stacks and reports: %s\n", *out)
+	return report(stdout, findings, exceptions, sortedNames(stackDirs), *tfsec != "", *kics != "", *verbose)
 }
 
 // synthesize writes the shipped stacks and the all-features stack.
@@ -257,16 +263,19 @@ func runKics(bin, assets, stacksDir, reportDir string) ([]finding, error) {
 	return out, nil
 }
 
-// kicsResource names the resource of a KICS result as type.name, from the
-// search key when KICS gives no resource fields.
+var bracketKey = regexp.MustCompile(`^([a-z0-9_]+)\[([^\]]+)\]`)
+
+// kicsResource names the resource of a KICS result as type.name (its
+// Terraform address) from the search key; findings about the stack as a
+// whole (a control the stack lacks) are "(stack)".
 func kicsResource(typ, name, searchKey string) string {
-	if parts := strings.Split(searchKey, "."); len(parts) >= 3 && parts[0] == "resource" {
-		return parts[1] + "." + strings.Trim(parts[2], "{}")
+	if m := bracketKey.FindStringSubmatch(searchKey); m != nil {
+		return m[1] + "." + m[2]
 	}
-	if typ != "" && name != "" {
-		return typ + "." + name
+	if parts := strings.SplitN(searchKey, ".", 3); len(parts) == 3 && parts[0] == "resource" {
+		return parts[1] + "." + parts[2]
 	}
-	return searchKey
+	return "(stack)"
 }
 
 func loadExceptions(path string) ([]*exception, error) {
@@ -293,7 +302,7 @@ func (e *exception) matches(f finding) bool {
 }
 
 // report prints every finding and returns the exit code.
-func report(w io.Writer, findings []finding, exceptions []*exception, stackNames []string, tfsecRan, kicsRan bool) int {
+func report(w io.Writer, findings []finding, exceptions []*exception, stackNames []string, tfsecRan, kicsRan, verbose bool) int {
 	sort.Slice(findings, func(i, j int) bool {
 		a, b := findings[i], findings[j]
 		return fmt.Sprint(a.Stack, a.Scanner, a.Resource, a.Check) < fmt.Sprint(b.Stack, b.Scanner, b.Resource, b.Check)
@@ -304,16 +313,19 @@ func report(w io.Writer, findings []finding, exceptions []*exception, stackNames
 	for _, f := range findings {
 		verdict := "info"
 		switch f.Severity {
-		case "CRITICAL", "HIGH":
-			verdict = "FAIL"
-			failed++
-		case "MEDIUM":
+		case "CRITICAL", "HIGH", "MEDIUM":
 			verdict = "FAIL (not in the exceptions file)"
 			for _, e := range exceptions {
-				if e.matches(f) {
-					verdict, e.used = "accepted: "+e.Reason, true
+				if !e.matches(f) {
+					continue
+				}
+				e.used = true
+				if f.Severity != "MEDIUM" && e.Severity != f.Severity {
+					verdict = fmt.Sprintf("FAIL (a %s finding is accepted only by an exception that states \"severity\": %q)", f.Severity, f.Severity)
 					break
 				}
+				verdict = "accepted: " + e.Reason
+				break
 			}
 			if strings.HasPrefix(verdict, "FAIL") {
 				failed++
@@ -323,14 +335,16 @@ func report(w io.Writer, findings []finding, exceptions []*exception, stackNames
 		default:
 			info++
 		}
-		fmt.Fprintf(w, "%-8s %-10s %-9s %s %s: %s [%s]\n", f.Severity, f.Scanner, f.Stack, f.Resource, f.Check, f.Title, verdict)
+		if verdict != "info" || verbose {
+			fmt.Fprintf(w, "%-8s %-10s %-16s %s %s: %s [%s]\n", f.Severity, f.Scanner, f.Stack, f.Resource, f.Check, f.Title, verdict)
+		}
 	}
 	for _, e := range exceptions {
 		if !e.used && (e.Scanner == "tfsec" && tfsecRan || e.Scanner == "kics" && kicsRan) {
 			fmt.Fprintf(w, "note: exception %s %s on %s matched nothing; remove it if the finding is gone\n", e.Scanner, e.Check, e.Resource)
 		}
 	}
-	fmt.Fprintf(w, "%d failing, %d accepted by exceptions, %d low/info\n", failed, accepted, info)
+	fmt.Fprintf(w, "%d failing, %d accepted by exceptions, %d low/info (-v lists them)\n", failed, accepted, info)
 	if failed > 0 {
 		return 1
 	}
