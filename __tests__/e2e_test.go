@@ -68,10 +68,16 @@ type runResult struct {
 // there) and without any cdktf context of the caller.
 func run(t *testing.T, dir string, name string, args ...string) runResult {
 	t.Helper()
+	return runWith(t, dir, nil, name, args...)
+}
+
+// runWith is run with extra environment variables.
+func runWith(t *testing.T, dir string, env []string, name string, args ...string) runResult {
+	t.Helper()
 	tmp := t.TempDir()
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
-	cmd.Env = []string{"TMPDIR=" + tmp, "CHECKPOINT_DISABLE=1"}
+	cmd.Env = append([]string{"TMPDIR=" + tmp, "CHECKPOINT_DISABLE=1"}, env...)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "CDKTF_") && !strings.HasPrefix(kv, "TMPDIR=") {
 			cmd.Env = append(cmd.Env, kv)

@@ -1,0 +1,29 @@
+// Command floor is the benchmark's floor: the least a Go CDKTF app with the
+// same prebuilt AWS bindings can do for the same number of stacks. Each stack
+// holds only the AWS provider, one bare aws_kms_key and one output. The
+// difference between the app and this program is what cdktf-kms adds.
+package main
+
+import (
+	"flag"
+	"fmt"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+)
+
+func main() {
+	n := flag.Int("stacks", 3, "number of stacks")
+	flag.Parse()
+	defer jsii.Close()
+	app := cdktf.NewApp(nil)
+	for i := 0; i < *n; i++ {
+		stack := cdktf.NewTerraformStack(app, jsii.String(fmt.Sprintf("floor-%d", i)))
+		provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
+		key := kmskey.NewKmsKey(stack, jsii.String("key"), &kmskey.KmsKeyConfig{})
+		cdktf.NewTerraformOutput(stack, jsii.String("kms_key_arn"), &cdktf.TerraformOutputConfig{Value: key.Arn()})
+	}
+	app.Synth()
+}

@@ -1,0 +1,44 @@
+// Command keys synthesizes one stack with N keys made by the KmsKey
+// construct (the usage example's configuration, each with its own output
+// prefix), to measure what each extra key costs.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+)
+
+func main() {
+	os.Exit(run())
+}
+
+func run() int {
+	n := flag.Int("keys", 100, "number of keys in the stack")
+	flag.Parse()
+	defer jsii.Close()
+	app := cdktf.NewApp(nil)
+	stack := cdktf.NewTerraformStack(app, jsii.String("kms-keys"))
+	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
+	for i := 0; i < *n; i++ {
+		_, err := kms.NewKmsKey(stack, fmt.Sprintf("key_%d", i), &kms.KmsKeyConfig{
+			AwsAccountId:         "123456789012",
+			AwsRegion:            "eu-west-1",
+			NamePrefix:           fmt.Sprintf("k%d", i),
+			Environment:          "bench",
+			AdditionalPrincipals: []string{"arn:aws:iam::123456789012:role/example-role", "arn:aws:iam::123456789012:role/another-role"},
+			OutputPrefix:         fmt.Sprintf("key_%d", i),
+		})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+	}
+	app.Synth()
+	return 0
+}

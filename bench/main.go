@@ -1,0 +1,343 @@
+// Command bench times whole synth runs of the cdktf-kms app against a floor
+// program with the same bindings, at several sizes, warm and cold, and writes
+// a Markdown report (results.md) and a chart (synth.png).
+//
+//	cd bench && go run . -runs 5
+//
+// Wall time is measured around each process. Peak memory is the largest sum
+// of resident set sizes of the process and all its descendants (the jsii node
+// kernel is a child process), sampled from /proc every 5 ms.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+type scenario struct {
+	name  string
+	group string // series in the chart: app, floor, keys
+	x     int    // stacks or keys
+	cmd   func(work string) *exec.Cmd
+	cold  bool
+	runs  int
+}
+
+type result struct {
+	scenario
+	walls []time.Duration
+	peaks []int64 // bytes
+}
+
+func main() {
+	runs := flag.Int("runs", 5, "runs per scenario (cold scenarios: at most 3)")
+	outDir := flag.String("out", "results", "directory for results.md and synth.png")
+	flag.Parse()
+	if err := run(*runs, *outDir); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(runs int, outDir string) error {
+	work, err := os.MkdirTemp("", "cdktf-kms-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	bin := filepath.Join(work, "bin")
+	for name, pkg := range map[string]string{"app": "..", "floor": "./floor", "keys": "./keys"} {
+		dir := "."
+		if name == "app" {
+			dir = ".."
+			pkg = "."
+		}
+		cmd := exec.Command("go", "build", "-o", filepath.Join(bin, name), pkg)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("building %s: %v\n%s", name, err, out)
+		}
+	}
+	shipped, err := os.ReadFile(filepath.Join("..", "cdktf.json"))
+	if err != nil {
+		return err
+	}
+	appIn := func(config []byte) func(string) *exec.Cmd {
+		return func(dir string) *exec.Cmd {
+			os.WriteFile(filepath.Join(dir, "cdktf.json"), config, 0o644)
+			return exec.Command(filepath.Join(bin, "app"))
+		}
+	}
+	floor := func(n int) func(string) *exec.Cmd {
+		return func(string) *exec.Cmd { return exec.Command(filepath.Join(bin, "floor"), "-stacks", strconv.Itoa(n)) }
+	}
+	keys := func(n int) func(string) *exec.Cmd {
+		return func(string) *exec.Cmd { return exec.Command(filepath.Join(bin, "keys"), "-keys", strconv.Itoa(n)) }
+	}
+	shippedStacks := countEnvironments(shipped)
+	scenarios := []scenario{
+		{name: fmt.Sprintf("app, shipped cdktf.json (%d stacks)", shippedStacks), group: "app", x: shippedStacks, cmd: appIn(shipped)},
+		{name: fmt.Sprintf("floor, %d stacks", shippedStacks), group: "floor", x: shippedStacks, cmd: floor(shippedStacks)},
+		{name: "app, 1 environment", group: "app", x: 1, cmd: appIn(environments(1))},
+		{name: "app, 10 environments", group: "app", x: 10, cmd: appIn(environments(10))},
+		{name: "app, 50 environments", group: "app", x: 50, cmd: appIn(environments(50))},
+		{name: "floor, 1 stack", group: "floor", x: 1, cmd: floor(1)},
+		{name: "floor, 10 stacks", group: "floor", x: 10, cmd: floor(10)},
+		{name: "floor, 50 stacks", group: "floor", x: 50, cmd: floor(50)},
+		{name: "construct, 1 key in one stack", group: "keys", x: 1, cmd: keys(1)},
+		{name: "construct, 100 keys in one stack", group: "keys", x: 100, cmd: keys(100)},
+		{name: fmt.Sprintf("app, shipped, cold jsii cache (%d stacks)", shippedStacks), group: "cold", x: shippedStacks, cmd: appIn(shipped), cold: true},
+	}
+	var results []*result
+	for _, sc := range scenarios {
+		sc.runs = runs
+		if sc.cold && runs > 3 {
+			sc.runs = 3
+		}
+		r := &result{scenario: sc}
+		// One untimed run warms the OS page cache and, for warm
+		// scenarios, the jsii package cache.
+		for i := -1; i < sc.runs; i++ {
+			wall, peak, err := measure(work, sc)
+			if err != nil {
+				return fmt.Errorf("%s: %w", sc.name, err)
+			}
+			if i >= 0 {
+				r.walls = append(r.walls, wall)
+				r.peaks = append(r.peaks, peak)
+			}
+		}
+		fmt.Fprintf(os.Stderr, "%-45s median %6.3f s, peak %5.0f MB\n", sc.name, median(r.walls).Seconds(), float64(medianInt(r.peaks))/1e6)
+		results = append(results, r)
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return err
+	}
+	report := markdown(results)
+	if err := os.WriteFile(filepath.Join(outDir, "results.md"), []byte(report), 0o644); err != nil {
+		return err
+	}
+	if err := chart(results, filepath.Join(outDir, "synth.png")); err != nil {
+		return err
+	}
+	fmt.Print(report)
+	return nil
+}
+
+// measure runs one scenario in a fresh directory and returns its wall time
+// and the peak memory of its process tree.
+func measure(work string, sc scenario) (time.Duration, int64, error) {
+	dir, err := os.MkdirTemp(work, "run-")
+	if err != nil {
+		return 0, 0, err
+	}
+	defer os.RemoveAll(dir)
+	cmd := sc.cmd(dir)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20", "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1")
+	if sc.cold {
+		cache := filepath.Join(dir, "jsii-cache")
+		cmd.Env = append(cmd.Env, "JSII_RUNTIME_PACKAGE_CACHE_ROOT="+cache)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	cmd.Stdout = io.Discard
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return 0, 0, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var peak int64
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			wall := time.Since(start)
+			if err != nil {
+				return 0, 0, fmt.Errorf("%v\n%s", err, stderr.String())
+			}
+			if _, err := os.Stat(filepath.Join(dir, "cdktf.out", "manifest.json")); err != nil {
+				return 0, 0, fmt.Errorf("no cdktf.out/manifest.json: %v", err)
+			}
+			return wall, peak, nil
+		case <-tick.C:
+			if rss := treeRSS(cmd.Process.Pid); rss > peak {
+				peak = rss
+			}
+		}
+	}
+}
+
+// treeRSS sums the resident set size of pid and its descendants.
+func treeRSS(root int) int64 {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0
+	}
+	children := map[int][]int{}
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// The fields after the command name (in parentheses) start with
+		// state, then the parent pid.
+		s := string(stat)
+		fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		if len(fields) > 1 {
+			ppid, _ := strconv.Atoi(fields[1])
+			children[ppid] = append(children[ppid], pid)
+		}
+	}
+	page := int64(os.Getpagesize())
+	var total int64
+	queue := []int{root}
+	for len(queue) > 0 {
+		pid := queue[0]
+		queue = append(queue[1:], children[pid]...)
+		statm, err := os.ReadFile(fmt.Sprintf("/proc/%d/statm", pid))
+		if err != nil {
+			continue
+		}
+		if f := strings.Fields(string(statm)); len(f) > 1 {
+			pages, _ := strconv.ParseInt(f[1], 10, 64)
+			total += pages * page
+		}
+	}
+	return total
+}
+
+// environments returns a cdktf.json with n environments like the shipped dev.
+func environments(n int) []byte {
+	envs := map[string]any{}
+	for i := 0; i < n; i++ {
+		envs[fmt.Sprintf("env%02d", i)] = map[string]any{
+			"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": fmt.Sprintf("env%02d", i),
+			"additional_principals": []string{"arn:aws:iam::123456789012:role/example-role", "arn:aws:iam::123456789012:role/another-role"},
+			"aliases":               []string{fmt.Sprintf("alias/env%02d-general-encryption-key", i)},
+		}
+	}
+	b, _ := json.Marshal(map[string]any{"language": "go", "app": "./app", "context": map[string]any{"environments": envs}})
+	return b
+}
+
+func countEnvironments(cdktfJSON []byte) int {
+	var cfg struct {
+		Context struct {
+			Environments map[string]json.RawMessage `json:"environments"`
+		} `json:"context"`
+	}
+	json.Unmarshal(cdktfJSON, &cfg)
+	return len(cfg.Context.Environments)
+}
+
+func median(d []time.Duration) time.Duration {
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[len(s)/2]
+}
+
+func medianInt(v []int64) int64 {
+	s := append([]int64(nil), v...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[len(s)/2]
+}
+
+func minMax(d []time.Duration) (time.Duration, time.Duration) {
+	lo, hi := d[0], d[0]
+	for _, x := range d {
+		lo, hi = min(lo, x), max(hi, x)
+	}
+	return lo, hi
+}
+
+func find(results []*result, group string, x int) *result {
+	for _, r := range results {
+		if r.group == group && r.x == x {
+			return r
+		}
+	}
+	return nil
+}
+
+// markdown writes the table and checks the targets.
+func markdown(results []*result) string {
+	var b strings.Builder
+	host, _ := os.Hostname()
+	cpu := cpuModel()
+	fmt.Fprintf(&b, "Measured %s on %s: %d cores (%s), %s, Go %s, %s; %d runs each (cold: at most 3) after one untimed run.\n\n",
+		time.Now().UTC().Format("2006-01-02"), host, runtime.NumCPU(), cpu, memTotal(), runtime.Version(), nodeVersion(), len(results[0].walls))
+	b.WriteString("| scenario | min | median | max | peak memory (median) |\n|---|---|---|---|---|\n")
+	for _, r := range results {
+		lo, hi := minMax(r.walls)
+		fmt.Fprintf(&b, "| %s | %.3f s | %.3f s | %.3f s | %.0f MB |\n", r.name, lo.Seconds(), median(r.walls).Seconds(), hi.Seconds(), float64(medianInt(r.peaks))/1e6)
+	}
+	b.WriteString("\nPeak memory: the largest sum of the resident set sizes of the process and its descendants (the jsii node kernel), sampled from /proc every 5 ms.\n\n")
+
+	shippedN := results[0].x
+	app, fl := find(results, "app", shippedN), find(results, "floor", shippedN)
+	a1, a50 := find(results, "app", 1), find(results, "app", 50)
+	k1, k100 := find(results, "keys", 1), find(results, "keys", 100)
+	ratio := median(app.walls).Seconds() / median(fl.walls).Seconds()
+	perEnv := (median(a50.walls) - median(a1.walls)).Seconds() / 49 * 1000
+	perKey := (median(k100.walls) - median(k1.walls)).Seconds() / 99 * 1000
+	memRatio := float64(medianInt(app.peaks)) / float64(medianInt(fl.peaks))
+	b.WriteString("| target | measured | |\n|---|---|---|\n")
+	check := func(name string, value string, ok bool) {
+		verdict := "met"
+		if !ok {
+			verdict = "**missed**"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", name, value, verdict)
+	}
+	check("shipped app median ≤ 1.10 × floor median", fmt.Sprintf("%.3f ×", ratio), ratio <= 1.10)
+	check("each extra environment ≤ 5 ms", fmt.Sprintf("%.2f ms", perEnv), perEnv <= 5)
+	check("each extra key ≤ 5 ms", fmt.Sprintf("%.2f ms", perKey), perKey <= 5)
+	check("shipped app peak memory ≤ 1.05 × floor peak", fmt.Sprintf("%.3f ×", memRatio), memRatio <= 1.05)
+	return b.String()
+}
+
+func cpuModel() string {
+	raw, _ := os.ReadFile("/proc/cpuinfo")
+	for _, line := range strings.Split(string(raw), "\n") {
+		if strings.HasPrefix(line, "model name") {
+			return strings.TrimSpace(strings.SplitN(line, ":", 2)[1])
+		}
+	}
+	return "unknown CPU"
+}
+
+func memTotal() string {
+	raw, _ := os.ReadFile("/proc/meminfo")
+	for _, line := range strings.Split(string(raw), "\n") {
+		if strings.HasPrefix(line, "MemTotal:") {
+			kb, _ := strconv.ParseFloat(strings.Fields(line)[1], 64)
+			return fmt.Sprintf("%.0f GiB", kb/1024/1024)
+		}
+	}
+	return "unknown memory"
+}
+
+func nodeVersion() string {
+	out, err := exec.Command("node", "--version").Output()
+	if err != nil {
+		return "node unknown"
+	}
+	return "Node " + strings.TrimSpace(string(out))
+}
