@@ -9,7 +9,7 @@ export CHECKPOINT_DISABLE ?= 1
 ENV ?= dev
 CDKTF := npx --no-install cdktf
 
-.PHONY: help install synth app-synth test test-short golden vet fmt scan diff deploy clean
+.PHONY: help install synth app-synth hcl test test-short golden vet fmt scan bench consumer diff deploy clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -25,6 +25,9 @@ synth: install ## synthesize every environment into cdktf.out/ with the cdktf CL
 
 app-synth: ## synthesize with the app alone (go run .; no CLI start-up)
 	go run .
+
+hcl: ## synthesize HCL (cdk.tf) instead of JSON (go run . -hcl)
+	go run . -hcl
 
 test: ## run every test, including __tests__ (go test ./... skips it)
 	go test ./... ./__tests__/
@@ -42,6 +45,12 @@ vet: ## gofmt check and go vet
 
 scan: ## security gate: policylint, tfsec and KICS on the shipped and all-features stacks
 	security/scan.sh
+
+bench: ## benchmark whole synth runs against the floor; writes bench/results/{results.md,synth.png}
+	cd bench && go run . -runs 7
+
+consumer: ## synthesize examples/consumer, a separate app that uses the construct
+	cd examples/consumer && go run .
 
 fmt: ## format the Go code
 	gofmt -w .

@@ -17,6 +17,8 @@ func TestConsumerExample(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs examples/consumer; skipped with -short")
 	}
+	// A separate process: runs beside the in-process tests.
+	t.Parallel()
 	out := t.TempDir()
 	bin := filepath.Join(t.TempDir(), "consumer")
 	build := exec.Command("go", "build", "-o", bin, ".")

@@ -125,6 +125,8 @@ func TestAppSynthesizesEveryEnvironment(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end run of the app binary; skipped with -short")
 	}
+	// A separate process: runs beside the in-process tests.
+	t.Parallel()
 	dir := projectDir(t, e2eEnvironments)
 	res := run(t, dir, builtApp(t))
 	if res.code != 0 {
@@ -169,6 +171,8 @@ func TestAppRefusesABadConfigurationWithoutOutput(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end run of the app binary; skipped with -short")
 	}
+	// A separate process: runs beside the in-process tests.
+	t.Parallel()
 	dir := projectDir(t, `{
 		"dev":  {"aws_account_id": "1234", "aws_region": "eu-west-1", "name_prefix": "dev"},
 		"prod": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "prod",
@@ -227,6 +231,8 @@ func TestCdktfSynthMatchesTheApp(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end run of the cdktf CLI; skipped with -short")
 	}
+	// A separate process: runs beside the in-process tests.
+	t.Parallel()
 	cli := cdktfCLI(t)
 	viaCLI := projectDir(t, e2eEnvironments)
 	res := run(t, viaCLI, cli, "synth")

@@ -164,8 +164,9 @@ func (k *KmsKey) addOutputs() {
 	}
 	add := func(suffix string, value any) {
 		name := k.config.outputName(suffix)
-		o := cdktf.NewTerraformOutput(k.node, jsii.String(name), &cdktf.TerraformOutputConfig{Value: value})
-		o.OverrideLogicalId(jsii.String(name))
+		// StaticId keeps the construct id as the output's name (no hash),
+		// without a second jsii call to override it.
+		o := cdktf.NewTerraformOutput(k.node, jsii.String(name), &cdktf.TerraformOutputConfig{Value: value, StaticId: jsii.Bool(true)})
 		k.outputs[suffix] = o
 	}
 	add(outputKeyArn, k.key.Arn())

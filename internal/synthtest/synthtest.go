@@ -144,8 +144,9 @@ func Ref(address, attribute string) string {
 // directory.
 //
 // The runtime's Node-20 banner is silenced by the environment of the shell
-// (the Makefile exports the variables): setting them with os.Setenv here
-// was seen not to reach the jsii kernel process.
+// (the Makefile exports the variables): os.Setenv here would be too late,
+// because the jsii runtime fixes the kernel process's environment when the
+// generated packages register their types at init.
 func Main(m *testing.M) int {
 	defer jsii.Close()
 	return m.Run()

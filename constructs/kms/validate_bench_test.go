@@ -1,0 +1,20 @@
+package kms
+
+import "testing"
+
+// BenchmarkValidate measures the construct's validation of the usage
+// example (rendering and linting the key policy included). The app runs it
+// twice per environment: once to report every problem of every environment
+// before building anything, and once inside NewKmsKey as the construct's own
+// guard.
+//
+//	go test ./constructs/kms -run '^$' -bench Validate
+func BenchmarkValidate(b *testing.B) {
+	c := validConfig()
+	c.Aliases = []string{"dev-general-encryption-key"}
+	for i := 0; i < b.N; i++ {
+		if err := c.Validate(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
