@@ -33,6 +33,14 @@ func (in moduleInputs) vars() map[string]any {
 	return v
 }
 
+// environmentNamed is the app's environment for the module's inputs.
+func (in moduleInputs) environmentNamed(name string) stacks.Environment {
+	return stacks.Environment{Name: name, KmsKeyConfig: kms.KmsKeyConfig{
+		AwsAccountId: in.account, AwsRegion: in.region, NamePrefix: in.prefix,
+		Environment: in.environment, AdditionalPrincipals: in.principals,
+	}}
+}
+
 // manyPrincipals mixes every principal form the module accepts.
 func manyPrincipals(partition string) []string {
 	var out []string
@@ -139,13 +147,7 @@ func TestSynthIsEquivalentToTheOriginalModule(t *testing.T) {
 			want := originalModule(t, in)
 			applyIntendedDifference(t, want, in.region)
 
-			env := stacks.Environment{
-				Name: fmt.Sprintf("equivalence-%d", i),
-				KmsKeyConfig: kms.KmsKeyConfig{
-					AwsAccountId: in.account, AwsRegion: in.region, NamePrefix: in.prefix,
-					Environment: in.environment, AdditionalPrincipals: in.principals,
-				},
-			}
+			env := in.environmentNamed(fmt.Sprintf("equivalence-%d", i))
 			s, err := stacks.NewEnvironmentStack(testApp(), env)
 			if err != nil {
 				t.Fatal(err)
@@ -170,10 +172,7 @@ func TestSynthIsEquivalentToTheOriginalModule(t *testing.T) {
 // reported.
 func TestEquivalenceCheckDetectsDrift(t *testing.T) {
 	in := equivalenceCases["usage example"]
-	env := stacks.Environment{Name: "drift", KmsKeyConfig: kms.KmsKeyConfig{
-		AwsAccountId: in.account, AwsRegion: in.region, NamePrefix: in.prefix,
-		Environment: in.environment, AdditionalPrincipals: in.principals,
-	}}
+	env := in.environmentNamed("drift")
 	s, err := stacks.NewEnvironmentStack(testApp(), env)
 	if err != nil {
 		t.Fatal(err)
@@ -248,10 +247,7 @@ func TestMigrationKeepsTheOriginalArguments(t *testing.T) {
 	for i, name := range sortedKeys(cases) {
 		t.Run(name, func(t *testing.T) {
 			want := originalModule(t, in)
-			env := stacks.Environment{Name: fmt.Sprintf("migration-%d", i), KmsKeyConfig: kms.KmsKeyConfig{
-				AwsAccountId: in.account, AwsRegion: in.region, NamePrefix: in.prefix,
-				Environment: in.environment, AdditionalPrincipals: in.principals,
-			}}
+			env := in.environmentNamed(fmt.Sprintf("migration-%d", i))
 			cases[name](&env.KmsKeyConfig)
 			s, err := stacks.NewEnvironmentStack(testApp(), env)
 			if err != nil {

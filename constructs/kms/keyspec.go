@@ -1,9 +1,6 @@
 package kms
 
-import (
-	"sort"
-	"strings"
-)
+import "strings"
 
 // keySpecUsages lists, for each key spec the AWS provider 5.84 accepts, the
 // key usages AWS allows with it (AWS KMS Developer Guide, "Key spec
@@ -26,14 +23,7 @@ var keySpecUsages = map[string][]string{
 
 var keyUsages = []string{"ENCRYPT_DECRYPT", "SIGN_VERIFY", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"}
 
-func keySpecNames() string {
-	names := make([]string, 0, len(keySpecUsages))
-	for n := range keySpecUsages {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return strings.Join(names, ", ")
-}
+func keySpecNames() string { return strings.Join(sortedKeys(keySpecUsages), ", ") }
 
 func contains(list []string, v string) bool {
 	for _, x := range list {

@@ -38,11 +38,14 @@ func PartitionOf(region string) (string, bool) {
 }
 
 // knownRegionPrefixes lists the accepted region prefixes for error messages.
-func knownRegionPrefixes() string {
-	prefixes := make([]string, 0, len(regionPrefixPartitions))
-	for p := range regionPrefixPartitions {
-		prefixes = append(prefixes, p)
+func knownRegionPrefixes() string { return strings.Join(sortedKeys(regionPrefixPartitions), ", ") }
+
+// sortedKeys returns a map's keys in order, for stable messages.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
 	}
-	sort.Strings(prefixes)
-	return strings.Join(prefixes, ", ")
+	sort.Strings(keys)
+	return keys
 }

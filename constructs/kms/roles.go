@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/aws/jsii-runtime-go"
@@ -203,14 +202,7 @@ func (c *KmsKeyConfig) validateRoles(p *problems, partition string) {
 	}
 }
 
-func sortedRoleServices() []string {
-	out := make([]string, 0, len(roleServices))
-	for s := range roleServices {
-		out = append(out, s)
-	}
-	sort.Strings(out)
-	return out
-}
+func sortedRoleServices() []string { return sortedKeys(roleServices) }
 
 // managedPolicyProblem says what is wrong with a managed policy ARN.
 func managedPolicyProblem(arn, partition string) string {

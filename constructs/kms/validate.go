@@ -72,19 +72,8 @@ func (c *KmsKeyConfig) validateBasics(p *problems) string {
 	validateName(p, field{"NamePrefix", "name_prefix"}, c.NamePrefix, maxNamePrefixLen)
 	validateName(p, field{"Environment", "environment"}, c.Environment, maxEnvironmentLen)
 
-	fPrincipals := field{"AdditionalPrincipals", "additional_principals"}
-	seen := map[string]int{}
-	for i, arn := range c.AdditionalPrincipals {
-		f := fPrincipals.index(i)
-		if j, dup := seen[arn]; dup {
-			p.add(f, arn, "duplicates additional_principals[%d]; list each principal once", j)
-			continue
-		}
-		seen[arn] = i
-		if msg := principalProblem(arn, partition); msg != "" {
-			p.add(f, arn, "%s", msg)
-		}
-	}
+	validateEach(p, field{"AdditionalPrincipals", "additional_principals"}, c.AdditionalPrincipals,
+		func(arn string) string { return principalProblem(arn, partition) })
 
 	if c.OutputPrefix != "" && !terraformNamePattern.MatchString(c.OutputPrefix) {
 		p.add(field{"OutputPrefix", "output_prefix"}, c.OutputPrefix,
@@ -165,28 +154,24 @@ func validateTagMap(p *problems, f field, tags map[string]string, forKey bool) {
 
 // validatePrincipalLists checks service principals and key administrators.
 func (c *KmsKeyConfig) validatePrincipalLists(p *problems, partition string) {
-	fs := field{"ServicePrincipals", "service_principals"}
+	validateEach(p, field{"ServicePrincipals", "service_principals"}, c.ServicePrincipals,
+		func(sp string) string { return servicePrincipalProblem(sp, partition) })
+	validateEach(p, field{"KeyAdministrators", "key_administrators"}, c.KeyAdministrators,
+		func(arn string) string { return principalProblem(arn, partition) })
+}
+
+// validateEach checks every entry of a list with problem and refuses
+// duplicates, naming the entry by its index.
+func validateEach(p *problems, f field, values []string, problem func(string) string) {
 	seen := map[string]int{}
-	for i, sp := range c.ServicePrincipals {
-		if j, dup := seen[sp]; dup {
-			p.add(fs.index(i), sp, "duplicates service_principals[%d]", j)
+	for i, v := range values {
+		if j, dup := seen[v]; dup {
+			p.add(f.index(i), v, "duplicates %s[%d]; list each entry once", f.key, j)
 			continue
 		}
-		seen[sp] = i
-		if msg := servicePrincipalProblem(sp, partition); msg != "" {
-			p.add(fs.index(i), sp, "%s", msg)
-		}
-	}
-	fa := field{"KeyAdministrators", "key_administrators"}
-	seen = map[string]int{}
-	for i, arn := range c.KeyAdministrators {
-		if j, dup := seen[arn]; dup {
-			p.add(fa.index(i), arn, "duplicates key_administrators[%d]", j)
-			continue
-		}
-		seen[arn] = i
-		if msg := principalProblem(arn, partition); msg != "" {
-			p.add(fa.index(i), arn, "%s", msg)
+		seen[v] = i
+		if msg := problem(v); msg != "" {
+			p.add(f.index(i), v, "%s", msg)
 		}
 	}
 }
