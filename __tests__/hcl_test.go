@@ -26,6 +26,10 @@ func TestHCLOutputHoldsTheSameKeyAndOutput(t *testing.T) {
 	if res.code != 0 {
 		t.Fatalf("app -hcl exited %d:\n%s", res.code, res.stderr)
 	}
+	// -hcl re-runs the app; the first run's runtime folder must be gone too.
+	if left := res.leftJsiiRuntime(t); len(left) != 0 {
+		t.Errorf("app -hcl left %v in its temp directory", left)
+	}
 	stackDir := filepath.Join(dir, "cdktf.out", "stacks", "kms-dev")
 	if _, err := os.Stat(filepath.Join(stackDir, "cdk.tf.json")); err == nil {
 		t.Errorf("-hcl also wrote cdk.tf.json")

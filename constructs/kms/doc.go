@@ -25,6 +25,22 @@
 // must be a valid Terraform name (a letter or "_" first, then letters,
 // digits, "_" or "-"). Options never change this address; see TerraformName.
 //
+// The other resources' names start with the key's: aliases are
+// aws_kms_alias.<name>_alias_<alias>, roles aws_iam_role.<name>_role_<role
+// name>, monitoring resources <name>_<alarm>. Outputs are named
+// <OutputPrefix>_key_arn (kms_key_arn by default), ...
+//
+// # Beyond the original module
+//
+// Every other field of KmsKeyConfig is off by default: aliases, key options
+// (description, deletion window, rotation period, key spec and usage,
+// multi-Region, tags), service principals and key administrators in the key
+// policy, the lockout-check bypass as an explicit opt-in, prevent_destroy,
+// moved and import blocks for migrating from the HCL module, predefined
+// least-privilege IAM roles (Roles) and grants on existing roles
+// (KmsKey.Grant*), key-usage monitoring with CloudWatch alarms
+// (Monitoring), and extra key policy statements.
+//
 // # Validation
 //
 // NewKmsKey validates the whole configuration before it creates anything. On

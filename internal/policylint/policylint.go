@@ -26,13 +26,38 @@ var (
 	kmsConditionKeysData string
 )
 
+// The data files, parsed once; the lower-case forms serve the matching.
+var (
+	kmsActions            = dataLines(kmsActionsData)
+	kmsConditionKeys      = dataLines(kmsConditionKeysData)
+	kmsActionsLower       = lowerAll(kmsActions)
+	kmsActionSet          = setOf(kmsActionsLower)
+	kmsConditionKeysLower = lowerAll(kmsConditionKeys)
+)
+
+func setOf(list []string) map[string]bool {
+	out := make(map[string]bool, len(list))
+	for _, s := range list {
+		out[s] = true
+	}
+	return out
+}
+
+func lowerAll(list []string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = strings.ToLower(s)
+	}
+	return out
+}
+
 // KMSActions returns the documented KMS action names (without "kms:"),
 // in the order of kms_actions.txt.
-func KMSActions() []string { return dataLines(kmsActionsData) }
+func KMSActions() []string { return append([]string(nil), kmsActions...) }
 
 // KMSConditionKeys returns the documented KMS condition keys; those ending
 // in ":" are families followed by a name.
-func KMSConditionKeys() []string { return dataLines(kmsConditionKeysData) }
+func KMSConditionKeys() []string { return append([]string(nil), kmsConditionKeys...) }
 
 func dataLines(data string) []string {
 	var out []string
@@ -179,13 +204,14 @@ func Lint(policy string, ctx Context) []Finding {
 				out = append(out, Finding{name, fmt.Sprintf("element %s is not supported here (use Principal, Action, Resource)", el)})
 			}
 		}
-		for _, p := range lintStatement(s, ctx) {
+		principals, principalMsg := parsePrincipal(s.Principal)
+		for _, p := range lintStatement(s, principals, principalMsg, ctx) {
 			out = append(out, Finding{name, p})
 		}
-		if keepsManageable(s, ctx) {
+		if keepsManageable(s, principals, ctx) {
 			manageable = true
 		}
-		if locksOut(s, ctx) {
+		if locksOut(s, principals, ctx) {
 			out = append(out, Finding{name, "denies kms:PutKeyPolicy to everyone or to the account root without a condition: nobody could change the key policy again"})
 		}
 	}
@@ -195,7 +221,7 @@ func Lint(policy string, ctx Context) []Finding {
 	return out
 }
 
-func lintStatement(s statement, ctx Context) []string {
+func lintStatement(s statement, principals map[string][]string, principalMsg string, ctx Context) []string {
 	var out []string
 	if s.Effect != "Allow" && s.Effect != "Deny" {
 		out = append(out, fmt.Sprintf("Effect %q must be Allow or Deny", s.Effect))
@@ -211,9 +237,8 @@ func lintStatement(s statement, ctx Context) []string {
 	if len(s.Resource) != 1 || s.Resource[0] != "*" {
 		out = append(out, fmt.Sprintf(`Resource %v must be "*" (this key) in a key policy`, []string(s.Resource)))
 	}
-	principals, msg := parsePrincipal(s.Principal)
-	if msg != "" {
-		out = append(out, msg)
+	if principalMsg != "" {
+		out = append(out, principalMsg)
 	}
 	for _, kind := range sortedKeys(principals) {
 		for _, v := range principals[kind] {
@@ -242,8 +267,12 @@ func actionProblem(a string) string {
 	if !ok {
 		return fmt.Sprintf("action %q is not a KMS action (a key policy governs only this key)", a)
 	}
-	for _, known := range KMSActions() {
-		if matched, _ := path.Match(strings.ToLower(name), strings.ToLower(known)); matched {
+	pattern := strings.ToLower(name)
+	if kmsActionSet[pattern] {
+		return ""
+	}
+	for _, known := range kmsActionsLower {
+		if matched, _ := path.Match(pattern, known); matched {
 			return ""
 		}
 	}
@@ -332,8 +361,7 @@ func knownConditionKey(key string) bool {
 		}
 		return false
 	}
-	for _, k := range KMSConditionKeys() {
-		k = strings.ToLower(k)
+	for _, k := range kmsConditionKeysLower {
 		if lower == k || (strings.HasSuffix(k, ":") && strings.HasPrefix(lower, k) && len(lower) > len(k)) {
 			return true
 		}
@@ -344,14 +372,13 @@ func knownConditionKey(key string) bool {
 // keepsManageable says whether a statement keeps the key manageable: an
 // unconditioned Allow of kms:PutKeyPolicy (directly or by wildcard) to the
 // account root or to a principal of the key's account.
-func keepsManageable(s statement, ctx Context) bool {
+func keepsManageable(s statement, principals map[string][]string, ctx Context) bool {
 	if s.Effect != "Allow" || len(s.Condition) > 0 {
 		return false
 	}
 	if !coversPutKeyPolicy(s.Action) {
 		return false
 	}
-	principals, _ := parsePrincipal(s.Principal)
 	for _, v := range principals["AWS"] {
 		if v == ctx.Account {
 			return true
@@ -365,11 +392,10 @@ func keepsManageable(s statement, ctx Context) bool {
 
 // locksOut says whether a statement denies kms:PutKeyPolicy, without a
 // condition, to everyone or to the account root.
-func locksOut(s statement, ctx Context) bool {
+func locksOut(s statement, principals map[string][]string, ctx Context) bool {
 	if s.Effect != "Deny" || len(s.Condition) > 0 || !coversPutKeyPolicy(s.Action) {
 		return false
 	}
-	principals, _ := parsePrincipal(s.Principal)
 	for _, v := range principals["AWS"] {
 		if v == "*" || v == ctx.Account || v == fmt.Sprintf("arn:%s:iam::%s:root", ctx.Partition, ctx.Account) {
 			return true
