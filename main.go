@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"syscall"
 
 	"github.com/aws/jsii-runtime-go"
@@ -91,12 +92,37 @@ func run(args []string, stderr io.Writer) (code int) {
 		config.Outdir = jsii.String("cdktf.out")
 	}
 	app := cdktf.NewApp(config)
+	names := map[string]bool{}
 	for _, env := range envs {
 		if _, err := stacks.NewEnvironmentStack(app, env); err != nil {
 			fmt.Fprintf(stderr, "error: %v\n", err)
 			return 2
 		}
+		names[stacks.StackName(env.Name)] = true
 	}
 	app.Synth()
+	if err := removeOrphanedStacks(*app.Outdir(), names); err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return 2
+	}
 	return 0
+}
+
+// removeOrphanedStacks deletes the output folders of stacks that are no
+// longer in cdktf.json, as `cdktf synth` does after a synth, so that `go
+// run .` leaves the same cdktf.out and no stale stack looks current. State
+// is not there: the local backend keeps it in the project directory.
+func removeOrphanedStacks(outdir string, current map[string]bool) error {
+	dirs, err := os.ReadDir(filepath.Join(outdir, "stacks"))
+	if err != nil {
+		return err
+	}
+	for _, d := range dirs {
+		if d.IsDir() && !current[d.Name()] {
+			if err := os.RemoveAll(filepath.Join(outdir, "stacks", d.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

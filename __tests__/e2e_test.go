@@ -128,12 +128,21 @@ func TestAppSynthesizesEveryEnvironment(t *testing.T) {
 	// A separate process: runs beside the in-process tests.
 	t.Parallel()
 	dir := projectDir(t, e2eEnvironments)
+	// A stack from an environment since removed from cdktf.json: the app
+	// removes it, as cdktf synth does.
+	orphan := filepath.Join(dir, "cdktf.out", "stacks", "kms-old")
+	if err := os.MkdirAll(orphan, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	res := run(t, dir, builtApp(t))
 	if res.code != 0 {
 		t.Fatalf("app exited %d:\n%s", res.code, res.stderr)
 	}
 	if left := res.leftJsiiRuntime(t); len(left) != 0 {
 		t.Errorf("the app left %v in its temp directory; it must call jsii.Close", left)
+	}
+	if _, err := os.Stat(orphan); !os.IsNotExist(err) {
+		t.Errorf("the output of a removed environment is still there: %v", err)
 	}
 	manifest, err := os.ReadFile(filepath.Join(dir, "cdktf.out", "manifest.json"))
 	if err != nil {
