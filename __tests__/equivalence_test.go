@@ -2,8 +2,9 @@ package tests
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 
@@ -106,7 +107,7 @@ func applyIntendedDifference(t *testing.T, res hcleval.Result, region string) {
 func differences(t *testing.T, want hcleval.Result, doc *synthtest.Doc, region string) []string {
 	t.Helper()
 	var diffs []string
-	if got, wantAddrs := doc.Addresses(), sortedKeys(want.Resources); !reflect.DeepEqual(got, wantAddrs) {
+	if got, wantAddrs := doc.Addresses(), slices.Sorted(maps.Keys(want.Resources)); !reflect.DeepEqual(got, wantAddrs) {
 		diffs = append(diffs, fmt.Sprintf("resources: got %v, want %v", got, wantAddrs))
 	}
 	for addr, wantArgs := range want.Resources {
@@ -140,7 +141,7 @@ func differences(t *testing.T, want hcleval.Result, doc *synthtest.Doc, region s
 }
 
 func TestSynthIsEquivalentToTheOriginalModule(t *testing.T) {
-	names := sortedKeys(equivalenceCases)
+	names := slices.Sorted(maps.Keys(equivalenceCases))
 	for i, name := range names {
 		in := equivalenceCases[name]
 		t.Run(name, func(t *testing.T) {
@@ -211,15 +212,6 @@ func TestEquivalenceCheckDetectsDrift(t *testing.T) {
 	}
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 func unionKeys(a, b map[string]any) []string {
 	set := map[string]bool{}
 	for k := range a {
@@ -228,7 +220,7 @@ func unionKeys(a, b map[string]any) []string {
 	for k := range b {
 		set[k] = true
 	}
-	return sortedKeys(set)
+	return slices.Sorted(maps.Keys(set))
 }
 
 // TestMigrationKeepsTheOriginalArguments checks both migration paths from
@@ -244,7 +236,7 @@ func TestMigrationKeepsTheOriginalArguments(t *testing.T) {
 			c.ImportKeyId = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 		},
 	}
-	for i, name := range sortedKeys(cases) {
+	for i, name := range slices.Sorted(maps.Keys(cases)) {
 		t.Run(name, func(t *testing.T) {
 			want := originalModule(t, in)
 			env := in.environmentNamed(fmt.Sprintf("migration-%d", i))

@@ -1,6 +1,10 @@
 package kms
 
-import "strings"
+import (
+	"maps"
+	"slices"
+	"strings"
+)
 
 // keySpecUsages lists, for each key spec the AWS provider 5.84 accepts, the
 // key usages AWS allows with it (AWS KMS Developer Guide, "Key spec
@@ -23,7 +27,7 @@ var keySpecUsages = map[string][]string{
 
 var keyUsages = []string{"ENCRYPT_DECRYPT", "SIGN_VERIFY", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"}
 
-func keySpecNames() string { return strings.Join(sortedKeys(keySpecUsages), ", ") }
+func keySpecNames() string { return strings.Join(slices.Sorted(maps.Keys(keySpecUsages)), ", ") }
 
 func contains(list []string, v string) bool {
 	for _, x := range list {

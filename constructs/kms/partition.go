@@ -1,8 +1,9 @@
 package kms
 
 import (
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -38,14 +39,6 @@ func PartitionOf(region string) (string, bool) {
 }
 
 // knownRegionPrefixes lists the accepted region prefixes for error messages.
-func knownRegionPrefixes() string { return strings.Join(sortedKeys(regionPrefixPartitions), ", ") }
-
-// sortedKeys returns a map's keys in order, for stable messages.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+func knownRegionPrefixes() string {
+	return strings.Join(slices.Sorted(maps.Keys(regionPrefixPartitions)), ", ")
 }

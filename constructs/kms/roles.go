@@ -5,7 +5,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/aws/jsii-runtime-go"
@@ -202,7 +204,7 @@ func (c *KmsKeyConfig) validateRoles(p *problems, partition string) {
 	}
 }
 
-func sortedRoleServices() []string { return sortedKeys(roleServices) }
+func sortedRoleServices() []string { return slices.Sorted(maps.Keys(roleServices)) }
 
 // managedPolicyProblem says what is wrong with a managed policy ARN.
 func managedPolicyProblem(arn, partition string) string {

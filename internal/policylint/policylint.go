@@ -10,9 +10,10 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -199,7 +200,7 @@ func Lint(policy string, ctx Context) []Finding {
 			}
 			sids[s.Sid] = fmt.Sprintf("statement %d", i+1)
 		}
-		for _, el := range sortedKeys(elements) {
+		for _, el := range slices.Sorted(maps.Keys(elements)) {
 			if !allowedElements[el] {
 				out = append(out, Finding{name, fmt.Sprintf("element %s is not supported here (use Principal, Action, Resource)", el)})
 			}
@@ -240,18 +241,18 @@ func lintStatement(s statement, principals map[string][]string, principalMsg str
 	if principalMsg != "" {
 		out = append(out, principalMsg)
 	}
-	for _, kind := range sortedKeys(principals) {
+	for _, kind := range slices.Sorted(maps.Keys(principals)) {
 		for _, v := range principals[kind] {
 			if msg := principalProblem(kind, v, len(s.Condition) > 0 || s.Effect == "Deny", ctx); msg != "" {
 				out = append(out, msg)
 			}
 		}
 	}
-	for _, op := range sortedKeys(s.Condition) {
+	for _, op := range slices.Sorted(maps.Keys(s.Condition)) {
 		if !knownOperator(op) {
 			out = append(out, fmt.Sprintf("condition operator %q is not an IAM condition operator", op))
 		}
-		for _, key := range sortedKeys(s.Condition[op]) {
+		for _, key := range slices.Sorted(maps.Keys(s.Condition[op])) {
 			if !knownConditionKey(key) {
 				out = append(out, fmt.Sprintf("condition key %q is not a known KMS or AWS global condition key", key))
 			}
@@ -411,13 +412,4 @@ func coversPutKeyPolicy(actions []string) bool {
 		}
 	}
 	return false
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
