@@ -88,7 +88,7 @@ func (k *KmsKey) addAliases() {
 			Name:        jsii.String(name),
 			TargetKeyId: k.key.KeyId(),
 		})
-		alias.OverrideLogicalId(jsii.String(resourceName))
+		k.pin(alias, resourceName)
 		k.aliases = append(k.aliases, alias)
 	}
 }

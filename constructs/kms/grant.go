@@ -60,7 +60,7 @@ func (k *KmsKey) Grant(role string, access Access) (iamrolepolicy.IamRolePolicy,
 		Role:   jsii.String(roleName),
 		Policy: jsii.String(k.keyAccessPolicy(access)),
 	})
-	policy.OverrideLogicalId(jsii.String(tf))
+	k.pin(policy, tf)
 	return policy, nil
 }
 

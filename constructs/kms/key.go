@@ -26,6 +26,8 @@ type KmsKey struct {
 	roles     []*Role
 	grants    map[string]bool
 	stack     *stackState
+	// nested: the resources live under a node of their own (see NewKmsKey)
+	nested bool
 	// monitoring
 	alarmTopicArn *string
 	alarmNames    []string
@@ -40,7 +42,7 @@ func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*Km
 	if err != nil {
 		return nil, err
 	}
-	name, err := TerraformName(scope, id)
+	name, stack, err := terraformName(scope, id)
 	if err != nil {
 		return nil, err
 	}
@@ -53,15 +55,24 @@ func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*Km
 
 	stacksMu.Lock()
 	defer stacksMu.Unlock()
-	st := stateOf(cdktf.TerraformStack_Of(scope))
+	st := stateOf(stack)
 	if err := st.reserve(k.Address(), cfg.Aliases, k.outputNames(), k.roleNames()); err != nil {
 		return nil, err
 	}
 	k.stack = st
 
-	k.node = constructs.NewConstruct(scope, jsii.String(id))
-	k.key = kmskey.NewKmsKey(k.node, jsii.String("key"), cfg.keyResourceConfig(policy))
-	k.key.OverrideLogicalId(jsii.String(name))
+	// Directly in a stack, the resources are created there under their
+	// Terraform names, which cdktf keeps as they are; nested deeper, they get
+	// a node of their own and their names are pinned (cdktf would hash them).
+	// Either way the addresses are the same; the first saves jsii calls.
+	if name == id {
+		k.node = scope
+	} else {
+		k.nested = true
+		k.node = constructs.NewConstruct(scope, jsii.String(id))
+	}
+	k.key = kmskey.NewKmsKey(k.node, jsii.String(name), cfg.keyResourceConfig(policy))
+	k.pin(k.key, name)
 	k.addAliases()
 	k.addRoles()
 	k.addMonitoring()
@@ -229,9 +240,20 @@ func (k *KmsKey) AliasResources() []kmsalias.KmsAlias {
 	return append([]kmsalias.KmsAlias(nil), k.aliases...)
 }
 
-// Construct returns the construct node that holds the key's resources. Use
-// it as the scope of constructs that belong with the key.
+// Construct returns the construct that holds the key's resources: the stack
+// itself when the key was created directly in a stack, else a node of the
+// key's own (with the key's id). Use it as the scope of constructs that
+// belong with the key.
 func (k *KmsKey) Construct() constructs.Construct { return k.node }
+
+// pin gives a resource its Terraform name. Resources created directly in a
+// stack already have it as their construct id, which cdktf keeps; under a
+// node of the key's own, cdktf would add a hash, so the name is overridden.
+func (k *KmsKey) pin(el cdktf.TerraformElement, name string) {
+	if k.nested {
+		el.OverrideLogicalId(jsii.String(name))
+	}
+}
 
 // TerraformName returns the name that forms the key's address,
 // aws_kms_key.<name> (see the package doc).

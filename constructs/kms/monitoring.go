@@ -206,13 +206,13 @@ func (k *KmsKey) addMonitoring() {
 			Name:           jsii.String(truncateName(base+"-kms-alarms", 256)),
 			KmsMasterKeyId: k.key.Arn(),
 		})
-		topic.OverrideLogicalId(jsii.String(k.name + "_alarms"))
+		k.pin(topic, k.name+"_alarms")
 		topicArn = topic.Arn()
 		policy := snstopicpolicy.NewSnsTopicPolicy(k.node, jsii.String(k.name+"_alarms_policy"), &snstopicpolicy.SnsTopicPolicyConfig{
 			Arn:    topic.Arn(),
 			Policy: jsii.String(k.topicPolicy(*topic.Arn())),
 		})
-		policy.OverrideLogicalId(jsii.String(k.name + "_alarms_policy"))
+		k.pin(policy, k.name+"_alarms_policy")
 		for i, email := range m.AlarmEmails {
 			id := fmt.Sprintf("%s_alarms_email_%d", k.name, i)
 			sub := snstopicsubscription.NewSnsTopicSubscription(k.node, jsii.String(id), &snstopicsubscription.SnsTopicSubscriptionConfig{
@@ -220,7 +220,7 @@ func (k *KmsKey) addMonitoring() {
 				Protocol: jsii.String("email"),
 				Endpoint: jsii.String(email),
 			})
-			sub.OverrideLogicalId(jsii.String(id))
+			k.pin(sub, id)
 		}
 	}
 	k.alarmTopicArn = topicArn
@@ -240,7 +240,7 @@ func (k *KmsKey) addMonitoring() {
 				Value:     jsii.String("1"),
 			},
 		})
-		filter.OverrideLogicalId(jsii.String(tf))
+		k.pin(filter, tf)
 		name := truncateName(base+"-"+a.suffix, 255)
 		al := cloudwatchmetricalarm.NewCloudwatchMetricAlarm(k.node, jsii.String(tf+"_alarm"), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
 			AlarmName:          jsii.String(name),
@@ -256,7 +256,7 @@ func (k *KmsKey) addMonitoring() {
 			AlarmActions:       &[]*string{topicArn},
 			OkActions:          &[]*string{topicArn},
 		})
-		al.OverrideLogicalId(jsii.String(tf + "_alarm"))
+		k.pin(al, tf+"_alarm")
 		k.alarmNames = append(k.alarmNames, name)
 	}
 }

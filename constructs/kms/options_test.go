@@ -247,3 +247,16 @@ func TestImportBlockUsesTheKeyId(t *testing.T) {
 		}
 	}
 }
+
+func TestTheSameIdTwiceIsAnErrorNotAPanic(t *testing.T) {
+	stack := synthtest.NewStack(t)
+	if _, err := kms.NewKmsKey(stack, "kms", usageExample()); err != nil {
+		t.Fatal(err)
+	}
+	second := usageExample()
+	second.OutputPrefix = "other"
+	_, err := kms.NewKmsKey(stack, "kms", second)
+	if err == nil || !strings.Contains(err.Error(), `"aws_kms_key.kms": is already a key of this stack`) {
+		t.Errorf("second key with id kms: %v", err)
+	}
+}

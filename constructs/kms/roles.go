@@ -312,14 +312,14 @@ func (k *KmsKey) addRoles() {
 			cfg.Tags = &tags
 		}
 		role := iamrole.NewIamRole(k.node, jsii.String(tf), cfg)
-		role.OverrideLogicalId(jsii.String(tf))
+		k.pin(role, tf)
 
 		policy := iamrolepolicy.NewIamRolePolicy(k.node, jsii.String(tf+"_kms"), &iamrolepolicy.IamRolePolicyConfig{
 			Name:   jsii.String("kms-" + string(spec.Access)),
 			Role:   role.Id(),
 			Policy: jsii.String(k.keyAccessPolicy(spec.Access)),
 		})
-		policy.OverrideLogicalId(jsii.String(tf + "_kms"))
+		k.pin(policy, tf+"_kms")
 
 		for _, arn := range spec.ManagedPolicyArns {
 			attName := tf + "_attach_" + attachmentSuffix(arn)
@@ -327,7 +327,7 @@ func (k *KmsKey) addRoles() {
 				Role:      role.Name(),
 				PolicyArn: jsii.String(arn),
 			})
-			att.OverrideLogicalId(jsii.String(attName))
+			k.pin(att, attName)
 		}
 		k.roles = append(k.roles, &Role{Spec: spec, Name: name, Resource: role, Policy: policy})
 	}

@@ -14,6 +14,7 @@ type stackState struct {
 	aliases map[string]string // alias name -> owning key's address
 	outputs map[string]string // output name -> owning key's address
 	roles   map[string]string // IAM role name -> owning key's address
+	keys    map[string]bool   // addresses of the keys
 	moved   []map[string]string
 }
 
@@ -27,7 +28,7 @@ var (
 func stateOf(stack cdktf.TerraformStack) *stackState {
 	st, ok := stacks[stack]
 	if !ok {
-		st = &stackState{stack: stack, aliases: map[string]string{}, outputs: map[string]string{}, roles: map[string]string{}}
+		st = &stackState{stack: stack, aliases: map[string]string{}, outputs: map[string]string{}, roles: map[string]string{}, keys: map[string]bool{}}
 		stacks[stack] = st
 	}
 	return st
@@ -36,6 +37,10 @@ func stateOf(stack cdktf.TerraformStack) *stackState {
 // reserve checks that the key's aliases and outputs are free in the stack
 // and, when they are, records them. Call with stacksMu held.
 func (st *stackState) reserve(address string, aliases, outputs, roles []string) error {
+	if st.keys[address] {
+		return &FieldError{Field: "id", Key: "id", Value: address,
+			Rule: "is already a key of this stack; give each KmsKey its own id"}
+	}
 	var p problems
 	for i, a := range aliases {
 		if owner, taken := st.aliases[a]; taken {
@@ -60,6 +65,7 @@ func (st *stackState) reserve(address string, aliases, outputs, roles []string) 
 	for _, r := range roles {
 		st.roles[r] = address
 	}
+	st.keys[address] = true
 	for _, a := range aliases {
 		st.aliases[a] = address
 	}
