@@ -8,6 +8,7 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -124,10 +125,9 @@ func decodeEnvironment(name string, data json.RawMessage) (Environment, error) {
 	}
 	// encoding/json matches keys case-insensitively; cdktf.json keys must
 	// match exactly.
-	allowed := allowedKeys()
 	for key := range keys {
-		if sort.SearchStrings(allowed, key) == len(allowed) || allowed[sort.SearchStrings(allowed, key)] != key {
-			return env, fmt.Errorf("unknown key %q; allowed keys: %s", key, strings.Join(allowed, ", "))
+		if !slices.Contains(allowedKeys, key) {
+			return env, fmt.Errorf("unknown key %q; allowed keys: %s", key, strings.Join(allowedKeys, ", "))
 		}
 	}
 	if _, set := keys["environment"]; !set {
@@ -149,7 +149,7 @@ func describeDecodeError(err error) error {
 	}
 	if msg := err.Error(); strings.HasPrefix(msg, "json: unknown field ") {
 		key := strings.TrimPrefix(msg, "json: unknown field ")
-		return fmt.Errorf("unknown key %s; allowed keys: %s", key, strings.Join(allowedKeys(), ", "))
+		return fmt.Errorf("unknown key %s; allowed keys: %s", key, strings.Join(allowedKeys, ", "))
 	}
 	var syntaxErr *json.SyntaxError
 	if errors.As(err, &syntaxErr) {
@@ -177,8 +177,11 @@ func jsonTypeName(t reflect.Type) string {
 	return t.String()
 }
 
-// allowedKeys lists the keys an environment may hold, from the json tags.
-func allowedKeys() []string {
+// allowedKeys lists the keys an environment may hold, from the json tags,
+// sorted; computed once.
+var allowedKeys = environmentKeys()
+
+func environmentKeys() []string {
 	var keys []string
 	var walk func(t reflect.Type)
 	walk = func(t reflect.Type) {
