@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
 )
 
 // rawStatement is the strict JSON form of an extra key policy statement.
@@ -21,10 +23,6 @@ type rawStatement struct {
 var (
 	sidPattern    = regexp.MustCompile(`^[A-Za-z0-9 ]{1,128}$`)
 	kmsActionForm = regexp.MustCompile(`^kms:[A-Za-z*?]+$`)
-	// servicePrincipalPattern is the form of an AWS service principal:
-	// DNS labels ending in .amazonaws.com (.amazonaws.com.cn is checked
-	// separately, for the China partition).
-	servicePrincipalPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.amazonaws\.com(\.cn)?$`)
 )
 
 // parseStatement decodes one extra statement strictly.
@@ -62,7 +60,7 @@ func servicePrincipalProblem(sp, partition string) string {
 	switch {
 	case strings.Contains(sp, "*"):
 		return "wildcards are not allowed in principals; name the service, like s3.amazonaws.com"
-	case !servicePrincipalPattern.MatchString(sp):
+	case !policylint.ServicePrincipalPattern.MatchString(sp):
 		return "must be an AWS service principal like s3.amazonaws.com or delivery.logs.amazonaws.com"
 	case strings.HasSuffix(sp, ".amazonaws.com.cn") && partition != "" && partition != "aws-cn":
 		return fmt.Sprintf(".amazonaws.com.cn principals exist only in the aws-cn partition, not in %q", partition)

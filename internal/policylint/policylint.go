@@ -106,6 +106,12 @@ var conditionOperators = map[string]bool{
 	"ArnEquals": true, "ArnLike": true, "ArnNotEquals": true, "ArnNotLike": true, "Null": true,
 }
 
+// ServicePrincipalPattern is the form of an AWS service principal: DNS
+// labels ending in .amazonaws.com (or .amazonaws.com.cn, valid only in the
+// aws-cn partition). The construct checks its service principals with it
+// too.
+var ServicePrincipalPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.amazonaws\.com(\.cn)?$`)
+
 // Context is what the linter knows about the key.
 type Context struct {
 	// Partition of the key ("aws", "aws-cn", ...).
@@ -156,7 +162,6 @@ func (l *stringList) UnmarshalJSON(b []byte) error {
 var (
 	accountPattern  = regexp.MustCompile(`^[0-9]{12}$`)
 	iamArnPattern   = regexp.MustCompile(`^arn:([a-z-]+):(iam|sts)::([0-9]{12}):(root|(?:role|user)(?:/[!-~]*)?/[A-Za-z0-9_+=,.@-]{1,64}|assumed-role/[A-Za-z0-9_+=,.@-]{1,64}/[A-Za-z0-9_+=,.@-]{2,64})$`)
-	servicePattern  = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.amazonaws\.com(\.cn)?$`)
 	allowedElements = map[string]bool{"Sid": true, "Effect": true, "Principal": true, "Action": true, "Resource": true, "Condition": true}
 )
 
@@ -329,7 +334,7 @@ func principalProblem(kind, v string, limited bool, ctx Context) string {
 			return fmt.Sprintf("Principal AWS %q is in partition %q, not the key's %q", v, m[1], ctx.Partition)
 		}
 	case kind == "Service":
-		if !servicePattern.MatchString(v) {
+		if !ServicePrincipalPattern.MatchString(v) {
 			return fmt.Sprintf("Principal Service %q is not a service principal ending in .amazonaws.com", v)
 		}
 		if strings.HasSuffix(v, ".amazonaws.com.cn") && ctx.Partition != "aws-cn" {
