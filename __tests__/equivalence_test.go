@@ -42,6 +42,17 @@ func (in moduleInputs) environmentNamed(name string) stacks.Environment {
 	}}
 }
 
+// synthEnvironment adds the environment's stack to the test app and
+// synthesizes it.
+func synthEnvironment(t *testing.T, env stacks.Environment) *synthtest.Doc {
+	t.Helper()
+	s, err := stacks.NewEnvironmentStack(testApp(), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return synthtest.Synth(t, s.Stack)
+}
+
 // manyPrincipals mixes every principal form the module accepts.
 func manyPrincipals(partition string) []string {
 	var out []string
@@ -149,11 +160,7 @@ func TestSynthIsEquivalentToTheOriginalModule(t *testing.T) {
 			applyIntendedDifference(t, want, in.region)
 
 			env := in.environmentNamed(fmt.Sprintf("equivalence-%d", i))
-			s, err := stacks.NewEnvironmentStack(testApp(), env)
-			if err != nil {
-				t.Fatal(err)
-			}
-			doc := synthtest.Synth(t, s.Stack)
+			doc := synthEnvironment(t, env)
 			for _, d := range differences(t, want, doc, in.region) {
 				t.Error(d)
 			}
@@ -174,11 +181,7 @@ func TestSynthIsEquivalentToTheOriginalModule(t *testing.T) {
 func TestEquivalenceCheckDetectsDrift(t *testing.T) {
 	in := equivalenceCases["usage example"]
 	env := in.environmentNamed("drift")
-	s, err := stacks.NewEnvironmentStack(testApp(), env)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := synthtest.Synth(t, s.Stack)
+	doc := synthEnvironment(t, env)
 
 	drifts := map[string]func(r hcleval.Result){
 		"description": func(r hcleval.Result) { r.Resources["aws_kms_key.general_encryption_key"]["description"] = "other" },
@@ -241,11 +244,7 @@ func TestMigrationKeepsTheOriginalArguments(t *testing.T) {
 			want := originalModule(t, in)
 			env := in.environmentNamed(fmt.Sprintf("migration-%d", i))
 			cases[name](&env.KmsKeyConfig)
-			s, err := stacks.NewEnvironmentStack(testApp(), env)
-			if err != nil {
-				t.Fatal(err)
-			}
-			doc := synthtest.Synth(t, s.Stack)
+			doc := synthEnvironment(t, env)
 			for _, d := range differences(t, want, doc, in.region) {
 				t.Error(d)
 			}
