@@ -4,9 +4,9 @@ import "testing"
 
 // BenchmarkValidate measures the construct's validation of the usage
 // example (rendering and linting the key policy included). The app runs it
-// twice per environment: once to report every problem of every environment
-// before building anything, and once inside NewKmsKey as the construct's own
-// guard.
+// three times per environment: in stacks.ParseEnvironments (every problem
+// before the jsii kernel starts), in stacks.NewEnvironmentStack (no stack
+// for a bad environment) and in NewKmsKey (the construct's own guard).
 //
 //	go test ./constructs/kms -run '^$' -bench Validate
 func BenchmarkValidate(b *testing.B) {
