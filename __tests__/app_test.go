@@ -2,23 +2,15 @@ package tests
 
 import (
 	"encoding/json"
-	"sync"
 
+	"github.com/cdktf-kms/cdktf-kms/internal/synthtest"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
-)
-
-var (
-	appOnce sync.Once
-	app     cdktf.App
 )
 
 // testApp is the one cdktf app of this test package: every test adds its own
 // uniquely named stacks to it, so the jsii runtime loads the AWS provider
 // once.
-func testApp() cdktf.App {
-	appOnce.Do(func() { app = cdktf.Testing_App(nil) })
-	return app
-}
+func testApp() cdktf.App { return synthtest.App() }
 
 // parseJSONString parses a JSON document held in a string; anything else is
 // returned as it is, so that the comparison reports it.

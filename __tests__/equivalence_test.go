@@ -85,6 +85,8 @@ var equivalenceCases = map[string]moduleInputs{
 	"china cn-northwest-1":    {"123456789012", "cn-northwest-1", "cn", "dev", manyPrincipals("aws-cn")},
 	"govcloud us-gov-west-1":  {"123456789012", "us-gov-west-1", "gov", "prod", []string{"arn:aws-us-gov:iam::123456789012:role/r"}},
 	"govcloud us-gov-east-1":  {"123456789012", "us-gov-east-1", "gov", "prod", nil},
+	"iso us-iso-east-1":       {"123456789012", "us-iso-east-1", "iso", "prod", []string{"arn:aws-iso:iam::123456789012:role/r"}},
+	"iso-b us-isob-east-1":    {"123456789012", "us-isob-east-1", "isob", "prod", nil},
 }
 
 // originalModule evaluates the original module for the inputs.
@@ -97,9 +99,17 @@ func originalModule(t *testing.T, in moduleInputs) hcleval.Result {
 	return res
 }
 
+// logsSuffixes are the regions whose CloudWatch Logs principal does not end
+// in amazonaws.com, from AWS's table (the AWS provider's
+// aws_service_principal, taken from the CDK's region facts), written out
+// here rather than taken from the construct.
+var logsSuffixes = map[string]string{"cn-": "amazonaws.com.cn", "us-iso-": "c2s.ic.gov", "us-isob-": "sc2s.sgov.gov"}
+
 // applyIntendedDifference turns the original module's result into what the
-// port must produce: the account-root ARN in the region's partition instead
-// of the hard-coded "arn:aws" (the one intended difference, SPEC 3.1/issue 2).
+// port must produce, the two intended differences of the specification: the
+// account-root ARN in the region's partition instead of the hard-coded
+// "arn:aws", and the CloudWatch Logs principal with the partition's DNS
+// suffix where AWS's table says so.
 func applyIntendedDifference(t *testing.T, res hcleval.Result, region string) {
 	t.Helper()
 	partition, _ := kms.PartitionOf(region)
@@ -108,7 +118,13 @@ func applyIntendedDifference(t *testing.T, res hcleval.Result, region string) {
 		if !ok {
 			continue
 		}
-		args["policy"] = strings.Replace(policy, `"arn:aws:iam::`, `"arn:`+partition+`:iam::`, 1)
+		policy = strings.Replace(policy, `"arn:aws:iam::`, `"arn:`+partition+`:iam::`, 1)
+		for prefix, suffix := range logsSuffixes {
+			if strings.HasPrefix(region, prefix) {
+				policy = strings.Replace(policy, `"logs.`+region+`.amazonaws.com"`, `"logs.`+region+`.`+suffix+`"`, 1)
+			}
+		}
+		args["policy"] = policy
 	}
 }
 

@@ -1,6 +1,7 @@
 package kms
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -36,11 +37,20 @@ func normalizeAliases(names []string) []string {
 	return out
 }
 
-// aliasResourceName is the Terraform name of an alias resource of the key
-// named keyName: <keyName>_alias_<alias without alias/, "/" as "_">. Part
-// of the address scheme (see TerraformName).
-func aliasResourceName(keyName, alias string) string {
-	return keyName + "_alias_" + strings.ReplaceAll(strings.TrimPrefix(alias, aliasPrefix), "/", "_")
+// aliasProblem says what is wrong with one alias name, or returns "".
+func aliasProblem(raw string) string {
+	name := normalizeAlias(raw)
+	switch {
+	case raw == "" || name == aliasPrefix:
+		return "required: an alias name such as alias/app-key"
+	case len(name) > maxAliasLen:
+		return fmt.Sprintf("is %d characters long with the alias/ prefix; at most %d are allowed", len(name), maxAliasLen)
+	case !aliasPattern.MatchString(name):
+		return "must be alias/ followed by letters, digits, /, _ and - only"
+	case strings.HasPrefix(strings.ToLower(name), "alias/aws/"):
+		return "alias/aws/ is reserved for AWS managed keys"
+	}
+	return ""
 }
 
 // validateAliases checks each alias and that no two of the key's aliases
@@ -51,21 +61,11 @@ func (c *KmsKeyConfig) validateAliases(p *problems) {
 	resourceNames := map[string]int{}
 	for i, raw := range c.Aliases {
 		fi := f.index(i)
-		name := normalizeAlias(raw)
-		switch {
-		case raw == "" || name == aliasPrefix:
-			p.add(fi, raw, "required: an alias name such as alias/app-key")
-			continue
-		case len(name) > maxAliasLen:
-			p.add(fi, raw, "is %d characters long with the alias/ prefix; at most %d are allowed", len(name), maxAliasLen)
-			continue
-		case !aliasPattern.MatchString(name):
-			p.add(fi, raw, "must be alias/ followed by letters, digits, /, _ and - only")
-			continue
-		case strings.HasPrefix(strings.ToLower(name), "alias/aws/"):
-			p.add(fi, raw, "alias/aws/ is reserved for AWS managed keys")
+		if msg := aliasProblem(raw); msg != "" {
+			p.add(fi, raw, "%s", msg)
 			continue
 		}
+		name := normalizeAlias(raw)
 		if j, dup := seen[name]; dup {
 			p.add(fi, raw, "duplicates aliases[%d] (%s)", j, name)
 			continue
@@ -80,15 +80,116 @@ func (c *KmsKeyConfig) validateAliases(p *problems) {
 	}
 }
 
-// addAliases creates one aws_kms_alias per alias, targeting the key.
+// addAliases creates one aws_kms_alias per alias, targeting the key, and
+// one per alias and replica, targeting the replica.
 func (k *KmsKey) addAliases() {
 	for _, name := range k.config.Aliases {
-		resourceName := aliasResourceName(k.name, name)
-		alias := kmsalias.NewKmsAlias(k.node, jsii.String(resourceName), &kmsalias.KmsAliasConfig{
-			Name:        jsii.String(name),
-			TargetKeyId: k.key.KeyId(),
-		})
-		k.pin(alias, resourceName)
-		k.aliases = append(k.aliases, alias)
+		k.createAlias(name)
 	}
+}
+
+// createAlias creates the alias for the key and for each replica.
+func (k *KmsKey) createAlias(name string) kmsalias.KmsAlias {
+	resourceName := aliasResourceName(k.name, name)
+	alias := kmsalias.NewKmsAlias(k.node, jsii.String(resourceName), &kmsalias.KmsAliasConfig{
+		Name:        jsii.String(name),
+		TargetKeyId: k.key.KeyId(),
+	})
+	k.pin(alias, resourceName)
+	k.aliases = append(k.aliases, alias)
+	for _, r := range k.replicas {
+		rn := replicaAliasResourceName(k.name, name, r.Region)
+		ra := kmsalias.NewKmsAlias(k.node, jsii.String(rn), &kmsalias.KmsAliasConfig{
+			Name:        jsii.String(name),
+			TargetKeyId: r.Resource.KeyId(),
+			Provider:    r.Provider,
+		})
+		k.pin(ra, rn)
+		k.replicaAliases[r.Region] = append(k.replicaAliases[r.Region], ra)
+	}
+	return alias
+}
+
+// aliasOutputValues returns the alias names and ARNs for the outputs.
+func (k *KmsKey) aliasOutputValues() (names, arns []*string) {
+	names = make([]*string, len(k.aliases))
+	arns = make([]*string, len(k.aliases))
+	for i, a := range k.aliases {
+		names[i], arns[i] = a.Name(), a.Arn()
+	}
+	return names, arns
+}
+
+// AddAlias adds an alias to the key (and to each replica) after
+// construction, checked like the Aliases field: its form, and that no key of
+// the app has it in the same account and region. It updates the alias
+// outputs (creating them for the first alias). On error nothing is added.
+// Call it before the app synthesizes.
+func (k *KmsKey) AddAlias(name string) (kmsalias.KmsAlias, error) {
+	f := field{"alias", "alias"}
+	if msg := aliasProblem(name); msg != "" {
+		return nil, &FieldError{Field: f.goName, Key: f.key, Value: name, Rule: msg}
+	}
+	name = normalizeAlias(name)
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	rn := aliasResourceName(k.name, name)
+	for _, a := range k.config.Aliases {
+		if aliasResourceName(k.name, a) == rn {
+			return nil, &FieldError{Field: f.goName, Key: f.key, Value: name, Rule: fmt.Sprintf("is already an alias of %s, or maps to the same Terraform name as %s", k.Address(), a)}
+		}
+	}
+	c := &claims{st: k.stack, owner: k.Address()}
+	account := k.config.AwsAccountId
+	c.resource("aws_kms_alias", rn, f, name)
+	c.global(aliasKey(account, k.config.AwsRegion, name), fmt.Sprintf("alias %s in account %s, region %s", name, account, k.config.AwsRegion), f, name)
+	for _, r := range k.config.ReplicaRegions {
+		c.resource("aws_kms_alias", replicaAliasResourceName(k.name, name, r), f, name)
+		c.global(aliasKey(account, r, name), fmt.Sprintf("alias %s in account %s, region %s", name, account, r), f, name)
+	}
+	firstAlias := len(k.aliases) == 0 && !k.config.SkipOutputs
+	if firstAlias {
+		c.output(k.config.outputName(outputAliasNames), f, name)
+		c.output(k.config.outputName(outputAliasArns), f, name)
+	}
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	if err := c.checkChildren(); err != nil {
+		return nil, err
+	}
+	c.commit()
+	k.config.Aliases = append(k.config.Aliases, name)
+	alias := k.createAlias(name)
+	if !k.config.SkipOutputs {
+		names, arns := k.aliasOutputValues()
+		if firstAlias {
+			k.addOutput(outputAliasNames, names)
+			k.addOutput(outputAliasArns, arns)
+		} else {
+			k.outputs[outputAliasNames].SetValue(names)
+			k.outputs[outputAliasArns].SetValue(arns)
+		}
+	}
+	k.moveFrom(alias, rn)
+	return alias, nil
+}
+
+// Aliases returns the key's alias names, each with the alias/ prefix.
+func (k *KmsKey) Aliases() []string { return append([]string(nil), k.config.Aliases...) }
+
+// AliasArns returns tokens for the ARNs of the key's aliases, in the order
+// of Aliases.
+func (k *KmsKey) AliasArns() []*string {
+	out := make([]*string, len(k.aliases))
+	for i, a := range k.aliases {
+		out[i] = a.Arn()
+	}
+	return out
+}
+
+// AliasResources returns the aws_kms_alias resources of the key (not of
+// its replicas), in the order of Aliases.
+func (k *KmsKey) AliasResources() []kmsalias.KmsAlias {
+	return append([]kmsalias.KmsAlias(nil), k.aliases...)
 }

@@ -1,5 +1,11 @@
 package kms
 
+import (
+	"maps"
+
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
+)
+
 // DefaultOutputPrefix starts the names of the key's outputs; with it the
 // ARN output is kms_key_arn, as in the original module.
 const DefaultOutputPrefix = "kms"
@@ -12,15 +18,22 @@ const KeyDescription = "General KMS key for encrypting CloudWatch logs, S3 bucke
 // that is off by default, so that the defaults reproduce the original module.
 //
 // The json tags are the keys of an environment in cdktf.json.
+//
+// References: fields documented as "takes a reference" accept an unresolved
+// cdktf token from the Go API (for example *role.Arn() of an aws_iam_role in
+// the same app). Checks that need the concrete value are skipped for a
+// reference; the others still run. Values read from cdktf.json are data and
+// never references. Every other string is a literal: the construct escapes
+// "${" and "%{" so that Terraform passes it to AWS unchanged.
 type KmsKeyConfig struct {
 	// AwsAccountId is the 12-digit id of the account that owns the key. Its
-	// root principal gets full control of the key. Required.
+	// root principal gets full control of the key. Required; a literal.
 	AwsAccountId string `json:"aws_account_id"`
 
 	// AwsRegion is the region of the key, for example "eu-west-1". It picks
-	// the CloudWatch Logs service principal (logs.<region>.amazonaws.com) and
-	// the ARN partition ("aws-cn" for cn-*, "aws-us-gov" for us-gov-*).
-	// Required.
+	// the CloudWatch Logs service principal (logs.<region>.<suffix>, see
+	// LogsServicePrincipal) and the ARN partition ("aws-cn" for cn-*,
+	// "aws-us-gov" for us-gov-*). Required; a literal.
 	AwsRegion string `json:"aws_region"`
 
 	// NamePrefix starts the key's Name tag, "<NamePrefix>-general-encryption-key".
@@ -34,9 +47,9 @@ type KmsKeyConfig struct {
 	Environment string `json:"environment"`
 
 	// AdditionalPrincipals are IAM or STS ARNs (account root, role, user or
-	// assumed-role, in the key's partition) that may use the key for
-	// cryptographic operations, one policy statement each, in order.
-	// Default: none.
+	// assumed-role, in the key's partition, any account) that may use the key
+	// for cryptographic operations, one policy statement each, in order.
+	// Takes references. Default: none.
 	AdditionalPrincipals []string `json:"additional_principals"`
 
 	// OutputPrefix starts the names of the Terraform outputs the key
@@ -48,19 +61,26 @@ type KmsKeyConfig struct {
 	// SkipOutputs creates no Terraform outputs. Default: false.
 	SkipOutputs bool `json:"skip_outputs,omitempty"`
 
+	// KeyIdOutput adds the output <prefix>_key_id with the key's id beside
+	// <prefix>_key_arn. Default: false (the original module has only the
+	// ARN output).
+	KeyIdOutput bool `json:"key_id_output,omitempty"`
+
 	// Aliases are alias names for the key, with or without the "alias/"
-	// prefix (stored with it): one aws_kms_alias each. Services can refer to
-	// the key by alias, which survives key replacement. Rule: alias/
-	// followed by letters, digits, /, _ and -, at most 256 characters, never
-	// alias/aws/..., unique within the stack. Default: none.
+	// prefix (stored with it): one aws_kms_alias each (and one per replica
+	// region). Services can refer to the key by alias, which survives key
+	// replacement. Rule: alias/ followed by letters, digits, /, _ and -, at
+	// most 256 characters, never alias/aws/..., unique per account and
+	// region across the app. Default: none.
 	Aliases []string `json:"aliases,omitempty"`
 
 	// Description replaces the key's description. At most 8192 characters.
 	// Default: the original module's description (KeyDescription).
 	Description string `json:"description,omitempty"`
 
-	// DeletionWindowInDays is how long a destroyed key waits before AWS
-	// deletes it, 7 to 30. Default: unset, the provider's default (30).
+	// DeletionWindowInDays is how long a destroyed key (and its replicas)
+	// waits before AWS deletes it, 7 to 30. Default: unset, the provider's
+	// default (30).
 	DeletionWindowInDays int `json:"deletion_window_in_days,omitempty"`
 
 	// EnableKeyRotation states whether automatic rotation is on. AWS rotates
@@ -85,10 +105,28 @@ type KmsKeyConfig struct {
 	CustomerMasterKeySpec string `json:"customer_master_key_spec,omitempty"`
 
 	// MultiRegion makes the key a multi-Region primary key. Changing it
-	// replaces the key. Default: false.
+	// replaces the key. Key administrators then also get
+	// kms:ReplicateKey and kms:UpdatePrimaryRegion. Default: false.
 	MultiRegion bool `json:"multi_region,omitempty"`
 
-	// IsEnabled false creates the key disabled. Default: unset (enabled).
+	// ReplicaRegions are regions to replicate a multi-Region key to: one
+	// aws_kms_replica_key each, in the same stack, through an AWS provider
+	// for that region (see ReplicaProviders). Each replica gets the key's
+	// description, tags, deletion window, prevent_destroy and a key policy
+	// rendered for its own region, and the key's aliases. Rule: requires
+	// MultiRegion; regions of the key's partition, distinct, not the key's
+	// own region. Default: none.
+	ReplicaRegions []string `json:"replica_regions,omitempty"`
+
+	// ReplicaProviders are AWS providers to create the replicas through,
+	// by region (Go API only). A replica region without one here uses an
+	// aliased provider the construct adds to the stack once per region
+	// (alias "<region with _>", for example eu_central_1) and shares with
+	// the stack's other keys. Default: none.
+	ReplicaProviders map[string]provider.AwsProvider `json:"-"`
+
+	// IsEnabled false creates the key (and its replicas) disabled. Default:
+	// unset (enabled).
 	IsEnabled *bool `json:"is_enabled,omitempty"`
 
 	// Tags are extra tags, merged after Name and Environment. Keys: 1 to
@@ -107,10 +145,88 @@ type KmsKeyConfig struct {
 	// one statement after the original ones. Default: none.
 	ServicePrincipals []string `json:"service_principals,omitempty"`
 
+	// ServicePrincipalsSourceAccount limits the ServicePrincipals statement
+	// to requests a service makes on behalf of the key's own account
+	// (condition StringEquals aws:SourceAccount), the confused-deputy
+	// protection AWS documents. Refused for a service that AWS does not
+	// document as sending aws:SourceAccount to KMS (see
+	// SourceConditionServices). Default: false.
+	ServicePrincipalsSourceAccount bool `json:"service_principals_source_account,omitempty"`
+
+	// ServicePrincipalsSourceArns limits the ServicePrincipals statement to
+	// requests made on behalf of these resources (condition ArnLike
+	// aws:SourceArn; wildcards allowed). Same services as
+	// ServicePrincipalsSourceAccount. Takes references. Default: none.
+	ServicePrincipalsSourceArns []string `json:"service_principals_source_arns,omitempty"`
+
+	// RestrictCloudWatchLogs limits the CloudWatch Logs statement of the
+	// original module to log groups of the key's account and region, with
+	// the condition ArnLike kms:EncryptionContext:aws:logs:arn
+	// arn:<partition>:logs:<region>:<account>:log-group:* that AWS documents
+	// for CloudWatch Logs. It changes an original statement, so it is off by
+	// default. Default: false.
+	RestrictCloudWatchLogs bool `json:"restrict_cloudwatch_logs,omitempty"`
+
 	// KeyAdministrators are IAM or STS ARNs (same rules as
 	// AdditionalPrincipals) that may manage the key (KeyAdministratorActions)
-	// but not use it. Default: none.
+	// but not use it. A principal outside the key's account needs its
+	// account in TrustedAccountIds. Takes references. Default: none.
 	KeyAdministrators []string `json:"key_administrators,omitempty"`
+
+	// KeyUsers may use the key for what its key usage allows, in one
+	// statement with Sid "KeyUsers": encrypt and decrypt for symmetric keys
+	// (the original module's usage actions), public-key encryption for RSA
+	// and SM2 ENCRYPT_DECRYPT keys, sign and verify for SIGN_VERIFY keys,
+	// generate and verify MACs for HMAC keys, derive shared secrets for
+	// KEY_AGREEMENT keys (see UserActions). Same principal rules as
+	// AdditionalPrincipals. Takes references. Default: none.
+	KeyUsers []string `json:"key_users,omitempty"`
+
+	// KeySymmetricEncryptionUsers may encrypt and decrypt with a symmetric
+	// key (Sid "KeySymmetricEncryptionUsers"). Refused for other key specs.
+	// Takes references. Default: none.
+	KeySymmetricEncryptionUsers []string `json:"key_symmetric_encryption_users,omitempty"`
+
+	// KeyAsymmetricPublicEncryptionUsers may encrypt and decrypt with an
+	// RSA or SM2 ENCRYPT_DECRYPT key and read its public key (Sid
+	// "KeyAsymmetricPublicEncryptionUsers"). Refused for other keys. Takes
+	// references. Default: none.
+	KeyAsymmetricPublicEncryptionUsers []string `json:"key_asymmetric_public_encryption_users,omitempty"`
+
+	// KeyAsymmetricSignVerifyUsers may sign and verify with a SIGN_VERIFY
+	// key and read its public key (Sid "KeyAsymmetricSignVerifyUsers").
+	// Refused for other keys. Takes references. Default: none.
+	KeyAsymmetricSignVerifyUsers []string `json:"key_asymmetric_sign_verify_users,omitempty"`
+
+	// KeyHmacUsers may generate and verify MACs with an HMAC key (Sid
+	// "KeyHmacUsers"). Refused for other keys. Takes references. Default:
+	// none.
+	KeyHmacUsers []string `json:"key_hmac_users,omitempty"`
+
+	// KeyServiceUsers may create, list and revoke grants on the key for AWS
+	// resources only (kms:GrantIsForAWSResource), as EBS, RDS and other
+	// integrated services need (Sid "KeyServiceUsers"). A principal outside
+	// the key's account needs its account in TrustedAccountIds. Takes
+	// references. Default: none.
+	KeyServiceUsers []string `json:"key_service_users,omitempty"`
+
+	// KeyServiceRolesForAutoscaling are EC2 Auto Scaling service-linked
+	// roles (arn:<partition>:iam::<account>:role/aws-service-role/
+	// autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling...) that may use
+	// the key for encrypted EBS volumes: the usage actions (Sid
+	// "KeyServiceRolesForAutoscaling") and kms:CreateGrant for AWS resources
+	// (Sid "KeyServiceRolesForAutoscalingGrants"), as AWS documents. Takes
+	// references. Default: none.
+	KeyServiceRolesForAutoscaling []string `json:"key_service_roles_for_autoscaling,omitempty"`
+
+	// TrustedAccountIds are accounts other than AwsAccountId whose
+	// principals may get more than the usage actions (key administrators,
+	// key service users, extra statements with management actions or kms:*,
+	// admin grants), may be named in the condition that pins a wildcard
+	// principal, and may own the alarm topic. Without it, any of those for
+	// another account is refused. AdditionalPrincipals keep the original
+	// module's behaviour (any account, usage actions only). Default: none.
+	TrustedAccountIds []string `json:"trusted_account_ids,omitempty"`
 
 	// BypassPolicyLockoutSafetyCheck sets the key's
 	// bypass_policy_lockout_safety_check. AWS's check refuses a policy that
@@ -119,13 +235,19 @@ type KmsKeyConfig struct {
 	// the key policy. Default: false.
 	BypassPolicyLockoutSafetyCheck bool `json:"bypass_policy_lockout_safety_check,omitempty"`
 
-	// PreventDestroy sets Terraform's lifecycle prevent_destroy on the key:
-	// any plan that would destroy it fails. Default: false.
+	// PreventDestroy sets Terraform's lifecycle prevent_destroy on the key
+	// and its replicas: any plan that would destroy them fails. Default:
+	// false.
 	PreventDestroy bool `json:"prevent_destroy,omitempty"`
 
 	// MovedFrom is the key's address in an existing state, for example
-	// module.kms.aws_kms_key.general_encryption_key: the construct emits a
-	// moved block so that Terraform moves the key instead of replacing it.
+	// module.kms.aws_kms_key.general_encryption_key or
+	// aws_kms_key.old_name: the construct emits a moved block so that
+	// Terraform moves the key instead of replacing it, and one for every
+	// other resource the key owns (aliases, replicas, roles, grants,
+	// monitoring), from the address with the same suffix after the old name
+	// (aws_kms_alias.<old name>_alias_x to aws_kms_alias.<name>_alias_x).
+	// Terraform ignores a moved block whose source is not in the state.
 	// Default: none.
 	MovedFrom string `json:"moved_from,omitempty"`
 
@@ -142,46 +264,64 @@ type KmsKeyConfig struct {
 	// MonitoringConfig). Default: nil (off).
 	Monitoring *MonitoringConfig `json:"monitoring,omitempty"`
 
-	// ExtraPolicyStatements are extra key policy statements, each a JSON
-	// object, appended after the construct's statements (Go API only). They
-	// are validated: Effect Allow or Deny, kms: actions, Resource "*",
-	// well-formed principals, a wildcard principal in an Allow only with a
-	// Condition, unique Sids, and the policy linter (no lockout). Default:
-	// none.
-	ExtraPolicyStatements []string `json:"-"`
+	// KmsGrants are native KMS grants on the key (aws_kms_grant), each
+	// with its operations, grantee, retiring principal and constraints (see
+	// KmsGrantSpec). Default: none.
+	KmsGrants []KmsGrantSpec `json:"kms_grants,omitempty"`
+
+	// ExtraPolicyStatements are extra key policy statements, appended after
+	// the construct's statements. They are validated like the rest of the
+	// policy: Effect Allow or Deny, documented kms: actions, Resource "*",
+	// well-formed principals, a wildcard principal in an Allow only when a
+	// condition pins the caller to this account or organization, management
+	// actions to other accounts only with TrustedAccountIds, unique Sids, and
+	// no Deny that may lock the account out. In cdktf.json they are JSON
+	// statement objects. Principal and condition values take references.
+	// Default: none.
+	ExtraPolicyStatements []PolicyStatement `json:"extra_policy_statements,omitempty"`
 }
 
-// clone returns a deep copy, so that a caller changing its slices after
-// NewKmsKey does not change the construct.
+// clone returns a deep copy, so that a caller changing its slices or maps
+// after NewKmsKey does not change the construct.
 func (c KmsKeyConfig) clone() KmsKeyConfig {
-	c.AdditionalPrincipals = append([]string(nil), c.AdditionalPrincipals...)
+	c.AdditionalPrincipals = cloneList(c.AdditionalPrincipals)
 	c.Aliases = normalizeAliases(c.Aliases)
-	c.ServicePrincipals = append([]string(nil), c.ServicePrincipals...)
-	c.KeyAdministrators = append([]string(nil), c.KeyAdministrators...)
-	c.ExtraPolicyStatements = append([]string(nil), c.ExtraPolicyStatements...)
+	c.ReplicaRegions = cloneList(c.ReplicaRegions)
+	c.ReplicaProviders = maps.Clone(c.ReplicaProviders)
+	c.ServicePrincipals = cloneList(c.ServicePrincipals)
+	c.ServicePrincipalsSourceArns = cloneList(c.ServicePrincipalsSourceArns)
+	c.KeyAdministrators = cloneList(c.KeyAdministrators)
+	c.KeyUsers = cloneList(c.KeyUsers)
+	c.KeySymmetricEncryptionUsers = cloneList(c.KeySymmetricEncryptionUsers)
+	c.KeyAsymmetricPublicEncryptionUsers = cloneList(c.KeyAsymmetricPublicEncryptionUsers)
+	c.KeyAsymmetricSignVerifyUsers = cloneList(c.KeyAsymmetricSignVerifyUsers)
+	c.KeyHmacUsers = cloneList(c.KeyHmacUsers)
+	c.KeyServiceUsers = cloneList(c.KeyServiceUsers)
+	c.KeyServiceRolesForAutoscaling = cloneList(c.KeyServiceRolesForAutoscaling)
+	c.TrustedAccountIds = cloneList(c.TrustedAccountIds)
+	c.Tags = maps.Clone(c.Tags)
 	c.Roles = append([]RoleSpec(nil), c.Roles...)
 	for i, r := range c.Roles {
-		r.ManagedPolicyArns = append([]string(nil), r.ManagedPolicyArns...)
-		if r.Tags != nil {
-			tags := make(map[string]string, len(r.Tags))
-			for k, v := range r.Tags {
-				tags[k] = v
-			}
-			r.Tags = tags
-		}
+		r.ManagedPolicyArns = cloneList(r.ManagedPolicyArns)
+		r.Tags = maps.Clone(r.Tags)
 		c.Roles[i] = r
-	}
-	if c.Tags != nil {
-		tags := make(map[string]string, len(c.Tags))
-		for k, v := range c.Tags {
-			tags[k] = v
-		}
-		c.Tags = tags
 	}
 	if c.Monitoring != nil {
 		m := *c.Monitoring
-		m.AlarmEmails = append([]string(nil), m.AlarmEmails...)
+		m.AlarmEmails = cloneList(m.AlarmEmails)
 		c.Monitoring = &m
+	}
+	c.KmsGrants = append([]KmsGrantSpec(nil), c.KmsGrants...)
+	for i, g := range c.KmsGrants {
+		g.Operations = cloneList(g.Operations)
+		g.GrantCreationTokens = cloneList(g.GrantCreationTokens)
+		g.EncryptionContextEquals = maps.Clone(g.EncryptionContextEquals)
+		g.EncryptionContextSubset = maps.Clone(g.EncryptionContextSubset)
+		c.KmsGrants[i] = g
+	}
+	c.ExtraPolicyStatements = append([]PolicyStatement(nil), c.ExtraPolicyStatements...)
+	for i, s := range c.ExtraPolicyStatements {
+		c.ExtraPolicyStatements[i] = s.clone()
 	}
 	if c.EnableKeyRotation != nil {
 		v := *c.EnableKeyRotation
@@ -192,6 +332,13 @@ func (c KmsKeyConfig) clone() KmsKeyConfig {
 		c.IsEnabled = &v
 	}
 	return c
+}
+
+func cloneList(l []string) []string {
+	if l == nil {
+		return nil
+	}
+	return append([]string(nil), l...)
 }
 
 // outputName returns the name of one of the key's outputs.

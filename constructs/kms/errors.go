@@ -3,6 +3,7 @@ package kms
 import (
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // FieldError is one problem with one configuration field.
@@ -37,10 +38,38 @@ func (e *FieldError) describe() string {
 		if v == "" {
 			return fmt.Sprintf("empty value: %s", e.Rule)
 		}
-		return fmt.Sprintf("%q: %s", v, e.Rule)
+		return fmt.Sprintf("%s: %s", quoteCut(v), e.Rule)
 	default:
-		return fmt.Sprintf("%v: %s", v, e.Rule)
+		return fmt.Sprintf("%s: %s", cut(fmt.Sprint(v)), e.Rule)
 	}
+}
+
+// maxShownValue is how much of a value a message shows: enough to
+// recognize it, not a 30 MB string echoed back.
+const maxShownValue = 120
+
+// quoteCut quotes a value for a message, cutting it to a readable length.
+func quoteCut(v string) string {
+	if len(v) <= maxShownValue {
+		return fmt.Sprintf("%q", v)
+	}
+	return fmt.Sprintf("%q... (%d bytes in all)", cutUTF8(v, maxShownValue), len(v))
+}
+
+// cut shortens an unquoted value for a message.
+func cut(v string) string {
+	if len(v) <= maxShownValue {
+		return v
+	}
+	return fmt.Sprintf("%s... (%d bytes in all)", cutUTF8(v, maxShownValue), len(v))
+}
+
+// cutUTF8 returns at most n bytes of s without splitting a character.
+func cutUTF8(s string, n int) string {
+	for n > 0 && n < len(s) && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // FieldErrors returns every *FieldError in err, which may be a single

@@ -6,6 +6,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
@@ -89,7 +90,9 @@ func ExampleKmsKeyConfig_options() {
 	// [prod-prod-general-encryption-key-decrypt-volume prod-prod-general-encryption-key-encrypt-volume prod-prod-general-encryption-key-unauthorized prod-prod-general-encryption-key-disable-or-delete]
 }
 
-// Granting an existing role access to the key.
+// Granting access: to a role resource of the same app (the policy refers to
+// it, so Terraform orders them), to an existing role by name, and to a role
+// in another account (through the key policy; the IAM side is theirs).
 func ExampleKmsKey_GrantDecrypt() {
 	app := cdktf.NewApp(nil)
 	stack := cdktf.NewTerraformStack(app, jsii.String("grants"))
@@ -100,13 +103,24 @@ func ExampleKmsKey_GrantDecrypt() {
 		fmt.Println(err)
 		return
 	}
-	if _, err := key.GrantDecrypt("billing-reader"); err != nil {
+	reader := iamrole.NewIamRole(stack, jsii.String("reader"), &iamrole.IamRoleConfig{
+		Name:             jsii.String("billing-reader"),
+		AssumeRolePolicy: jsii.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`),
+	})
+	g, err := key.GrantDecrypt(reader)
+	if err != nil {
 		fmt.Println(err)
+		return
 	}
-	_, err = key.GrantEncrypt("arn:aws:iam::210987654321:role/other-account")
-	fmt.Println(err)
+	fmt.Println(g.PolicyName, g.Actions)
+	g, _ = key.GrantEncrypt("legacy-writer")
+	fmt.Println(g.PolicyName)
+	g, _ = key.GrantDecrypt("arn:aws:iam::210987654321:role/auditor")
+	fmt.Println(g.Policy == nil, len(key.Policy().Statement), "key policy statements")
 	// Output:
-	// role: "arn:aws:iam::210987654321:role/other-account": is a role of account 210987654321; an inline policy can be added only to roles of the key's account 123456789012 (give other accounts access through additional_principals)
+	// kms-grants-kms-decrypt [kms:Decrypt]
+	// kms-grants-kms-encrypt
+	// true 3 key policy statements
 }
 
 // Validation reports every problem at once, each naming the field.

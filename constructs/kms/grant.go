@@ -3,88 +3,467 @@ package kms
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamgroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamgrouppolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamuser"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamuserpolicy"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/cdktf-kms/cdktf-kms/internal/awsarn"
+	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
+	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
 
-var roleArnPattern = regexp.MustCompile(`^arn:([a-z-]+):iam::([0-9]{12}):role/(?:[!-~]*/)?([A-Za-z0-9+=,.@_-]{1,64})$`)
+// Kinds of IAM identities a grant can be for.
+const (
+	GranteeRole  = "role"
+	GranteeUser  = "user"
+	GranteeGroup = "group"
+)
 
-// GrantEncrypt lets an existing IAM role (name or ARN, in the key's account)
-// encrypt with the key: kms:Encrypt, kms:ReEncrypt*, kms:GenerateDataKey*.
-// It adds an inline policy (aws_iam_role_policy) on the role, scoped to
-// this key's ARN.
-func (k *KmsKey) GrantEncrypt(role string) (iamrolepolicy.IamRolePolicy, error) {
-	return k.Grant(role, AccessEncrypt)
+// Grantee names an IAM role, user or group explicitly, by name or ARN
+// (literal or reference). Grant also takes the resources themselves
+// (iamrole.IamRole, iamuser.IamUser, iamgroup.IamGroup, *Role) and plain
+// strings (a role name, or the ARN of a role, user or group).
+type Grantee struct {
+	// Kind is GranteeRole, GranteeUser or GranteeGroup.
+	Kind string
+	// Name is the name or ARN; takes a reference.
+	Name string
 }
 
-// GrantDecrypt lets an existing IAM role decrypt with the key: kms:Decrypt.
-func (k *KmsKey) GrantDecrypt(role string) (iamrolepolicy.IamRolePolicy, error) {
-	return k.Grant(role, AccessDecrypt)
+// RoleGrantee, UserGrantee and GroupGrantee name a grantee explicitly.
+func RoleGrantee(nameOrArn string) Grantee  { return Grantee{GranteeRole, nameOrArn} }
+func UserGrantee(nameOrArn string) Grantee  { return Grantee{GranteeUser, nameOrArn} }
+func GroupGrantee(nameOrArn string) Grantee { return Grantee{GranteeGroup, nameOrArn} }
+
+// Grant is what a grant added: an IAM inline policy on the grantee that
+// allows the actions on the key (and its replicas), or, for a grantee in
+// another account, a key policy statement (the IAM side is that account's).
+type Grant struct {
+	// Access is the access level ("" for an explicit action list).
+	Access Access
+	// Actions are the actions granted.
+	Actions []string
+	// Policy is the aws_iam_role_policy, aws_iam_user_policy or
+	// aws_iam_group_policy; nil for a grant through the key policy.
+	Policy cdktf.TerraformResource
+	// PolicyName is the inline policy's name in IAM (unique per key and
+	// stack); empty for a grant through the key policy.
+	PolicyName string
+	// KeyPolicySid is the Sid of the key policy statement of a grant to
+	// another account; empty otherwise.
+	KeyPolicySid string
 }
 
-// GrantEncryptDecrypt lets an existing IAM role encrypt and decrypt with the
-// key, and describe it.
-func (k *KmsKey) GrantEncryptDecrypt(role string) (iamrolepolicy.IamRolePolicy, error) {
-	return k.Grant(role, AccessEncryptDecrypt)
+// keyTarget is what grants need to know about a key: the construct's own
+// keys and keys created elsewhere (FromKeyArn, FromAlias) share it.
+type keyTarget struct {
+	node      constructs.Construct
+	name      string
+	arns      func() []*string
+	partition string // "" when unknown
+	account   string // "" when unknown
+	kind      keyKind
+	st        *stackState
+	syntax    tftemplate.Syntax
+	// keyPolicy adds a statement to the key policy; nil when the key policy
+	// is not the app's.
+	keyPolicy func(addedStatement) error
+	grants    *[]*Grant
 }
 
-// Grant adds an inline policy on an existing IAM role that allows the
-// access level's actions on this key, and nothing else. role is a role name
-// or a role ARN in the key's partition and account. The policy's address is
-// aws_iam_role_policy.<key name>_grant_<role name>_<access>; granting the
-// same access to the same role twice is an error. On error nothing is
-// added.
-func (k *KmsKey) Grant(role string, access Access) (iamrolepolicy.IamRolePolicy, error) {
-	roleName, err := k.grantRoleName(role)
+// GrantEncrypt lets a grantee encrypt with the key (see Grant).
+func (k *KmsKey) GrantEncrypt(grantee any) (*Grant, error) { return k.Grant(grantee, AccessEncrypt) }
+
+// GrantDecrypt lets a grantee decrypt with the key (see Grant).
+func (k *KmsKey) GrantDecrypt(grantee any) (*Grant, error) { return k.Grant(grantee, AccessDecrypt) }
+
+// GrantEncryptDecrypt lets a grantee encrypt and decrypt with the key, and
+// describe it (see Grant).
+func (k *KmsKey) GrantEncryptDecrypt(grantee any) (*Grant, error) {
+	return k.Grant(grantee, AccessEncryptDecrypt)
+}
+
+// GrantSign, GrantVerify, GrantSignVerify, GrantGenerateMac, GrantVerifyMac
+// and GrantAdmin are Grant with that access level.
+func (k *KmsKey) GrantSign(grantee any) (*Grant, error)   { return k.Grant(grantee, AccessSign) }
+func (k *KmsKey) GrantVerify(grantee any) (*Grant, error) { return k.Grant(grantee, AccessVerify) }
+func (k *KmsKey) GrantSignVerify(grantee any) (*Grant, error) {
+	return k.Grant(grantee, AccessSignVerify)
+}
+func (k *KmsKey) GrantGenerateMac(grantee any) (*Grant, error) {
+	return k.Grant(grantee, AccessGenerateMac)
+}
+func (k *KmsKey) GrantVerifyMac(grantee any) (*Grant, error) {
+	return k.Grant(grantee, AccessVerifyMac)
+}
+func (k *KmsKey) GrantAdmin(grantee any) (*Grant, error) { return k.Grant(grantee, AccessAdmin) }
+
+// Grant lets a grantee do what an access level allows on the key and its
+// replicas, and nothing else. The grantee is an aws_iam_role, aws_iam_user
+// or aws_iam_group resource (iamrole.IamRole, ...), a *Role of this key, a
+// Grantee, or a string: a role name, or the ARN of a role, user or group
+// (literal or reference; a reference is taken as a role unless it points to
+// an aws_iam_user or aws_iam_group).
+//
+// In the key's account (or for a reference) the grant is an IAM inline
+// policy on the grantee, named kms-<stack>-<key name>-<access> so that
+// stacks sharing a role do not overwrite each other's policy, at
+// aws_iam_<kind>_policy.<key name>_grant_<grantee>_<access>. A reference
+// orders the policy after the resource it points to. A grantee in another
+// account gets a key policy statement instead; management access (admin)
+// needs its account in TrustedAccountIds.
+//
+// The access level must fit the key's usage (sign on an HMAC key is
+// refused). Granting the same access to the same grantee twice, or a name
+// already taken in the app, is an error; on error nothing is added.
+func (k *KmsKey) Grant(grantee any, access Access) (*Grant, error) {
+	return k.target().grant(grantee, access, nil)
+}
+
+// GrantActions grants an explicit list of documented KMS actions (no
+// wildcards), like Grant.
+func (k *KmsKey) GrantActions(grantee any, actions ...string) (*Grant, error) {
+	return k.target().grant(grantee, "", actions)
+}
+
+// Grants returns the grants made with Grant and GrantActions.
+func (k *KmsKey) Grants() []*Grant { return slices.Clone(k.grants) }
+
+// target returns the key as a grant target.
+func (k *KmsKey) target() *keyTarget {
+	return &keyTarget{
+		node:      k.node,
+		name:      k.name,
+		arns:      k.allArns,
+		partition: k.partition,
+		account:   k.config.AwsAccountId,
+		kind:      k.config.kind(),
+		st:        k.stack,
+		syntax:    k.syntax,
+		keyPolicy: k.addStatement,
+		grants:    &k.grants,
+	}
+}
+
+// allArns returns the ARNs of the key and its replicas, for IAM policies
+// that allow actions on the key in every region.
+func (k *KmsKey) allArns() []*string {
+	out := []*string{k.key.Arn()}
+	for _, r := range k.replicas {
+		out = append(out, r.Resource.Arn())
+	}
+	return out
+}
+
+// resolvedGrantee is a grant's target after resolution.
+type resolvedGrantee struct {
+	kind string
+	// value is the role, user or group argument of the inline policy (a
+	// name, literal or reference).
+	value string
+	// tfName is the grantee's part of the policy's Terraform name.
+	tfName string
+	// identity names the grantee in the app registry.
+	identity string
+	// arn is the literal ARN, when one was given.
+	arn     string
+	account string
+	literal bool
+}
+
+var referencePattern = regexp.MustCompile(`^\$\{(aws_iam_(?:role|user|group))\.([A-Za-z0-9_-]+)\.([a-z_]+)\}$`)
+
+// resolveGrantee reads a grantee (registryMu held).
+func (t *keyTarget) resolveGrantee(g any) (resolvedGrantee, string) {
+	switch v := g.(type) {
+	case nil:
+		return resolvedGrantee{}, "is required: a role, user or group (resource, name or ARN)"
+	case iamrole.IamRole:
+		return t.resourceGrantee(GranteeRole, "aws_iam_role", *v.FriendlyUniqueId(), *v.Name()), ""
+	case iamuser.IamUser:
+		return t.resourceGrantee(GranteeUser, "aws_iam_user", *v.FriendlyUniqueId(), *v.Name()), ""
+	case iamgroup.IamGroup:
+		return t.resourceGrantee(GranteeGroup, "aws_iam_group", *v.FriendlyUniqueId(), *v.Name()), ""
+	case *Role:
+		if v == nil || v.Resource == nil {
+			return resolvedGrantee{}, "is a nil *Role"
+		}
+		return t.resourceGrantee(GranteeRole, "aws_iam_role", *v.Resource.FriendlyUniqueId(), *v.Resource.Name()), ""
+	case Grantee:
+		if v.Kind != GranteeRole && v.Kind != GranteeUser && v.Kind != GranteeGroup {
+			return resolvedGrantee{}, fmt.Sprintf("Grantee.Kind %q must be %s, %s or %s", v.Kind, GranteeRole, GranteeUser, GranteeGroup)
+		}
+		return t.stringGrantee(v.Kind, v.Name)
+	case string:
+		return t.stringGrantee("", v)
+	case *string:
+		if v == nil {
+			return resolvedGrantee{}, "is a nil *string"
+		}
+		return t.stringGrantee("", *v)
+	}
+	return resolvedGrantee{}, fmt.Sprintf("has type %T; pass an iamrole.IamRole, iamuser.IamUser, iamgroup.IamGroup, *kms.Role, kms.Grantee or a string (name or ARN)", g)
+}
+
+// resourceGrantee is a grantee given as a resource of the app.
+func (t *keyTarget) resourceGrantee(kind, typ, logicalID, nameToken string) resolvedGrantee {
+	return resolvedGrantee{kind: kind, value: nameToken, tfName: typ + "_" + logicalID, identity: "ref " + typ + "." + logicalID}
+}
+
+// stringGrantee reads a name or ARN; kind is "" when not given.
+func (t *keyTarget) stringGrantee(kind, s string) (resolvedGrantee, string) {
+	if tftemplate.IsUnresolved(s) {
+		if msg := literalProblem(s); msg != "" {
+			return resolvedGrantee{}, msg
+		}
+		expr := t.st.resolve(s)
+		if m := referencePattern.FindStringSubmatch(expr); m != nil {
+			refKind := strings.TrimPrefix(m[1], "aws_iam_")
+			if kind != "" && kind != refKind {
+				return resolvedGrantee{}, fmt.Sprintf("is a reference to an %s (%s), not a %s", m[1], expr, kind)
+			}
+			value := s
+			if m[3] == "arn" {
+				value = lastPathSegment(s)
+			}
+			return resolvedGrantee{kind: refKind, value: value, tfName: m[1] + "_" + m[2], identity: "ref " + m[1] + "." + m[2]}, ""
+		}
+		if kind == "" {
+			kind = GranteeRole
+		}
+		// Any other expression: a name or an ARN, whose last path segment
+		// is the name either way.
+		return resolvedGrantee{kind: kind, value: lastPathSegment(s), tfName: "ref_" + shortHash(expr), identity: "ref " + expr}, ""
+	}
+	if msg := literalProblem(s); msg != "" {
+		return resolvedGrantee{}, msg
+	}
+	if strings.HasPrefix(s, "arn:") {
+		id, msg := awsarn.ParseIdentity(s, t.partition)
+		if msg != "" {
+			return resolvedGrantee{}, msg
+		}
+		if kind != "" && kind != id.Kind {
+			return resolvedGrantee{}, fmt.Sprintf("is the ARN of a %s, not a %s", id.Kind, kind)
+		}
+		r := resolvedGrantee{kind: id.Kind, value: id.Name, arn: s, account: id.ARN.AccountID, literal: true}
+		r.tfName = grantTfName(id.Kind, id.Name)
+		r.identity = fmt.Sprintf("%s %s %s", id.Kind, id.ARN.AccountID, strings.ToLower(id.Name))
+		return r, ""
+	}
+	if kind == "" {
+		kind = GranteeRole
+	}
+	if strings.ContainsAny(s, "*?") {
+		return resolvedGrantee{}, "wildcards are not allowed; name one " + kind
+	}
+	if !awsarn.ValidIAMName(s) {
+		if len(s) > 64 {
+			return resolvedGrantee{}, fmt.Sprintf("is %d characters long; IAM %s names are at most 64", len(s), kind)
+		}
+		return resolvedGrantee{}, fmt.Sprintf("must be a %s name (1 to 64 letters, digits and + = , . @ _ -) or an ARN", kind)
+	}
+	return resolvedGrantee{kind: kind, value: s, tfName: grantTfName(kind, s), identity: fmt.Sprintf("%s %s %s", kind, t.account, strings.ToLower(s)), account: t.account, literal: true}, ""
+}
+
+// grantTfName is the grantee's part of a grant policy's Terraform name:
+// the role name as before for roles, with the kind for users and groups.
+func grantTfName(kind, name string) string {
+	if kind == GranteeRole {
+		return terraformSafe(name)
+	}
+	return kind + "_" + terraformSafe(name)
+}
+
+// lastPathSegment returns a token for the part of a name or ARN after its
+// last "/": the name of a role, user or group either way.
+func lastPathSegment(s string) string {
+	return *cdktf.Token_AsString(cdktf.Fn_Regex(jsii.String("[^/]+$"), jsii.String(s)), nil)
+}
+
+// grant adds one grant (see KmsKey.Grant).
+func (t *keyTarget) grant(g any, access Access, actions []string) (*Grant, error) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	fGrantee, fAccess := field{"grantee", "grantee"}, field{"access", "access"}
 	var p problems
-	if err != "" {
-		p.add(field{"role", "role"}, role, "%s", err)
+	r, msg := t.resolveGrantee(g)
+	if msg != "" {
+		p.add(fGrantee, granteeValue(g), "%s", msg)
 	}
-	if _, ok := accessActions[access]; !ok {
-		p.add(field{"access", "access"}, string(access), "must be encrypt, decrypt or encrypt_decrypt")
+	label := string(access)
+	if access == "" {
+		if len(actions) == 0 {
+			p.add(field{"actions", "actions"}, nil, "name at least one KMS action")
+		}
+		for i, a := range actions {
+			if msg := explicitActionProblem(a); msg != "" {
+				p.add(field{"actions", "actions"}.index(i), a, "%s", msg)
+			}
+		}
+		label = "actions_" + shortHash(strings.Join(actions, ","))
+	} else {
+		var why string
+		actions, why = t.kind.actionsFor(access)
+		if why != "" {
+			p.add(fAccess, string(access), "%s", why)
+		}
 	}
-	if len(p) > 0 {
-		return nil, p.err()
+	if err := p.err(); err != nil {
+		return nil, err
 	}
-	tf := fmt.Sprintf("%s_grant_%s_%s", k.name, terraformSafe(roleName), access)
-	stacksMu.Lock()
-	defer stacksMu.Unlock()
-	if k.grants[tf] {
-		return nil, &FieldError{Field: "role", Key: "role", Value: role, Rule: fmt.Sprintf("already has the %s grant on %s", access, k.Address())}
+	if r.account != "" && t.account != "" && r.account != t.account {
+		return t.crossAccountGrant(r, access, actions, label, g)
 	}
-	k.grants[tf] = true
-	policy := iamrolepolicy.NewIamRolePolicy(k.node, jsii.String(tf), &iamrolepolicy.IamRolePolicyConfig{
-		Name:   jsii.String(fmt.Sprintf("kms-%s-%s", k.name, access)),
-		Role:   jsii.String(roleName),
-		Policy: jsii.String(k.keyAccessPolicy(access)),
-	})
-	k.pin(policy, tf)
-	return policy, nil
+	return t.inlineGrant(r, access, actions, label, g)
 }
 
-// grantRoleName returns the role name of a grant's role, or what is wrong.
-func (k *KmsKey) grantRoleName(role string) (string, string) {
-	switch {
-	case strings.Contains(role, "*"):
-		return "", "wildcards are not allowed; name one role"
-	case strings.HasPrefix(role, "arn:"):
-		m := roleArnPattern.FindStringSubmatch(role)
-		switch {
-		case m == nil:
-			return "", "must be a role name or a role ARN: arn:<partition>:iam::<12-digit account>:role/[path/]name"
-		case m[1] != k.partition:
-			return "", fmt.Sprintf("is in partition %q but the key is in %q", m[1], k.partition)
-		case m[2] != k.config.AwsAccountId:
-			return "", fmt.Sprintf("is a role of account %s; an inline policy can be added only to roles of the key's account %s (give other accounts access through additional_principals)", m[2], k.config.AwsAccountId)
+func granteeValue(g any) any {
+	switch v := g.(type) {
+	case string:
+		return v
+	case *string:
+		if v != nil {
+			return *v
 		}
-		return m[3], ""
-	case !iamRoleNamePattern.MatchString(role):
-		if len(role) > 64 {
-			return "", fmt.Sprintf("is %d characters long; IAM role names are at most 64", len(role))
-		}
-		return "", "must be a role name (1 to 64 letters, digits and + = , . @ _ -) or a role ARN"
+	case Grantee:
+		return v.Name
 	}
-	return role, ""
+	return nil
+}
+
+// explicitActionProblem checks one action of an explicit list.
+func explicitActionProblem(a string) string {
+	if strings.ContainsAny(a, "*?") {
+		return "wildcards are not allowed; list each KMS action (see AccessActions for the levels)"
+	}
+	name, ok := strings.CutPrefix(a, "kms:")
+	if !ok || !slices.Contains(policylint.KMSActions(), name) {
+		return "is not a documented KMS action like kms:Decrypt"
+	}
+	return ""
+}
+
+// inlineGrant adds an IAM inline policy on the grantee.
+func (t *keyTarget) inlineGrant(r resolvedGrantee, access Access, actions []string, label string, g any) (*Grant, error) {
+	fGrantee := field{"grantee", "grantee"}
+	tf := fmt.Sprintf("%s_grant_%s_%s", t.name, r.tfName, label)
+	policyName := fitName(iamPolicyChars.ReplaceAllString(fmt.Sprintf("kms-%s-%s-%s", t.st.name, t.name, label), "-"), 128)
+	typ := "aws_iam_" + r.kind + "_policy"
+	c := &claims{st: t.st, owner: "aws_kms_key." + t.name}
+	c.resource(typ, tf, fGrantee, granteeValue(g))
+	c.global("policy "+r.identity+" "+policyName, fmt.Sprintf("inline policy %s on IAM %s %s", policyName, r.kind, r.display()), fGrantee, granteeValue(g))
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	if err := c.checkChildren(); err != nil {
+		return nil, err
+	}
+	c.commit()
+	document := mustJSON(PolicyDocument{
+		Version: PolicyVersion,
+		Statement: []PolicyStatement{{
+			Sid:      grantSid(access),
+			Effect:   "Allow",
+			Action:   OneOrMany(actions),
+			Resource: arnValues(t.arns()),
+		}},
+	})
+	policy := jsii.String(tftemplate.Escape(document, t.syntax))
+	value := jsii.String(r.value)
+	var res cdktf.TerraformResource
+	switch r.kind {
+	case GranteeUser:
+		res = iamuserpolicy.NewIamUserPolicy(t.node, jsii.String(tf), &iamuserpolicy.IamUserPolicyConfig{Name: jsii.String(policyName), User: value, Policy: policy})
+	case GranteeGroup:
+		res = iamgrouppolicy.NewIamGroupPolicy(t.node, jsii.String(tf), &iamgrouppolicy.IamGroupPolicyConfig{Name: jsii.String(policyName), Group: value, Policy: policy})
+	default:
+		res = iamrolepolicy.NewIamRolePolicy(t.node, jsii.String(tf), &iamrolepolicy.IamRolePolicyConfig{Name: jsii.String(policyName), Role: value, Policy: policy})
+	}
+	res.OverrideLogicalId(jsii.String(tf))
+	t.st.own(res)
+	out := &Grant{Access: access, Actions: actions, Policy: res, PolicyName: policyName}
+	*t.grants = append(*t.grants, out)
+	return out, nil
+}
+
+// iamPolicyChars are what IAM does not allow in policy names.
+var iamPolicyChars = regexp.MustCompile(`[^A-Za-z0-9+=,.@_-]`)
+
+// display names a grantee in a message.
+func (r resolvedGrantee) display() string {
+	if r.literal {
+		return r.value
+	}
+	return strings.TrimPrefix(r.identity, "ref ")
+}
+
+// grantSid names the statement of an access level's IAM policy.
+func grantSid(access Access) string {
+	if l, ok := accessLevels[access]; ok {
+		return l.sid
+	}
+	return "UseTheKey"
+}
+
+// arnValues turns ARN tokens into a policy's Resource.
+func arnValues(arns []*string) OneOrMany {
+	out := make(OneOrMany, len(arns))
+	for i, a := range arns {
+		out[i] = *a
+	}
+	return out
+}
+
+// crossAccountGrant adds a key policy statement for a grantee in another
+// account.
+func (t *keyTarget) crossAccountGrant(r resolvedGrantee, access Access, actions []string, label string, g any) (*Grant, error) {
+	fGrantee := field{"grantee", "grantee"}
+	if t.keyPolicy == nil {
+		return nil, &FieldError{Field: fGrantee.goName, Key: fGrantee.key, Value: r.arn,
+			Rule: fmt.Sprintf("is in account %s; a key created elsewhere can be granted to another account only through its own key policy", r.account)}
+	}
+	if r.kind == GranteeGroup {
+		return nil, &FieldError{Field: fGrantee.goName, Key: fGrantee.key, Value: r.arn,
+			Rule: fmt.Sprintf("is a group in account %s; key policies cannot name groups, so grant its account's root (or a role) and let that account delegate", r.account)}
+	}
+	sid := "Grant" + camel(label) + strings.ToUpper(shortHash(r.arn))
+	s := PolicyStatement{
+		Sid:       sid,
+		Effect:    "Allow",
+		Principal: map[string]OneOrMany{"AWS": {r.arn}},
+		Action:    OneOrMany(actions),
+		Resource:  OneOrMany{"*"},
+	}
+	for _, a := range *t.grants {
+		if a.KeyPolicySid == sid {
+			return nil, &FieldError{Field: fGrantee.goName, Key: fGrantee.key, Value: r.arn, Rule: fmt.Sprintf("already has this grant on aws_kms_key.%s", t.name)}
+		}
+	}
+	if err := t.keyPolicy(addedStatement{statement: s, source: statementSource{field: fGrantee}}); err != nil {
+		return nil, err
+	}
+	out := &Grant{Access: access, Actions: actions, KeyPolicySid: sid}
+	*t.grants = append(*t.grants, out)
+	return out, nil
+}
+
+// camel turns "encrypt_decrypt" into "EncryptDecrypt".
+func camel(s string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(s, "_") {
+		if part != "" {
+			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		}
+	}
+	return b.String()
 }

@@ -2,43 +2,78 @@ package kms
 
 import (
 	"fmt"
+	"os"
+	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsgrant"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
 
 // KmsKey is a customer-managed KMS key with the original module's key
 // policy, rotation, tags and ARN output, and the options of KmsKeyConfig.
 // Create it with NewKmsKey.
 //
-// KmsKey is not itself a construct scope: pass Construct() as the scope of
-// constructs that should live under it (see the package doc for why).
+// A KmsKey is a node of its own in the construct tree, with the id given to
+// NewKmsKey, wherever it is created: the aws_kms_key and everything else the
+// key creates are its children. Use Construct() as the scope of constructs
+// that belong with the key, or to add aspects to the key alone. (KmsKey is
+// not itself a jsii construct: a Go struct cannot be both.)
 type KmsKey struct {
 	node      constructs.Construct
 	name      string
 	config    KmsKeyConfig
 	partition string
+	syntax    tftemplate.Syntax
 	key       kmskey.KmsKey
 	aliases   []kmsalias.KmsAlias
-	roles     []*Role
-	grants    map[string]bool
-	stack     *stackState
-	// nested: the resources live under a node of their own (see NewKmsKey)
+	// replicaAliases are the aliases of the replicas, by region.
+	replicaAliases map[string][]kmsalias.KmsAlias
+	replicas       []*Replica
+	roles          []*Role
+	kmsGrants      []kmsgrant.KmsGrant
+	grants         []*Grant
+	stack          *stackState
+	// nested: the key is not directly in its stack, so every resource's
+	// name is pinned (cdktf would hash it)
 	nested bool
+	// added are the key policy statements added after construction.
+	added []addedStatement
 	// monitoring
 	alarmTopicArn *string
 	alarmNames    []string
 	outputs       map[string]cdktf.TerraformOutput
+	// movedPrefix is the old address prefix of the key's resources, with
+	// MovedFrom: "<module path>" and "<old name>".
+	movedModule, movedName string
+	// resources are every resource the key created, in order.
+	resources []ownedResource
+	// createdProviders are the regions of the replica providers this key
+	// added to the stack (removed again if construction fails).
+	createdProviders []string
 }
 
+// keyResourceId is the construct id of the aws_kms_key under the key's
+// node. cdktf leaves "Default" out of logical ids, so a key directly in a
+// stack keeps its id as its Terraform name without an override.
+const keyResourceId = "Default"
+
 // NewKmsKey validates config and, when it is valid, adds the key, its policy,
-// aliases and outputs to scope under id. On error it returns every problem
-// found (see FieldErrors) and adds nothing to scope.
+// aliases, replicas, roles, grants, monitoring and outputs to scope under
+// id. On error it returns every problem found (see FieldErrors) and adds
+// nothing to scope: no construct, no reserved name.
+//
+// The key's address is aws_kms_key.<name>, where <name> is the construct
+// path below the stack (see TerraformName). Every Terraform name it creates
+// is checked against the names already in the stack (and, for names that
+// are global in AWS, in the app); a clash is an error naming both sides.
 func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*KmsKey, error) {
-	policy, err := config.validate()
+	v, err := config.validate()
 	if err != nil {
 		return nil, err
 	}
@@ -47,48 +82,150 @@ func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*Km
 		return nil, err
 	}
 	cfg := config.clone()
-	partition, _ := PartitionOf(cfg.AwsRegion)
-	k := &KmsKey{name: name, config: cfg, partition: partition, outputs: map[string]cdktf.TerraformOutput{}, grants: map[string]bool{}}
+	k := &KmsKey{
+		name:           name,
+		config:         cfg,
+		partition:      v.partition,
+		syntax:         outputSyntax(),
+		outputs:        map[string]cdktf.TerraformOutput{},
+		replicaAliases: map[string][]kmsalias.KmsAlias{},
+		nested:         name != id,
+	}
 	if err := cfg.checkMovedFrom(k.Address()); err != nil {
 		return nil, err
 	}
 
-	stacksMu.Lock()
-	defer stacksMu.Unlock()
-	st := stateOf(stack)
-	if err := st.reserve(k.Address(), cfg.Aliases, k.outputNames(), k.roleNames()); err != nil {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	k.stack = stateOf(stack)
+	c := k.claims()
+	if err := c.check(); err != nil {
 		return nil, err
 	}
-	k.stack = st
-
-	// Directly in a stack, the resources are created there under their
-	// Terraform names, which cdktf keeps as they are; nested deeper, they get
-	// a node of their own and their names are pinned (cdktf would hash them).
-	// Either way the addresses are the same; the first saves jsii calls.
-	if name == id {
-		k.node = scope
-	} else {
-		k.nested = true
-		k.node = constructs.NewConstruct(scope, jsii.String(id))
+	if err := c.checkChildren(); err != nil {
+		return nil, err
 	}
-	k.key = kmskey.NewKmsKey(k.node, jsii.String(name), cfg.keyResourceConfig(policy))
-	k.pin(k.key, name)
+	if err := k.create(scope, id, v, c); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// outputSyntax is the syntax cdktf writes: HCL when SYNTH_HCL_OUTPUT is
+// true (cdktf synth --hcl, or the app's -hcl flag), else JSON.
+func outputSyntax() tftemplate.Syntax {
+	if os.Getenv("SYNTH_HCL_OUTPUT") == "true" {
+		return tftemplate.HCL
+	}
+	return tftemplate.JSON
+}
+
+// lit returns a string for a resource argument: a template that Terraform
+// evaluates to exactly s, with cdktf's tokens kept as references.
+func (k *KmsKey) lit(s string) *string { return jsii.String(tftemplate.Escape(s, k.syntax)) }
+
+// create adds the constructs. The jsii runtime panics on what the checks
+// did not foresee; then the key's node is removed, its names are released
+// and the panic is returned as an error.
+func (k *KmsKey) create(scope constructs.Construct, id string, v validated, c *claims) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if k.node != nil {
+				scope.Node().TryRemoveChild(jsii.String(id))
+			}
+			for _, region := range k.createdProviders {
+				k.stack.stack.Node().TryRemoveChild(jsii.String("aws_" + regionSuffix(region)))
+				delete(k.stack.providers, region)
+			}
+			c.release()
+			err = constructError(id, r)
+		}
+	}()
+	c.commit()
+	k.node = constructs.NewConstruct(scope, jsii.String(id))
+	k.key = kmskey.NewKmsKey(k.node, jsii.String(keyResourceId), k.keyResourceConfig(v.policy))
+	k.stack.own(k.node)
+	k.pin(k.key, k.name)
+	k.addReplicas(v)
 	k.addAliases()
 	k.addRoles()
+	k.addKmsGrants()
 	k.addMonitoring()
 	k.addOutputs()
-	k.addMigration(st)
-	return k, nil
+	k.addMigration()
+	return nil
+}
+
+// constructError turns a jsii panic during construction into an error.
+func constructError(id string, r any) error {
+	msg := fmt.Sprint(r)
+	if strings.Contains(msg, "There is already a Construct with name") {
+		return &FieldError{Field: "id", Key: "id", Value: id, Rule: fmt.Sprintf("is already taken in its scope (%s); give the key another id", strings.TrimSpace(msg))}
+	}
+	return &FieldError{Field: "id", Key: "id", Value: id, Rule: fmt.Sprintf("creating the key failed in the jsii runtime (a bug of cdktf-kms: please report it): %s", msg)}
+}
+
+// claims lists every name the key creates.
+func (k *KmsKey) claims() *claims {
+	c := &claims{st: k.stack, owner: k.Address()}
+	cfg := &k.config
+	fID := field{"id", "id"}
+	c.resource("aws_kms_key", k.name, fID, k.name)
+	account, region := cfg.AwsAccountId, cfg.AwsRegion
+	for i, a := range cfg.Aliases {
+		fa := field{"Aliases", "aliases"}.index(i)
+		c.resource("aws_kms_alias", aliasResourceName(k.name, a), fa, a)
+		c.global(aliasKey(account, region, a), fmt.Sprintf("alias %s in account %s, region %s", a, account, region), fa, a)
+		for _, r := range cfg.ReplicaRegions {
+			c.resource("aws_kms_alias", replicaAliasResourceName(k.name, a, r), fa, a)
+			c.global(aliasKey(account, r, a), fmt.Sprintf("alias %s in account %s, region %s", a, account, r), fa, a)
+		}
+	}
+	for i, r := range cfg.ReplicaRegions {
+		c.resource("aws_kms_replica_key", replicaResourceName(k.name, r), field{"ReplicaRegions", "replica_regions"}.index(i), r)
+	}
+	for i, r := range cfg.Roles {
+		fr := field{"Roles", "roles"}.index(i).sub("Name", "name")
+		name := cfg.roleName(r)
+		tf := k.roleResourceName(name)
+		c.resource("aws_iam_role", tf, fr, name)
+		c.resource("aws_iam_role_policy", tf+"_kms", fr, name)
+		c.global(roleKey(account, name), fmt.Sprintf("IAM role name %s in account %s", name, account), fr, name)
+	}
+	for i, g := range cfg.KmsGrants {
+		c.resource("aws_kms_grant", k.kmsGrantResourceName(g), field{"KmsGrants", "kms_grants"}.index(i).sub("Name", "name"), g.Name)
+	}
+	if cfg.Monitoring != nil {
+		fm := field{"Monitoring", "monitoring"}
+		for _, a := range monitoringResourceNames(k.name, cfg.Monitoring) {
+			c.resource(a[0], a[1], fm, nil)
+		}
+	}
+	for _, o := range k.outputNames() {
+		c.output(o, field{"OutputPrefix", "output_prefix"}, nil)
+	}
+	return c
+}
+
+// aliasKey and roleKey identify names that are global in AWS.
+func aliasKey(account, region, alias string) string {
+	return "alias " + account + " " + region + " " + alias
+}
+
+func roleKey(account, name string) string {
+	// IAM role names are unique per account regardless of case.
+	return "role " + account + " " + strings.ToLower(name)
 }
 
 // keyResourceConfig maps the configuration onto the aws_kms_key arguments.
 // Options left unset write nothing, so the defaults give exactly the
 // original module's arguments.
-func (c *KmsKeyConfig) keyResourceConfig(policy string) *kmskey.KmsKeyConfig {
+func (k *KmsKey) keyResourceConfig(policy string) *kmskey.KmsKeyConfig {
+	c := &k.config
 	kc := &kmskey.KmsKeyConfig{
-		Description:       jsii.String(c.description()),
+		Description:       k.lit(c.description()),
 		EnableKeyRotation: jsii.Bool(c.rotationEnabled()),
-		Policy:            jsii.String(policy),
+		Policy:            k.lit(policy),
 		Tags:              c.tags(),
 	}
 	if c.DeletionWindowInDays != 0 {
@@ -118,7 +255,9 @@ func (c *KmsKeyConfig) keyResourceConfig(policy string) *kmskey.KmsKeyConfig {
 	return kc
 }
 
-// tags returns the Name and Environment tags, then the extra tags.
+// tags returns the Name and Environment tags, then the extra tags. Tag
+// keys and values cannot hold "${" or "%{" (AWS's tag rule refuses "$",
+// "{" and "%"), so they need no escaping.
 func (c *KmsKeyConfig) tags() *map[string]*string {
 	tags := map[string]*string{
 		"Name":        jsii.String(fmt.Sprintf("%s-general-encryption-key", c.NamePrefix)),
@@ -130,65 +269,93 @@ func (c *KmsKeyConfig) tags() *map[string]*string {
 	return &tags
 }
 
+// pin gives a resource its Terraform name. The key directly in a stack
+// already has it (its construct id "Default" is left out of logical ids);
+// every other resource is nested under the key's node, where cdktf would
+// add a hash, so its name is overridden.
+func (k *KmsKey) pin(res cdktf.TerraformResource, name string) {
+	k.resources = append(k.resources, ownedResource{res, name})
+	k.stack.own(res)
+	if res == k.key && !k.nested {
+		return
+	}
+	res.OverrideLogicalId(jsii.String(name))
+}
+
+// ownedResource is a resource the key created, with its Terraform name.
+type ownedResource struct {
+	resource cdktf.TerraformResource
+	name     string
+}
+
 // Output suffixes: the outputs are <OutputPrefix>_<suffix>.
 const (
-	outputKeyArn     = "key_arn"
-	outputAliasNames = "alias_names"
-	outputAliasArns  = "alias_arns"
-	outputRoleNames  = "role_names"
-	outputRoleArns   = "role_arns"
-	outputTopicArn   = "alarm_topic_arn"
-	outputAlarmNames = "alarm_names"
+	outputKeyArn      = "key_arn"
+	outputKeyId       = "key_id"
+	outputAliasNames  = "alias_names"
+	outputAliasArns   = "alias_arns"
+	outputRoleNames   = "role_names"
+	outputRoleArns    = "role_arns"
+	outputTopicArn    = "alarm_topic_arn"
+	outputAlarmNames  = "alarm_names"
+	outputReplicaArns = "replica_arns"
 )
 
 // outputNames lists the outputs the key will create.
 func (k *KmsKey) outputNames() []string {
-	if k.config.SkipOutputs {
+	c := &k.config
+	if c.SkipOutputs {
 		return nil
 	}
-	names := []string{k.config.outputName(outputKeyArn)}
-	if len(k.config.Aliases) > 0 {
-		names = append(names, k.config.outputName(outputAliasNames), k.config.outputName(outputAliasArns))
+	names := []string{c.outputName(outputKeyArn)}
+	if c.KeyIdOutput {
+		names = append(names, c.outputName(outputKeyId))
 	}
-	if len(k.config.Roles) > 0 {
-		names = append(names, k.config.outputName(outputRoleNames), k.config.outputName(outputRoleArns))
+	if len(c.Aliases) > 0 || len(k.aliases) > 0 {
+		names = append(names, c.outputName(outputAliasNames), c.outputName(outputAliasArns))
 	}
-	if k.config.Monitoring != nil {
-		names = append(names, k.config.outputName(outputTopicArn), k.config.outputName(outputAlarmNames))
+	if len(c.ReplicaRegions) > 0 {
+		names = append(names, c.outputName(outputReplicaArns))
 	}
-	return names
-}
-
-// roleNames lists the names of the predefined roles.
-func (k *KmsKey) roleNames() []string {
-	names := make([]string, len(k.config.Roles))
-	for i, r := range k.config.Roles {
-		names[i] = k.config.roleName(r)
+	if len(c.Roles) > 0 {
+		names = append(names, c.outputName(outputRoleNames), c.outputName(outputRoleArns))
+	}
+	if c.Monitoring != nil {
+		names = append(names, c.outputName(outputTopicArn), c.outputName(outputAlarmNames))
 	}
 	return names
 }
 
-// addOutputs creates the key's outputs, with their names as logical ids.
+// addOutput creates one output, with its name as its Terraform name.
+func (k *KmsKey) addOutput(suffix string, value any) {
+	name := k.config.outputName(suffix)
+	// StaticId keeps the construct id as the output's name (no hash),
+	// without a second jsii call to override it.
+	o := cdktf.NewTerraformOutput(k.node, jsii.String(name), &cdktf.TerraformOutputConfig{Value: value, StaticId: jsii.Bool(true)})
+	k.outputs[suffix] = o
+	k.stack.own(o)
+}
+
+// addOutputs creates the key's outputs.
 func (k *KmsKey) addOutputs() {
 	if k.config.SkipOutputs {
 		return
 	}
-	add := func(suffix string, value any) {
-		name := k.config.outputName(suffix)
-		// StaticId keeps the construct id as the output's name (no hash),
-		// without a second jsii call to override it.
-		o := cdktf.NewTerraformOutput(k.node, jsii.String(name), &cdktf.TerraformOutputConfig{Value: value, StaticId: jsii.Bool(true)})
-		k.outputs[suffix] = o
+	k.addOutput(outputKeyArn, k.key.Arn())
+	if k.config.KeyIdOutput {
+		k.addOutput(outputKeyId, k.key.KeyId())
 	}
-	add(outputKeyArn, k.key.Arn())
 	if len(k.aliases) > 0 {
-		names := make([]*string, len(k.aliases))
-		arns := make([]*string, len(k.aliases))
-		for i, a := range k.aliases {
-			names[i], arns[i] = a.Name(), a.Arn()
+		names, arns := k.aliasOutputValues()
+		k.addOutput(outputAliasNames, names)
+		k.addOutput(outputAliasArns, arns)
+	}
+	if len(k.replicas) > 0 {
+		arns := map[string]*string{}
+		for _, r := range k.replicas {
+			arns[r.Region] = r.Resource.Arn()
 		}
-		add(outputAliasNames, names)
-		add(outputAliasArns, arns)
+		k.addOutput(outputReplicaArns, arns)
 	}
 	if len(k.roles) > 0 {
 		names := make([]*string, len(k.roles))
@@ -197,16 +364,16 @@ func (k *KmsKey) addOutputs() {
 			names[i] = r.Resource.Name()
 			arns[r.Name] = r.Resource.Arn()
 		}
-		add(outputRoleNames, names)
-		add(outputRoleArns, arns)
+		k.addOutput(outputRoleNames, names)
+		k.addOutput(outputRoleArns, arns)
 	}
 	if k.config.Monitoring != nil {
-		add(outputTopicArn, k.alarmTopicArn)
+		k.addOutput(outputTopicArn, k.alarmTopicArn)
 		names := make([]*string, len(k.alarmNames))
 		for i, n := range k.alarmNames {
-			names[i] = jsii.String(n)
+			names[i] = k.lit(n)
 		}
-		add(outputAlarmNames, names)
+		k.addOutput(outputAlarmNames, names)
 	}
 }
 
@@ -221,39 +388,14 @@ func (k *KmsKey) KeyId() *string { return k.key.KeyId() }
 // replace the key; prefer the config fields.
 func (k *KmsKey) Key() kmskey.KmsKey { return k.key }
 
-// Aliases returns the key's alias names, each with the alias/ prefix.
-func (k *KmsKey) Aliases() []string { return append([]string(nil), k.config.Aliases...) }
-
-// AliasArns returns tokens for the ARNs of the key's aliases, in the order
-// of Aliases.
-func (k *KmsKey) AliasArns() []*string {
-	out := make([]*string, len(k.aliases))
-	for i, a := range k.aliases {
-		out[i] = a.Arn()
-	}
-	return out
-}
-
-// AliasResources returns the aws_kms_alias resources, in the order of
-// Aliases.
-func (k *KmsKey) AliasResources() []kmsalias.KmsAlias {
-	return append([]kmsalias.KmsAlias(nil), k.aliases...)
-}
-
-// Construct returns the construct that holds the key's resources: the stack
-// itself when the key was created directly in a stack, else a node of the
-// key's own (with the key's id). Use it as the scope of constructs that
-// belong with the key.
+// Construct returns the key's own node in the construct tree, with the id
+// given to NewKmsKey: the parent of every resource the key creates. Use it
+// as the scope of constructs that belong with the key, and to add aspects
+// or dependencies to the key alone.
 func (k *KmsKey) Construct() constructs.Construct { return k.node }
 
-// pin gives a resource its Terraform name. Resources created directly in a
-// stack already have it as their construct id, which cdktf keeps; under a
-// node of the key's own, cdktf would add a hash, so the name is overridden.
-func (k *KmsKey) pin(el cdktf.TerraformElement, name string) {
-	if k.nested {
-		el.OverrideLogicalId(jsii.String(name))
-	}
-}
+// Node returns the construct tree node of Construct().
+func (k *KmsKey) Node() constructs.Node { return k.node.Node() }
 
 // TerraformName returns the name that forms the key's address,
 // aws_kms_key.<name> (see the package doc).
@@ -266,8 +408,14 @@ func (k *KmsKey) Address() string { return "aws_kms_key." + k.name }
 // "aws-cn", "aws-us-gov", ...).
 func (k *KmsKey) Partition() string { return k.partition }
 
-// Policy returns the key policy document as the construct rendered it.
-func (k *KmsKey) Policy() PolicyDocument { return k.config.policyDocument(k.partition) }
+// Config returns a copy of the configuration the key was created with.
+func (k *KmsKey) Config() KmsKeyConfig { return k.config.clone() }
+
+// Policy returns the key policy document as the construct rendered it for
+// the key's region, statements added after construction included.
+func (k *KmsKey) Policy() PolicyDocument {
+	return k.config.buildPolicy(k.partition, k.config.AwsRegion, k.added).doc
+}
 
 // ArnOutput returns the Terraform output that holds the key's ARN, or nil
 // when SkipOutputs is set.
@@ -275,3 +423,37 @@ func (k *KmsKey) ArnOutput() cdktf.TerraformOutput { return k.outputs[outputKeyA
 
 // OutputNames returns the names of the Terraform outputs the key created.
 func (k *KmsKey) OutputNames() []string { return k.outputNames() }
+
+// AddToResourcePolicy adds a statement to the key policy (and to each
+// replica's), after the statements the configuration gives. It is checked
+// like ExtraPolicyStatements with the whole policy; on error the policy is
+// unchanged. Call it before the app synthesizes.
+func (k *KmsKey) AddToResourcePolicy(s PolicyStatement) error {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	f := field{"statement", "statement"}
+	var p problems
+	for _, msg := range statementProblems(s) {
+		p.add(f, nil, "%s", msg)
+	}
+	if err := p.err(); err != nil {
+		return err
+	}
+	return k.addStatement(addedStatement{statement: s.clone(), source: statementSource{field: f}})
+}
+
+// addStatement adds a statement to the key policy and re-renders it;
+// nothing changes when the new policy is refused.
+func (k *KmsKey) addStatement(a addedStatement) error {
+	var p problems
+	v := k.config.renderPolicies(k.partition, append(append([]addedStatement(nil), k.added...), a), &p)
+	if err := p.err(); err != nil {
+		return err
+	}
+	k.added = append(k.added, a)
+	k.key.SetPolicy(k.lit(v.policy))
+	for _, r := range k.replicas {
+		r.Resource.SetPolicy(k.lit(v.replicas[r.Region]))
+	}
+	return nil
+}

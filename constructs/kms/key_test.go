@@ -21,9 +21,15 @@ var usageActions = []any{
 // specPolicy is the key policy of SPEC section 2, written out by hand from
 // the specification (not from the construct's output).
 func specPolicy(partition, account, region string, principals ...string) any {
+	return specPolicyWithLogs(partition, account, "logs."+region+".amazonaws.com", principals...)
+}
+
+// specPolicyWithLogs is specPolicy with the CloudWatch Logs principal of a
+// partition whose principals take another DNS suffix.
+func specPolicyWithLogs(partition, account, logs string, principals ...string) any {
 	statements := []any{
 		map[string]any{"Effect": "Allow", "Principal": map[string]any{"AWS": "arn:" + partition + ":iam::" + account + ":root"}, "Action": "kms:*", "Resource": "*"},
-		map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "logs." + region + ".amazonaws.com"}, "Action": usageActions, "Resource": "*"},
+		map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": logs}, "Action": usageActions, "Resource": "*"},
 	}
 	for _, p := range principals {
 		statements = append(statements, map[string]any{"Effect": "Allow", "Principal": map[string]any{"AWS": p}, "Action": usageActions, "Resource": "*"})
@@ -94,11 +100,22 @@ func TestPolicyIsCompactJSONInJsonencodeKeyOrder(t *testing.T) {
 	}
 }
 
+// TestPartitionFollowsTheRegion covers every partition: the ARNs take the
+// region's partition, and the CloudWatch Logs principal takes the
+// partition's DNS suffix where AWS's table (the AWS provider's
+// aws_service_principal, from the CDK's region facts) says so: aws-cn,
+// aws-iso and aws-iso-b. The expectations are written out from that table.
 func TestPartitionFollowsTheRegion(t *testing.T) {
-	cases := []struct{ region, partition string }{
-		{"cn-north-1", "aws-cn"},
-		{"us-gov-west-1", "aws-us-gov"},
-		{"us-east-1", "aws"},
+	cases := []struct{ region, partition, logs string }{
+		{"us-east-1", "aws", "logs.us-east-1.amazonaws.com"},
+		{"cn-north-1", "aws-cn", "logs.cn-north-1.amazonaws.com.cn"},
+		{"cn-northwest-1", "aws-cn", "logs.cn-northwest-1.amazonaws.com.cn"},
+		{"us-gov-west-1", "aws-us-gov", "logs.us-gov-west-1.amazonaws.com"},
+		{"us-iso-east-1", "aws-iso", "logs.us-iso-east-1.c2s.ic.gov"},
+		{"us-isob-east-1", "aws-iso-b", "logs.us-isob-east-1.sc2s.sgov.gov"},
+		{"eu-isoe-west-1", "aws-iso-e", "logs.eu-isoe-west-1.amazonaws.com"},
+		{"us-isof-south-1", "aws-iso-f", "logs.us-isof-south-1.amazonaws.com"},
+		{"eusc-de-east-1", "aws-eusc", "logs.eusc-de-east-1.amazonaws.com"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.region, func(t *testing.T) {
@@ -116,7 +133,7 @@ func TestPartitionFollowsTheRegion(t *testing.T) {
 			}
 			key := synthtest.Synth(t, stack).Resource(t, "aws_kms_key", "kms")
 			got := synthtest.JSONArg(t, key, "policy")
-			if want := specPolicy(tc.partition, "123456789012", tc.region, principal); !reflect.DeepEqual(got, want) {
+			if want := specPolicyWithLogs(tc.partition, "123456789012", tc.logs, principal); !reflect.DeepEqual(got, want) {
 				t.Errorf("policy:\n got %v\nwant %v", got, want)
 			}
 		})
@@ -248,4 +265,17 @@ func TestAccessorsReturnTokens(t *testing.T) {
 	if k.Key() == nil || *k.Key().TerraformResourceType() != "aws_kms_key" {
 		t.Errorf("Key() is not the aws_kms_key resource")
 	}
+}
+
+// mustStatements parses key policy statements written as JSON.
+func mustStatements(raw ...string) []kms.PolicyStatement {
+	out := make([]kms.PolicyStatement, len(raw))
+	for i, r := range raw {
+		s, err := kms.ParsePolicyStatement(r)
+		if err != nil {
+			panic(err)
+		}
+		out[i] = s
+	}
+	return out
 }

@@ -2,24 +2,25 @@ package kms
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/cdktf-kms/cdktf-kms/internal/awsarn"
 )
 
-var (
-	// movedFromPattern is a Terraform address of an aws_kms_key, possibly in
-	// (nested, indexed) modules and itself indexed.
-	movedFromPattern = regexp.MustCompile(
-		`^(module\.[A-Za-z_][A-Za-z0-9_-]*(\[([0-9]+|"[^"]+")\])?\.)*aws_kms_key\.[A-Za-z_][A-Za-z0-9_-]*(\[([0-9]+|"[^"]+")\])?$`)
-	keyIDPattern  = regexp.MustCompile(`^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$`)
-	keyArnPattern = regexp.MustCompile(`^arn:([a-z-]+):kms:([a-z0-9-]+):([0-9]{12}):key/(.+)$`)
-)
+// movedFromPattern is a Terraform address of an aws_kms_key, possibly in
+// (nested, indexed) modules and itself indexed. Groups: 1 the module path,
+// 2 the name, 3 the key's own index.
+var movedFromPattern = regexp.MustCompile(
+	`^((?:module\.[A-Za-z_][A-Za-z0-9_-]*(?:\[(?:[0-9]+|"[^"$%{}]+")\])?\.)*)aws_kms_key\.([A-Za-z_][A-Za-z0-9_-]*)(\[(?:[0-9]+|"[^"$%{}]+")\])?$`)
 
 // importID returns the key id to import: ImportKeyId itself, or the id in
 // a key ARN.
 func (c *KmsKeyConfig) importID() string {
-	if m := keyArnPattern.FindStringSubmatch(c.ImportKeyId); m != nil {
-		return m[4]
+	if _, id, msg := awsarn.ParseKey(c.ImportKeyId); msg == "" {
+		return id
 	}
 	return c.ImportKeyId
 }
@@ -38,20 +39,21 @@ func (c *KmsKeyConfig) validateMigration(p *problems, partition string) {
 		p.add(fImport, c.ImportKeyId, "set moved_from (same state) or import_key_id (new state), not both")
 		return
 	}
-	if m := keyArnPattern.FindStringSubmatch(c.ImportKeyId); m != nil {
+	if strings.HasPrefix(c.ImportKeyId, "arn:") {
+		a, _, msg := awsarn.ParseKey(c.ImportKeyId)
 		switch {
-		case partition != "" && m[1] != partition:
-			p.add(fImport, c.ImportKeyId, "is in partition %q; the key's region is in %q", m[1], partition)
-		case m[2] != c.AwsRegion:
-			p.add(fImport, c.ImportKeyId, "is a key in region %s, not in aws_region %s (keys are regional)", m[2], c.AwsRegion)
-		case m[3] != c.AwsAccountId:
-			p.add(fImport, c.ImportKeyId, "is a key of account %s, not of aws_account_id %s", m[3], c.AwsAccountId)
-		case !keyIDPattern.MatchString(m[4]):
-			p.add(fImport, c.ImportKeyId, "the key id after key/ must be a key id like 1234abcd-12ab-34cd-56ef-1234567890ab or mrk-...")
+		case msg != "":
+			p.add(fImport, c.ImportKeyId, "the key id after key/ must be a key id like 1234abcd-12ab-34cd-56ef-1234567890ab or mrk-..., in a key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)")
+		case partition != "" && a.Partition != partition:
+			p.add(fImport, c.ImportKeyId, "is in partition %q; the key's region is in %q", a.Partition, partition)
+		case a.Region != c.AwsRegion:
+			p.add(fImport, c.ImportKeyId, "is a key in region %s, not in aws_region %s (keys are regional)", a.Region, c.AwsRegion)
+		case a.AccountID != c.AwsAccountId:
+			p.add(fImport, c.ImportKeyId, "is a key of account %s, not of aws_account_id %s", a.AccountID, c.AwsAccountId)
 		}
 		return
 	}
-	if !keyIDPattern.MatchString(c.ImportKeyId) {
+	if !awsarn.IsKeyID(c.ImportKeyId) {
 		p.add(fImport, c.ImportKeyId, "must be a key id (1234abcd-12ab-34cd-56ef-1234567890ab or mrk-<32 hex>) or a key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)")
 	}
 }
@@ -65,18 +67,33 @@ func (c *KmsKeyConfig) checkMovedFrom(address string) error {
 	return nil
 }
 
-// addMigration emits the moved or import block for the key.
-func (k *KmsKey) addMigration(st *stackState) {
-	if k.config.MovedFrom != "" {
-		st.moved = append(st.moved, map[string]string{"from": k.config.MovedFrom, "to": k.Address()})
-		blocks := make([]any, len(st.moved))
-		for i, m := range st.moved {
-			blocks[i] = m
+// addMigration emits the moved blocks (every resource the key owns) or the
+// import block (the key).
+func (k *KmsKey) addMigration() {
+	if m := movedFromPattern.FindStringSubmatch(k.config.MovedFrom); m != nil {
+		k.key.MoveFromId(jsii.String(k.config.MovedFrom))
+		// The other resources move from the same name in the same module;
+		// an indexed key gives no names for them.
+		if m[3] == "" {
+			k.movedModule, k.movedName = m[1], m[2]
+			for _, r := range k.resources {
+				if r.resource != k.key {
+					k.moveFrom(r.resource, r.name)
+				}
+			}
 		}
-		// Terraform JSON: "moved": [{"from": "<address>", "to": "<address>"}].
-		st.stack.AddOverride(jsii.String("moved"), blocks)
 	}
 	if k.config.ImportKeyId != "" {
 		k.key.ImportFrom(jsii.String(k.config.importID()), nil)
 	}
+}
+
+// moveFrom adds the moved block of one of the key's resources (named name,
+// which starts with the key's name) when the key moved from another name.
+func (k *KmsKey) moveFrom(res cdktf.TerraformResource, name string) {
+	if k.movedName == "" || !strings.HasPrefix(name, k.name) {
+		return
+	}
+	old := k.movedModule + *res.TerraformResourceType() + "." + k.movedName + strings.TrimPrefix(name, k.name)
+	res.MoveFromId(jsii.String(old))
 }

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/cdktf-kms/cdktf-kms/internal/awsarn"
+
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchlogmetricfilter"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
@@ -31,11 +33,12 @@ const SidCloudWatchAlarms = "AllowCloudWatchAlarmsToUseTheKeyForTheTopic"
 // alarms. A nil *MonitoringConfig (the default) creates nothing.
 type MonitoringConfig struct {
 	// CloudtrailLogGroupName is the existing CloudWatch Logs log group that
-	// receives the account's CloudTrail events. Required.
+	// receives the account's CloudTrail events. Required; takes a reference.
 	CloudtrailLogGroupName string `json:"cloudtrail_log_group_name"`
 	// SnsTopicArn is an existing topic (same region as the key) for the
-	// alarms. Default: unset, and the construct creates a topic encrypted
-	// with this key.
+	// alarms; a topic in another account needs that account in
+	// TrustedAccountIds. Takes a reference. Default: unset, and the
+	// construct creates a topic encrypted with this key.
 	SnsTopicArn string `json:"sns_topic_arn,omitempty"`
 	// AlarmEmails are email addresses subscribed to the created topic (each
 	// must confirm the subscription). Only without SnsTopicArn. Default: none.
@@ -77,9 +80,16 @@ func (m *MonitoringConfig) namespace() string {
 
 var (
 	logGroupNamePattern = regexp.MustCompile(`^[A-Za-z0-9._/#-]{1,512}$`)
-	snsTopicArnPattern  = regexp.MustCompile(`^arn:([a-z-]+):sns:([a-z0-9-]+):([0-9]{12}):([A-Za-z0-9_-]{1,256})(\.fifo)?$`)
 	emailPattern        = regexp.MustCompile(`^[A-Za-z0-9.!#$%&'*+/=?^_{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$`)
 	namespacePattern    = regexp.MustCompile(`^[A-Za-z0-9._/#:-][A-Za-z0-9._/#: -]{0,254}$`)
+)
+
+// Limits of the alarm settings (CloudWatch PutMetricAlarm): a period is a
+// multiple of 60 s up to a day, and periods times evaluation periods is at
+// most a day.
+const (
+	maxPeriodSeconds = 86400
+	maxThreshold     = 1 << 40
 )
 
 // validateMonitoring checks the monitoring options.
@@ -89,26 +99,36 @@ func (c *KmsKeyConfig) validateMonitoring(p *problems, partition string) {
 		return
 	}
 	f := field{"Monitoring", "monitoring"}
+	fl := f.sub("CloudtrailLogGroupName", "cloudtrail_log_group_name")
 	if m.CloudtrailLogGroupName == "" {
-		p.add(f.sub("CloudtrailLogGroupName", "cloudtrail_log_group_name"), "", "required: the log group that receives the account's CloudTrail events")
-	} else if !logGroupNamePattern.MatchString(m.CloudtrailLogGroupName) {
-		p.add(f.sub("CloudtrailLogGroupName", "cloudtrail_log_group_name"), m.CloudtrailLogGroupName, "must be a log group name: 1 to 512 letters, digits and . _ / # -")
+		p.add(fl, "", "required: the log group that receives the account's CloudTrail events")
+	} else {
+		validateReference(p, fl, m.CloudtrailLogGroupName, func(name string) string {
+			if !logGroupNamePattern.MatchString(name) {
+				return "must be a log group name: 1 to 512 letters, digits and . _ / # -"
+			}
+			return ""
+		})
 	}
 	if m.SnsTopicArn != "" {
-		fs := f.sub("SnsTopicArn", "sns_topic_arn")
-		mm := snsTopicArnPattern.FindStringSubmatch(m.SnsTopicArn)
-		switch {
-		case mm == nil:
-			p.add(fs, m.SnsTopicArn, "must be an SNS topic ARN: arn:<partition>:sns:<region>:<12-digit account>:<name>")
-		case mm[5] != "":
-			p.add(fs, m.SnsTopicArn, "is a FIFO topic; CloudWatch alarms notify standard topics only")
-		case partition != "" && mm[1] != partition:
-			p.add(fs, m.SnsTopicArn, "is in partition %q; the key's region is in %q", mm[1], partition)
-		case mm[2] != c.AwsRegion:
-			p.add(fs, m.SnsTopicArn, "is in region %s; CloudWatch alarms in %s notify topics of their own region", mm[2], c.AwsRegion)
-		}
+		validateReference(p, f.sub("SnsTopicArn", "sns_topic_arn"), m.SnsTopicArn, func(arn string) string {
+			a, msg := awsarn.ParseTopic(arn)
+			switch {
+			case msg != "":
+				return msg
+			case strings.HasSuffix(a.Resource, ".fifo"):
+				return "is a FIFO topic; CloudWatch alarms notify standard topics only"
+			case partition != "" && a.Partition != partition:
+				return fmt.Sprintf("is in partition %q; the key's region is in %q", a.Partition, partition)
+			case a.Region != c.AwsRegion:
+				return fmt.Sprintf("is in region %s; CloudWatch alarms in %s notify topics of their own region", a.Region, c.AwsRegion)
+			case !c.trusted(a.AccountID):
+				return untrustedMessage(a.AccountID, "receive the key's alarms")
+			}
+			return ""
+		})
 		if len(m.AlarmEmails) > 0 {
-			p.add(f.sub("AlarmEmails", "alarm_emails"), nil, "only with a topic the construct creates; subscribe to %s yourself, or drop sns_topic_arn", m.SnsTopicArn)
+			p.add(f.sub("AlarmEmails", "alarm_emails"), nil, "only with a topic the construct creates; subscribe to %s yourself, or drop sns_topic_arn", quoteCut(m.SnsTopicArn))
 		}
 	}
 	seen := map[string]bool{}
@@ -119,17 +139,24 @@ func (c *KmsKeyConfig) validateMonitoring(p *problems, partition string) {
 			p.add(fe, e, "must be an email address like security@example.com")
 		case seen[strings.ToLower(e)]:
 			p.add(fe, e, "is listed twice")
+		default:
+			validateLiteral(p, fe, e)
 		}
 		seen[strings.ToLower(e)] = true
 	}
-	if m.DecryptThreshold < 0 {
-		p.add(f.sub("DecryptThreshold", "decrypt_threshold"), m.DecryptThreshold, "must be 1 or more requests per period (0 or unset: %d)", DefaultDecryptThreshold)
-	}
-	if m.EncryptThreshold < 0 {
-		p.add(f.sub("EncryptThreshold", "encrypt_threshold"), m.EncryptThreshold, "must be 1 or more requests per period (0 or unset: %d)", DefaultEncryptThreshold)
+	for _, t := range []struct {
+		f    field
+		v, d int
+	}{
+		{f.sub("DecryptThreshold", "decrypt_threshold"), m.DecryptThreshold, DefaultDecryptThreshold},
+		{f.sub("EncryptThreshold", "encrypt_threshold"), m.EncryptThreshold, DefaultEncryptThreshold},
+	} {
+		if t.v < 0 || t.v > maxThreshold {
+			p.add(t.f, t.v, "must be 1 to %d requests per period (0 or unset: %d)", maxThreshold, t.d)
+		}
 	}
 	period := orDefault(m.PeriodSeconds, DefaultPeriodSeconds)
-	periodOK := m.PeriodSeconds >= 0 && period%60 == 0 && period <= 86400
+	periodOK := m.PeriodSeconds >= 0 && period%60 == 0 && period <= maxPeriodSeconds
 	if !periodOK {
 		p.add(f.sub("PeriodSeconds", "period_seconds"), m.PeriodSeconds, "must be a multiple of 60 from 60 to 86400 (metrics from log filters have 1-minute resolution)")
 	}
@@ -137,8 +164,9 @@ func (c *KmsKeyConfig) validateMonitoring(p *problems, partition string) {
 	switch {
 	case m.EvaluationPeriods < 0:
 		p.add(f.sub("EvaluationPeriods", "evaluation_periods"), m.EvaluationPeriods, "must be 1 or more")
-	case periodOK && evals*period > 86400:
-		p.add(f.sub("EvaluationPeriods", "evaluation_periods"), m.EvaluationPeriods, "%d periods of %d s are more than one day, CloudWatch's limit", evals, period)
+	// Compared by division: evals * period could overflow.
+	case periodOK && evals > maxPeriodSeconds/period:
+		p.add(f.sub("EvaluationPeriods", "evaluation_periods"), m.EvaluationPeriods, "%d periods of %d s are more than one day, CloudWatch's limit (at most %d periods)", evals, period, maxPeriodSeconds/period)
 	}
 	if m.MetricNamespace != "" && (!namespacePattern.MatchString(m.MetricNamespace) || strings.HasPrefix(m.MetricNamespace, "AWS/")) {
 		p.add(f.sub("MetricNamespace", "metric_namespace"), m.MetricNamespace, "must be a CloudWatch namespace (1 to 255 characters, not starting with AWS/)")
@@ -186,6 +214,26 @@ func (k *KmsKey) alarms() []alarm {
 	}
 }
 
+// monitoringResourceNames lists the Terraform resources monitoring
+// creates, as [type, name] pairs.
+func monitoringResourceNames(keyName string, m *MonitoringConfig) [][2]string {
+	var out [][2]string
+	if m.createsTopic() {
+		out = append(out, [2]string{"aws_sns_topic", keyName + "_alarms"}, [2]string{"aws_sns_topic_policy", keyName + "_alarms_policy"})
+		for i := range m.AlarmEmails {
+			out = append(out, [2]string{"aws_sns_topic_subscription", fmt.Sprintf("%s_alarms_email_%d", keyName, i)})
+		}
+	}
+	for _, suffix := range alarmSuffixes {
+		tf := keyName + "_" + strings.ReplaceAll(suffix, "-", "_")
+		out = append(out, [2]string{"aws_cloudwatch_log_metric_filter", tf}, [2]string{"aws_cloudwatch_metric_alarm", tf + "_alarm"})
+	}
+	return out
+}
+
+// alarmSuffixes name the key's alarms, in the order of alarms().
+var alarmSuffixes = []string{"decrypt-volume", "encrypt-volume", "unauthorized", "disable-or-delete"}
+
 // monitoringName starts the names of the monitoring resources in AWS:
 // unique per key, stack and environment.
 func (k *KmsKey) monitoringName() string {
@@ -200,7 +248,7 @@ func (k *KmsKey) addMonitoring() {
 		return
 	}
 	base := k.monitoringName()
-	topicArn := jsii.String(m.SnsTopicArn)
+	topicArn := k.lit(m.SnsTopicArn)
 	if m.createsTopic() {
 		topic := snstopic.NewSnsTopic(k.node, jsii.String(k.name+"_alarms"), &snstopic.SnsTopicConfig{
 			Name:           jsii.String(truncateName(base+"-kms-alarms", 256)),
@@ -210,7 +258,7 @@ func (k *KmsKey) addMonitoring() {
 		topicArn = topic.Arn()
 		policy := snstopicpolicy.NewSnsTopicPolicy(k.node, jsii.String(k.name+"_alarms_policy"), &snstopicpolicy.SnsTopicPolicyConfig{
 			Arn:    topic.Arn(),
-			Policy: jsii.String(k.topicPolicy(*topic.Arn())),
+			Policy: k.lit(k.topicPolicy(*topic.Arn())),
 		})
 		k.pin(policy, k.name+"_alarms_policy")
 		for i, email := range m.AlarmEmails {
@@ -218,7 +266,7 @@ func (k *KmsKey) addMonitoring() {
 			sub := snstopicsubscription.NewSnsTopicSubscription(k.node, jsii.String(id), &snstopicsubscription.SnsTopicSubscriptionConfig{
 				TopicArn: topic.Arn(),
 				Protocol: jsii.String("email"),
-				Endpoint: jsii.String(email),
+				Endpoint: k.lit(email),
 			})
 			k.pin(sub, id)
 		}
@@ -232,8 +280,8 @@ func (k *KmsKey) addMonitoring() {
 		metric := truncateName(base+"-"+a.suffix, 255)
 		filter := cloudwatchlogmetricfilter.NewCloudwatchLogMetricFilter(k.node, jsii.String(tf), &cloudwatchlogmetricfilter.CloudwatchLogMetricFilterConfig{
 			Name:         jsii.String(truncateName(base+"-"+a.suffix, 512)),
-			LogGroupName: jsii.String(m.CloudtrailLogGroupName),
-			Pattern:      jsii.String(fmt.Sprintf(a.pattern, *k.key.Arn())),
+			LogGroupName: k.lit(m.CloudtrailLogGroupName),
+			Pattern:      k.lit(fmt.Sprintf(a.pattern, *k.key.Arn())),
 			MetricTransformation: &cloudwatchlogmetricfilter.CloudwatchLogMetricFilterMetricTransformation{
 				Name:      jsii.String(metric),
 				Namespace: jsii.String(m.namespace()),
@@ -244,7 +292,7 @@ func (k *KmsKey) addMonitoring() {
 		name := truncateName(base+"-"+a.suffix, 255)
 		al := cloudwatchmetricalarm.NewCloudwatchMetricAlarm(k.node, jsii.String(tf+"_alarm"), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
 			AlarmName:          jsii.String(name),
-			AlarmDescription:   jsii.String(a.description + " (" + k.Address() + ")."),
+			AlarmDescription:   k.lit(a.description + " (" + k.Address() + ")."),
 			Namespace:          jsii.String(m.namespace()),
 			MetricName:         jsii.String(metric),
 			Statistic:          jsii.String("Sum"),

@@ -110,13 +110,13 @@ func TestCollisionsBetweenKeysInAStackAreRefused(t *testing.T) {
 	sameAlias.OutputPrefix = "second"
 	sameAlias.Aliases = []string{"alias/shared"}
 	_, err := kms.NewKmsKey(stack, "second", sameAlias)
-	if err == nil || !strings.Contains(err.Error(), `Aliases[0]: "alias/shared": is already the alias of aws_kms_key.first`) {
+	if err == nil || !strings.Contains(err.Error(), `Aliases[0]: "alias/shared": alias alias/shared in account 123456789012, region eu-west-1 is already created by aws_kms_key.first`) {
 		t.Errorf("duplicate alias: %v", err)
 	}
 
 	sameOutput := usageExample()
 	_, err = kms.NewKmsKey(stack, "third", sameOutput)
-	if err == nil || !strings.Contains(err.Error(), `output "kms_key_arn" is already created by aws_kms_key.first`) {
+	if err == nil || !strings.Contains(err.Error(), `output kms_key_arn is already created by aws_kms_key.first`) {
 		t.Errorf("duplicate output: %v", err)
 	}
 
@@ -182,9 +182,9 @@ func TestKeyAdministratorsManageButCannotUseTheKey(t *testing.T) {
 func TestExtraStatementsComeLast(t *testing.T) {
 	cfg := usageExample()
 	cfg.KeyAdministrators = []string{"arn:aws:iam::123456789012:role/kms-admin"}
-	cfg.ExtraPolicyStatements = []string{`{"Sid": "DenyDeletionOutsideBreakGlass", "Effect": "Deny", "Principal": "*",
+	cfg.ExtraPolicyStatements = mustStatements(`{"Sid": "DenyDeletionOutsideBreakGlass", "Effect": "Deny", "Principal": "*",
 		"Action": "kms:ScheduleKeyDeletion", "Resource": "*",
-		"Condition": {"StringNotEquals": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/break-glass"}}}`}
+		"Condition": {"StringNotEquals": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/break-glass"}}}`)
 	_, doc := synthKey(t, cfg)
 	statements := policyOf(t, doc)
 	last := statements[len(statements)-1]
@@ -256,7 +256,7 @@ func TestTheSameIdTwiceIsAnErrorNotAPanic(t *testing.T) {
 	second := usageExample()
 	second.OutputPrefix = "other"
 	_, err := kms.NewKmsKey(stack, "kms", second)
-	if err == nil || !strings.Contains(err.Error(), `"aws_kms_key.kms": is already a key of this stack`) {
+	if err == nil || !strings.Contains(err.Error(), `id: "kms": aws_kms_key.kms is already the address of another key`) {
 		t.Errorf("second key with id kms: %v", err)
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/cdktf-kms/cdktf-kms/internal/awsarn"
 	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
+	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
 
 // PolicyVersion is the IAM policy language version of every document the
@@ -14,6 +16,15 @@ const PolicyVersion = "2012-10-17"
 // MaxKeyPolicyBytes is AWS's limit on the size of a key policy document
 // (32 KB), checked against the document as the construct renders it.
 const MaxKeyPolicyBytes = policylint.MaxBytes
+
+// Worst cases the size check assumes for a reference, whose value is known
+// only at apply: a principal is at most an IAM ARN with the longest
+// partition, a 512-character path and a 64-character name; any other value
+// is at most 2048 bytes, the longest ARN AWS accepts in a key policy.
+const (
+	maxPrincipalReferenceBytes = len("arn:aws-iso-b:iam::123456789012:role") + 512 + 64
+	maxReferenceBytes          = 2048
+)
 
 // actionAllKMS is the action of the account-root statement: it gives the
 // account full control of the key and lets IAM policies in the account grant
@@ -56,15 +67,42 @@ var keyAdministratorActions = []string{
 	"kms:RotateKeyOnDemand",
 }
 
+// multiRegionAdministratorActions are what administrators of a multi-Region
+// key also need (AWS KMS Developer Guide, "Controlling access to
+// multi-Region keys"): kms:Update* already covers kms:UpdatePrimaryRegion,
+// which is listed anyway so that the statement says it.
+var multiRegionAdministratorActions = []string{
+	"kms:ReplicateKey",
+	"kms:UpdatePrimaryRegion",
+}
+
 // KeyAdministratorActions returns the actions KeyAdministrators get (a
-// fresh copy each call).
+// fresh copy each call) for a key that is not multi-Region.
 func KeyAdministratorActions() []string { return append([]string(nil), keyAdministratorActions...) }
 
+// administratorActions returns the administrators' actions for this key.
+func (c *KmsKeyConfig) administratorActions() []string {
+	actions := KeyAdministratorActions()
+	if c.MultiRegion {
+		actions = append(actions, multiRegionAdministratorActions...)
+	}
+	return actions
+}
+
 // Sids of the statements the construct adds beyond the original module
-// (whose statements have none).
+// (whose statements have none). They are stable: tools and people refer to
+// them.
 const (
-	SidServicePrincipals = "AllowAWSServicesToUseTheKey"
-	SidKeyAdministrators = "AllowKeyAdministration"
+	SidServicePrincipals                  = "AllowAWSServicesToUseTheKey"
+	SidKeyAdministrators                  = "AllowKeyAdministration"
+	SidKeyUsers                           = "KeyUsers"
+	SidKeySymmetricEncryptionUsers        = "KeySymmetricEncryptionUsers"
+	SidKeyAsymmetricPublicEncryptionUsers = "KeyAsymmetricPublicEncryptionUsers"
+	SidKeyAsymmetricSignVerifyUsers       = "KeyAsymmetricSignVerifyUsers"
+	SidKeyHmacUsers                       = "KeyHmacUsers"
+	SidKeyServiceUsers                    = "KeyServiceUsers"
+	SidKeyServiceRolesForAutoscaling      = "KeyServiceRolesForAutoscaling"
+	SidKeyServiceRolesForAutoscalingGrant = "KeyServiceRolesForAutoscalingGrants"
 )
 
 // KeyUsageActions returns the actions that CloudWatch Logs and the additional
@@ -79,74 +117,35 @@ type PolicyDocument struct {
 	Version   string            `json:"Version"`
 }
 
-// PolicyStatement is one statement of a policy document.
-type PolicyStatement struct {
-	Action    OneOrMany                 `json:"Action"`
-	Condition map[string]map[string]any `json:"Condition,omitempty"`
-	Effect    string                    `json:"Effect"`
-	Principal map[string]OneOrMany      `json:"Principal,omitempty"`
-	Resource  OneOrMany                 `json:"Resource"`
-	Sid       string                    `json:"Sid,omitempty"`
-}
+// render marshals a policy document compactly, as jsonencode does.
+func (d PolicyDocument) render() string { return mustJSON(d) }
 
-// OneOrMany is a policy value that IAM accepts as a string or a list of
-// strings. One element is written as a plain string, more as a list, which
-// is how policies are usually written by hand (and how the original module
-// wrote "kms:*").
-type OneOrMany []string
-
-// MarshalJSON writes a single element as a string and anything else as a list.
-func (v OneOrMany) MarshalJSON() ([]byte, error) {
-	if len(v) == 1 {
-		return json.Marshal(v[0])
-	}
-	return json.Marshal([]string(v))
-}
-
-// UnmarshalJSON accepts a string or a list of strings.
-func (v *OneOrMany) UnmarshalJSON(data []byte) error {
-	var one string
-	if err := json.Unmarshal(data, &one); err == nil {
-		*v = OneOrMany{one}
-		return nil
-	}
-	var many []string
-	if err := json.Unmarshal(data, &many); err != nil {
-		return fmt.Errorf("want a string or a list of strings: %w", err)
-	}
-	*v = many
-	return nil
-}
+// Render returns the document as the key policy AWS receives (references
+// still as cdktf tokens).
+func (d PolicyDocument) Render() string { return d.render() }
 
 // accountRootArn is the ARN of an account's root principal in a partition.
-func accountRootArn(partition, account string) string {
-	return fmt.Sprintf("arn:%s:iam::%s:root", partition, account)
+func accountRootArn(partition, account string) string { return awsarn.RootArn(partition, account) }
+
+// statementSource names the configuration a key policy statement comes
+// from, so that a finding of the linter names the field to fix.
+type statementSource struct {
+	field field
+	// principals are the principals of a list field, by position, so that a
+	// finding about one principal names its index.
+	principals []string
 }
 
-// logsServicePrincipal is the CloudWatch Logs service principal of a region,
-// as the original module wrote it.
-func logsServicePrincipal(region string) string {
-	return "logs." + region + ".amazonaws.com"
+// builtPolicy is a rendered key policy with where each statement comes
+// from.
+type builtPolicy struct {
+	doc     PolicyDocument
+	sources []statementSource
 }
 
-// originalStatements returns the statements of the original module's key
-// policy, in its order: the account root, CloudWatch Logs of the region, then
-// one statement per additional principal.
-func originalStatements(partition, account, region string, principals []string) []PolicyStatement {
-	statements := make([]PolicyStatement, 0, 2+len(principals))
-	statements = append(statements,
-		PolicyStatement{
-			Effect:    "Allow",
-			Principal: map[string]OneOrMany{"AWS": {accountRootArn(partition, account)}},
-			Action:    OneOrMany{actionAllKMS},
-			Resource:  OneOrMany{"*"},
-		},
-		usageStatement("Service", logsServicePrincipal(region)),
-	)
-	for _, p := range principals {
-		statements = append(statements, usageStatement("AWS", p))
-	}
-	return statements
+func (b *builtPolicy) add(s PolicyStatement, src statementSource) {
+	b.doc.Statement = append(b.doc.Statement, s)
+	b.sources = append(b.sources, src)
 }
 
 // usageStatement allows one principal the key usage actions on the key.
@@ -159,47 +158,195 @@ func usageStatement(principalType, principal string) PolicyStatement {
 	}
 }
 
-// policyDocument builds the key policy of a validated configuration: the
-// original module's statements, then the service principals, the key
-// administrators, CloudWatch for the alarm topic the construct creates, and
-// the extra statements, each only when configured.
-func (c *KmsKeyConfig) policyDocument(partition string) PolicyDocument {
-	statements := originalStatements(partition, c.AwsAccountId, c.AwsRegion, c.AdditionalPrincipals)
-	if len(c.ServicePrincipals) > 0 {
-		s := PolicyStatement{
-			Sid:       SidServicePrincipals,
-			Effect:    "Allow",
-			Principal: map[string]OneOrMany{"Service": append(OneOrMany(nil), c.ServicePrincipals...)},
-			Action:    OneOrMany(KeyUsageActions()),
-			Resource:  OneOrMany{"*"},
-		}
-		statements = append(statements, s)
+// listStatement allows a list of principals some actions, under a Sid.
+func listStatement(sid, principalType string, principals []string, actions []string) PolicyStatement {
+	return PolicyStatement{
+		Sid:       sid,
+		Effect:    "Allow",
+		Principal: map[string]OneOrMany{principalType: append(OneOrMany(nil), principals...)},
+		Action:    OneOrMany(append([]string(nil), actions...)),
+		Resource:  OneOrMany{"*"},
 	}
-	if len(c.KeyAdministrators) > 0 {
-		statements = append(statements, PolicyStatement{
-			Sid:       SidKeyAdministrators,
-			Effect:    "Allow",
-			Principal: map[string]OneOrMany{"AWS": append(OneOrMany(nil), c.KeyAdministrators...)},
-			Action:    OneOrMany(KeyAdministratorActions()),
-			Resource:  OneOrMany{"*"},
-		})
-	}
-	if c.Monitoring.createsTopic() {
-		statements = append(statements, cloudWatchStatement())
-	}
-	for _, raw := range c.ExtraPolicyStatements {
-		// Validated before: parsing cannot fail here.
-		s, _ := parseStatement(raw)
-		statements = append(statements, s)
-	}
-	return PolicyDocument{Version: PolicyVersion, Statement: statements}
 }
 
-// render marshals a policy document compactly, as jsonencode does.
-func (d PolicyDocument) render() (string, error) {
-	b, err := json.Marshal(d)
-	if err != nil {
-		return "", fmt.Errorf("rendering key policy: %w", err)
+// logsStatement is the original module's CloudWatch Logs statement for a
+// region, limited to the account's log groups with RestrictCloudWatchLogs.
+func (c *KmsKeyConfig) logsStatement(partition, region string) PolicyStatement {
+	s := usageStatement("Service", LogsServicePrincipal(region))
+	if c.RestrictCloudWatchLogs {
+		s.Condition = map[string]map[string]any{
+			"ArnLike": {"kms:EncryptionContext:aws:logs:arn": fmt.Sprintf("arn:%s:logs:%s:%s:log-group:*", partition, region, c.AwsAccountId)},
+		}
 	}
-	return string(b), nil
+	return s
+}
+
+// buildPolicy builds the key policy of a validated configuration for a
+// region (the key's, or a replica's): the original module's statements,
+// then the service principals, the key administrators, the key users, the
+// service users, CloudWatch for the alarm topic the construct creates, and
+// the extra statements, each only when configured; then what was added after
+// construction (extra).
+func (c *KmsKeyConfig) buildPolicy(partition, region string, extra []addedStatement) builtPolicy {
+	var b builtPolicy
+	b.doc.Version = PolicyVersion
+	b.add(PolicyStatement{
+		Effect:    "Allow",
+		Principal: map[string]OneOrMany{"AWS": {accountRootArn(partition, c.AwsAccountId)}},
+		Action:    OneOrMany{actionAllKMS},
+		Resource:  OneOrMany{"*"},
+	}, statementSource{field: field{"AwsAccountId", "aws_account_id"}})
+	b.add(c.logsStatement(partition, region), statementSource{field: field{"AwsRegion", "aws_region"}})
+	for i, p := range c.AdditionalPrincipals {
+		b.add(usageStatement("AWS", p), statementSource{field: fAdditionalPrincipals.index(i)})
+	}
+	if len(c.ServicePrincipals) > 0 {
+		s := listStatement(SidServicePrincipals, "Service", c.ServicePrincipals, keyUsageActions)
+		s.Condition = c.servicePrincipalConditions()
+		b.add(s, statementSource{field: fServicePrincipals, principals: c.ServicePrincipals})
+	}
+	if len(c.KeyAdministrators) > 0 {
+		b.add(listStatement(SidKeyAdministrators, "AWS", c.KeyAdministrators, c.administratorActions()),
+			statementSource{field: fKeyAdministrators, principals: c.KeyAdministrators})
+	}
+	for _, l := range c.userLists() {
+		if len(l.principals) > 0 {
+			b.add(listStatement(l.sid, "AWS", l.principals, l.actions),
+				statementSource{field: l.field, principals: l.principals})
+		}
+	}
+	if len(c.KeyServiceUsers) > 0 {
+		s := listStatement(SidKeyServiceUsers, "AWS", c.KeyServiceUsers, serviceUserActions)
+		s.Condition = grantForAWSResource()
+		b.add(s, statementSource{field: fKeyServiceUsers, principals: c.KeyServiceUsers})
+	}
+	if r := c.KeyServiceRolesForAutoscaling; len(r) > 0 {
+		b.add(listStatement(SidKeyServiceRolesForAutoscaling, "AWS", r, autoscalingUsageActions),
+			statementSource{field: fAutoscaling, principals: r})
+		s := listStatement(SidKeyServiceRolesForAutoscalingGrant, "AWS", r, []string{"kms:CreateGrant"})
+		s.Condition = grantForAWSResource()
+		b.add(s, statementSource{field: fAutoscaling, principals: r})
+	}
+	if c.Monitoring.createsTopic() {
+		b.add(cloudWatchStatement(), statementSource{field: field{"Monitoring", "monitoring"}})
+	}
+	for i, s := range c.ExtraPolicyStatements {
+		b.add(s, statementSource{field: fExtraStatements.index(i)})
+	}
+	for _, a := range extra {
+		b.add(a.statement, a.source)
+	}
+	return b
+}
+
+// addedStatement is a statement added after construction (a grant to
+// another account, AddToResourcePolicy).
+type addedStatement struct {
+	statement PolicyStatement
+	source    statementSource
+}
+
+// grantForAWSResource is the condition that limits grant operations to
+// grants that AWS services create for AWS resources.
+func grantForAWSResource() map[string]map[string]any {
+	return map[string]map[string]any{"Bool": {"kms:GrantIsForAWSResource": "true"}}
+}
+
+// serviceUserActions are what KeyServiceUsers get, only for AWS resources
+// (terraform-aws-modules/kms's key_service_users, AWS KMS Developer Guide
+// "Allows use of the KMS key with AWS services").
+var serviceUserActions = []string{"kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"}
+
+// autoscalingUsageActions are what the EC2 Auto Scaling service-linked role
+// needs to use the key for EBS volumes (Amazon EC2 Auto Scaling User Guide,
+// "Required AWS KMS key policy for use with encrypted volumes").
+var autoscalingUsageActions = []string{
+	"kms:Encrypt",
+	"kms:Decrypt",
+	"kms:ReEncrypt*",
+	"kms:GenerateDataKey*",
+	"kms:DescribeKey",
+}
+
+// policyFor renders and lints the key policy for a region; on problems it
+// returns them, each naming the field its statement comes from.
+func (c *KmsKeyConfig) policyFor(partition, region string, extra []addedStatement, p *problems) string {
+	b := c.buildPolicy(partition, region, extra)
+	rendered := b.doc.render()
+	size := estimatedSize(b.doc, rendered)
+	if size > MaxKeyPolicyBytes {
+		p.add(fAdditionalPrincipals, nil, "%s", c.sizeProblem(partition, region, extra, size))
+		return ""
+	}
+	ctx := policylint.Context{Partition: partition, Account: c.AwsAccountId, TrustedAccounts: c.TrustedAccountIds}
+	before := len(*p)
+	for _, f := range policylint.Lint(rendered, ctx) {
+		p.add(b.fieldOf(f), nil, "%s", f)
+	}
+	if len(*p) > before {
+		return ""
+	}
+	return rendered
+}
+
+// fieldOf names the configuration field a linter finding is about.
+func (b builtPolicy) fieldOf(f policylint.Finding) field {
+	if f.Statement < 1 || f.Statement > len(b.sources) {
+		return field{"KeyPolicy", "key_policy"}
+	}
+	src := b.sources[f.Statement-1]
+	for i, p := range src.principals {
+		if p == f.Principal {
+			return src.field.index(i)
+		}
+	}
+	return src.field
+}
+
+// estimatedSize is the policy's size once Terraform has filled in its
+// references, at their worst case.
+func estimatedSize(doc PolicyDocument, rendered string) int {
+	size := len(rendered)
+	for _, s := range doc.Statement {
+		for _, values := range s.Principal {
+			for _, v := range values {
+				for _, m := range tftemplate.Markers(v) {
+					size += maxPrincipalReferenceBytes - len(m)
+				}
+			}
+		}
+		for _, keys := range s.Condition {
+			for _, v := range keys {
+				for _, m := range tftemplate.Markers(fmt.Sprint(v)) {
+					size += maxReferenceBytes - len(m)
+				}
+			}
+		}
+	}
+	return size
+}
+
+// sizeProblem says how large the policy is and how many of the additional
+// principals would fit.
+func (c *KmsKeyConfig) sizeProblem(partition, region string, extra []addedStatement, size int) string {
+	fit := 0
+	for n := len(c.AdditionalPrincipals) - 1; n >= 0; n-- {
+		trial := *c
+		trial.AdditionalPrincipals = c.AdditionalPrincipals[:n]
+		d := trial.buildPolicy(partition, region, extra).doc
+		if estimatedSize(d, d.render()) <= MaxKeyPolicyBytes {
+			fit = n
+			break
+		}
+	}
+	return fmt.Sprintf("%d principals make a key policy of %d bytes (references counted at %d bytes for a principal, %d for other values), over AWS's limit of %d bytes; %d of them fit with the other statements (grant the rest through IAM policies or a role they can assume)",
+		len(c.AdditionalPrincipals), size, maxPrincipalReferenceBytes, maxReferenceBytes, MaxKeyPolicyBytes, fit)
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("marshaling a policy built from strings: %v", err))
+	}
+	return string(b)
 }

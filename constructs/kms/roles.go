@@ -1,12 +1,8 @@
 package kms
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -14,53 +10,10 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
+
+	"github.com/cdktf-kms/cdktf-kms/internal/awsarn"
+	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
-
-// Access is what a role or grant may do with the key.
-type Access string
-
-// Access levels, as AWS CDK's grantEncrypt, grantDecrypt and
-// grantEncryptDecrypt.
-const (
-	AccessEncrypt        Access = "encrypt"
-	AccessDecrypt        Access = "decrypt"
-	AccessEncryptDecrypt Access = "encrypt_decrypt"
-)
-
-// accessActions are the actions of each access level: AWS CDK's grants
-// (encrypt = kms:Encrypt, kms:ReEncrypt*, kms:GenerateDataKey*; decrypt =
-// kms:Decrypt; encrypt_decrypt = both plus kms:DescribeKey), with each
-// wildcard written out as the KMS actions it matches (TestAccessActions
-// checks them against the documented action list). IaC scanners refuse
-// wildcards in IAM policies (tfsec aws-iam-no-policy-wildcards, HIGH), and an
-// explicit list does not grow by itself when AWS adds actions.
-var accessActions = map[Access][]string{
-	AccessEncrypt:        encryptActions,
-	AccessDecrypt:        {"kms:Decrypt"},
-	AccessEncryptDecrypt: append(append([]string(nil), encryptActions...), "kms:Decrypt", "kms:DescribeKey"),
-}
-
-// encryptActions are kms:Encrypt, kms:ReEncrypt* and kms:GenerateDataKey*.
-var encryptActions = []string{
-	"kms:Encrypt",
-	"kms:ReEncryptFrom",
-	"kms:ReEncryptTo",
-	"kms:GenerateDataKey",
-	"kms:GenerateDataKeyPair",
-	"kms:GenerateDataKeyPairWithoutPlaintext",
-	"kms:GenerateDataKeyWithoutPlaintext",
-}
-
-// accessSids name the statement of each access level's policy.
-var accessSids = map[Access]string{
-	AccessEncrypt:        "EncryptWithTheKey",
-	AccessDecrypt:        "DecryptWithTheKey",
-	AccessEncryptDecrypt: "EncryptAndDecryptWithTheKey",
-}
-
-// AccessActions returns the actions of an access level (nil for an unknown
-// level).
-func AccessActions(a Access) []string { return append([]string(nil), accessActions[a]...) }
 
 // roleService describes a service the predefined roles can be made for.
 type roleService struct {
@@ -93,21 +46,22 @@ type RoleSpec struct {
 	// Service is the AWS service that assumes the role: "lambda" or
 	// "ecs-tasks". Required.
 	Service string `json:"service"`
-	// Access is "encrypt", "decrypt" or "encrypt_decrypt". Default:
+	// Access is an access level that fits the key (see Access). Default:
 	// "encrypt_decrypt".
 	Access Access `json:"access,omitempty"`
-	// Name is the role's name: 1 to 64 letters, digits and + = , . @ _ -.
+	// Name is the role's name: 1 to 64 letters, digits and + = , . @ _ -,
+	// unique per account across the app (case-insensitive, as in IAM).
 	// Default: <name_prefix>-<environment>-<service>-kms, shortened with a
 	// hash to fit 64 characters.
 	Name string `json:"name,omitempty"`
 	// Path is the role's IAM path, "/" or "/a/b/". Default: unset ("/").
 	Path string `json:"path,omitempty"`
 	// PermissionsBoundary is the ARN of a managed policy that bounds the
-	// role's permissions. Default: none.
+	// role's permissions. Takes a reference. Default: none.
 	PermissionsBoundary string `json:"permissions_boundary,omitempty"`
 	// ManagedPolicyArns are managed policies to attach, for example
 	// arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole.
-	// Default: none.
+	// Take references. Default: none.
 	ManagedPolicyArns []string `json:"managed_policy_arns,omitempty"`
 	// Tags are the role's tags (same rules as the key's). Default: none.
 	Tags map[string]string `json:"tags,omitempty"`
@@ -120,82 +74,75 @@ func (r RoleSpec) access() Access {
 	return r.Access
 }
 
-var (
-	iamRoleNamePattern   = regexp.MustCompile(`^[A-Za-z0-9+=,.@_-]{1,64}$`)
-	iamPathFormPattern   = regexp.MustCompile(`^/([!-~]+/)?$`)
-	managedPolicyPattern = regexp.MustCompile(`^arn:([a-z-]+):iam::(aws|[0-9]{12}):policy/([!-~]*/)?[A-Za-z0-9+=,.@_-]{1,128}$`)
-	nonTerraformChars    = regexp.MustCompile(`[^A-Za-z0-9_-]`)
-)
-
 // roleName returns the role's name: the given one, or the default derived
 // from prefix, environment and service.
 func (c *KmsKeyConfig) roleName(r RoleSpec) string {
 	if r.Name != "" {
 		return r.Name
 	}
-	name := fmt.Sprintf("%s-%s-%s-kms", c.NamePrefix, c.Environment, r.Service)
-	if len(name) <= 64 {
-		return name
-	}
 	// Keep the readable start and make it unique with a hash of the whole.
-	sum := sha256.Sum256([]byte(name))
-	return name[:55] + "-" + hex.EncodeToString(sum[:])[:8]
+	return fitName(fmt.Sprintf("%s-%s-%s-kms", c.NamePrefix, c.Environment, r.Service), 64)
 }
 
-// terraformSafe turns a name into the tail of a Terraform name.
-func terraformSafe(s string) string { return nonTerraformChars.ReplaceAllString(s, "_") }
+// roleResourceName is the Terraform name of a predefined role.
+func (k *KmsKey) roleResourceName(roleName string) string {
+	return k.name + "_role_" + terraformSafe(roleName)
+}
 
 // validateRoles checks the role specs.
 func (c *KmsKeyConfig) validateRoles(p *problems, partition string) {
 	f := field{"Roles", "roles"}
 	names := map[string]int{}
 	tfNames := map[string]int{}
+	kind := c.kind()
 	for i, r := range c.Roles {
 		fi := f.index(i)
 		_, ok := roleServices[r.Service]
 		if !ok {
-			p.add(fi.sub("Service", "service"), r.Service, "must be one of %s", strings.Join(sortedRoleServices(), ", "))
+			p.add(fi.sub("Service", "service"), r.Service, "must be one of %s", strings.Join(slices.Sorted(maps.Keys(roleServices)), ", "))
 		}
-		if _, ok := accessActions[r.access()]; !ok {
-			p.add(fi.sub("Access", "access"), string(r.Access), "must be encrypt, decrypt or encrypt_decrypt")
+		if _, why := kind.actionsFor(r.access()); why != "" {
+			p.add(fi.sub("Access", "access"), string(r.access()), "%s", why)
 		}
-		if r.Name != "" && !iamRoleNamePattern.MatchString(r.Name) {
+		nameOK := r.Name == "" || awsarn.ValidIAMName(r.Name)
+		if !nameOK {
 			if len(r.Name) > 64 {
 				p.add(fi.sub("Name", "name"), r.Name, "is %d characters long; IAM role names are at most 64", len(r.Name))
 			} else {
 				p.add(fi.sub("Name", "name"), r.Name, "IAM role names may hold letters, digits and + = , . @ _ -")
 			}
 		}
-		if r.Path != "" && (!iamPathFormPattern.MatchString(r.Path) || len(r.Path) > 512) {
-			p.add(fi.sub("Path", "path"), r.Path, `must be "/" or "/a/b/": start and end with /, printable characters, at most 512`)
+		if r.Path != "" && validateLiteral(p, fi.sub("Path", "path"), r.Path) {
+			if msg := awsarn.PathProblem(r.Path); msg != "" {
+				p.add(fi.sub("Path", "path"), r.Path, "%s", msg)
+			}
 		}
 		if r.PermissionsBoundary != "" {
-			if msg := managedPolicyProblem(r.PermissionsBoundary, partition); msg != "" {
-				p.add(fi.sub("PermissionsBoundary", "permissions_boundary"), r.PermissionsBoundary, "%s", msg)
-			}
+			validateReference(p, fi.sub("PermissionsBoundary", "permissions_boundary"), r.PermissionsBoundary,
+				func(arn string) string { return awsarn.ManagedPolicyProblem(arn, partition) })
 		}
-		seen := map[string]bool{}
+		fm := fi.sub("ManagedPolicyArns", "managed_policy_arns")
+		validateEach(p, fm, r.ManagedPolicyArns, true,
+			func(arn string) string { return awsarn.ManagedPolicyProblem(arn, partition) })
+		attachments := map[string]int{}
 		for j, arn := range r.ManagedPolicyArns {
-			fj := fi.sub("ManagedPolicyArns", "managed_policy_arns").index(j)
-			if seen[arn] || seen[attachmentSuffix(arn)] {
-				p.add(fj, arn, "is listed twice, or has the same policy name as another entry (attachments are named after it)")
-				continue
+			suffix := attachmentSuffix(arn)
+			if k, dup := attachments[suffix]; dup && r.ManagedPolicyArns[k] != arn {
+				p.add(fm.index(j), arn, "has the same policy name as managed_policy_arns[%d]; attachments are named after it", k)
 			}
-			seen[arn], seen[attachmentSuffix(arn)] = true, true
-			if msg := managedPolicyProblem(arn, partition); msg != "" {
-				p.add(fj, arn, "%s", msg)
-			}
+			attachments[suffix] = j
 		}
 		validateTagMap(p, fi.sub("Tags", "tags"), r.Tags, false)
-		if !ok || (r.Name != "" && !iamRoleNamePattern.MatchString(r.Name)) {
+		if !ok || !nameOK {
 			continue
 		}
 		name := c.roleName(r)
-		if j, dup := names[name]; dup {
-			p.add(fi.sub("Name", "name"), name, "roles[%d] has the same name; set name on one of them", j)
+		lower := strings.ToLower(name)
+		if j, dup := names[lower]; dup {
+			p.add(fi.sub("Name", "name"), name, "roles[%d] has the same name (IAM role names are case-insensitive); set name on one of them", j)
 			continue
 		}
-		names[name] = i
+		names[lower] = i
 		tf := terraformSafe(name)
 		if j, dup := tfNames[tf]; dup {
 			p.add(fi.sub("Name", "name"), name, "maps to the same Terraform name as roles[%d]; rename one", j)
@@ -204,25 +151,14 @@ func (c *KmsKeyConfig) validateRoles(p *problems, partition string) {
 	}
 }
 
-func sortedRoleServices() []string { return slices.Sorted(maps.Keys(roleServices)) }
-
-// managedPolicyProblem says what is wrong with a managed policy ARN.
-func managedPolicyProblem(arn, partition string) string {
-	m := managedPolicyPattern.FindStringSubmatch(arn)
-	switch {
-	case strings.Contains(arn, "*"):
-		return "wildcards are not allowed; name one managed policy"
-	case m == nil:
-		return "must be a managed policy ARN: arn:<partition>:iam::aws:policy/<name> or arn:<partition>:iam::<account>:policy/[path/]<name>"
-	case partition != "" && m[1] != partition:
-		return fmt.Sprintf("is in partition %q but the key's region is in partition %q", m[1], partition)
-	}
-	return ""
-}
-
 // attachmentSuffix is the part of a policy attachment's Terraform name that
-// comes from the policy ARN: the policy's name.
-func attachmentSuffix(arn string) string { return terraformSafe(arn[strings.LastIndex(arn, "/")+1:]) }
+// comes from the policy ARN: the policy's name, or a hash of a reference.
+func attachmentSuffix(arn string) string {
+	if tftemplate.IsUnresolved(arn) {
+		return "ref_" + shortHash(arn)
+	}
+	return terraformSafe(arn[strings.LastIndex(arn, "/")+1:])
+}
 
 // Role is a predefined IAM role that may use the key.
 type Role struct {
@@ -265,25 +201,19 @@ type trustStatement struct {
 	Principal map[string]OneOrMany      `json:"Principal"`
 }
 
-// keyAccessPolicy allows exactly the access level's actions on this key.
+// keyAccessPolicy allows exactly the access level's actions on this key
+// and its replicas.
 func (k *KmsKey) keyAccessPolicy(a Access) string {
+	actions, _ := k.config.kind().actionsFor(a)
 	return mustJSON(PolicyDocument{
 		Version: PolicyVersion,
 		Statement: []PolicyStatement{{
-			Sid:      accessSids[a],
+			Sid:      grantSid(a),
 			Effect:   "Allow",
-			Action:   OneOrMany(AccessActions(a)),
-			Resource: OneOrMany{*k.key.Arn()},
+			Action:   OneOrMany(actions),
+			Resource: arnValues(k.allArns()),
 		}},
 	})
-}
-
-func mustJSON(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(fmt.Sprintf("marshaling a policy built from strings: %v", err))
-	}
-	return string(b)
 }
 
 // addRoles creates the predefined roles, their inline policies and their
@@ -292,17 +222,17 @@ func (k *KmsKey) addRoles() {
 	for _, spec := range k.config.Roles {
 		spec.Access = spec.access()
 		name := k.config.roleName(spec)
-		tf := k.name + "_role_" + terraformSafe(name)
+		tf := k.roleResourceName(name)
 		cfg := &iamrole.IamRoleConfig{
 			Name:             jsii.String(name),
-			AssumeRolePolicy: jsii.String(k.trustPolicy(spec.Service)),
-			Description:      jsii.String(fmt.Sprintf("%s role that may %s with KMS key %s", spec.Service, strings.ReplaceAll(string(spec.Access), "_", " and "), k.Address())),
+			AssumeRolePolicy: k.lit(k.trustPolicy(spec.Service)),
+			Description:      k.lit(fmt.Sprintf("%s role that may %s with KMS key %s", spec.Service, strings.ReplaceAll(string(spec.Access), "_", " and "), k.Address())),
 		}
 		if spec.Path != "" {
-			cfg.Path = jsii.String(spec.Path)
+			cfg.Path = k.lit(spec.Path)
 		}
 		if spec.PermissionsBoundary != "" {
-			cfg.PermissionsBoundary = jsii.String(spec.PermissionsBoundary)
+			cfg.PermissionsBoundary = k.lit(spec.PermissionsBoundary)
 		}
 		if len(spec.Tags) > 0 {
 			tags := map[string]*string{}
@@ -317,7 +247,7 @@ func (k *KmsKey) addRoles() {
 		policy := iamrolepolicy.NewIamRolePolicy(k.node, jsii.String(tf+"_kms"), &iamrolepolicy.IamRolePolicyConfig{
 			Name:   jsii.String("kms-" + string(spec.Access)),
 			Role:   role.Id(),
-			Policy: jsii.String(k.keyAccessPolicy(spec.Access)),
+			Policy: k.lit(k.keyAccessPolicy(spec.Access)),
 		})
 		k.pin(policy, tf+"_kms")
 
@@ -325,7 +255,7 @@ func (k *KmsKey) addRoles() {
 			attName := tf + "_attach_" + attachmentSuffix(arn)
 			att := iamrolepolicyattachment.NewIamRolePolicyAttachment(k.node, jsii.String(attName), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
 				Role:      role.Name(),
-				PolicyArn: jsii.String(arn),
+				PolicyArn: k.lit(arn),
 			})
 			k.pin(att, attName)
 		}

@@ -190,7 +190,8 @@ func TestRoleErrors(t *testing.T) {
 	}{
 		{"unknown service", []kms.RoleSpec{{Service: "ec2"}}, `Roles[0].Service: "ec2": must be one of ecs-tasks, lambda`},
 		{"empty service", []kms.RoleSpec{{}}, `Roles[0].Service: empty value: must be one of`},
-		{"unknown access", []kms.RoleSpec{{Service: "lambda", Access: "admin"}}, `Roles[0].Access: "admin": must be encrypt, decrypt or encrypt_decrypt`},
+		{"unknown access", []kms.RoleSpec{{Service: "lambda", Access: "superuser"}}, `Roles[0].Access: "superuser": must be one of admin, decrypt, derive_shared_secret, encrypt, encrypt_decrypt, generate_mac, sign, sign_verify, verify, verify_mac`},
+		{"access that does not fit the key", []kms.RoleSpec{{Service: "lambda", Access: kms.AccessSign}}, `Roles[0].Access: "sign": does not fit the key: sign is for SIGN_VERIFY keys`},
 		{"name too long", []kms.RoleSpec{{Service: "lambda", Name: strings.Repeat("r", 65)}}, "Roles[0].Name"},
 		{"name with space", []kms.RoleSpec{{Service: "lambda", Name: "my role"}}, `Roles[0].Name: "my role": IAM role names may hold`},
 		{"same default name", []kms.RoleSpec{{Service: "lambda"}, {Service: "lambda", Access: kms.AccessDecrypt}}, `Roles[1].Name: "dev-dev-lambda-kms": roles[0] has the same name`},
@@ -259,29 +260,45 @@ func TestGrantErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases := map[string]string{
-		"":                                     "must be a role name",
-		"a b":                                  "must be a role name",
-		"*":                                    "wildcards",
-		strings.Repeat("r", 65):                "at most 64",
-		"arn:aws:iam::123456789012:user/alice": "role ARN",
-		"arn:aws:iam::210987654321:role/other": "account 210987654321",
+		"":                                   "must be a role name",
+		"a b":                                "must be a role name",
+		"*":                                  "wildcards",
+		strings.Repeat("r", 65):              "at most 64",
+		"arn:aws:s3:::bucket":                "must be a role, user or group name, or an ARN",
+		"arn:aws:iam::123456789012:policy/p": "must be a role, user or group name, or an ARN",
 		"arn:aws-cn:iam::123456789012:role/other": `partition "aws-cn"`,
+		"arn:aws:iam::210987654321:group/admins":  "key policies cannot name groups",
 	}
 	for role, want := range cases {
 		if _, err := k.GrantDecrypt(role); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("GrantDecrypt(%q) = %v, want an error with %q", role, err, want)
 		}
 	}
-	if _, err := k.Grant("app", "admin"); err == nil || !strings.Contains(err.Error(), `access: "admin"`) {
-		t.Errorf("Grant with access admin: %v", err)
+	if _, err := k.Grant("app", "superuser"); err == nil || !strings.Contains(err.Error(), `access: "superuser": must be one of`) {
+		t.Errorf("Grant with access superuser: %v", err)
+	}
+	if _, err := k.Grant("app", kms.AccessSign); err == nil || !strings.Contains(err.Error(), `access: "sign": does not fit the key`) {
+		t.Errorf("Grant sign on a symmetric key: %v", err)
+	}
+	if _, err := k.GrantAdmin("arn:aws:iam::210987654321:role/ops"); err == nil || !strings.Contains(err.Error(), "trusted_account_ids") {
+		t.Errorf("admin grant to another account without trust: %v", err)
+	}
+	if _, err := k.GrantActions("app", "kms:Decrypt", "kms:Re*"); err == nil || !strings.Contains(err.Error(), `actions[1]: "kms:Re*": wildcards are not allowed`) {
+		t.Errorf("explicit actions with a wildcard: %v", err)
+	}
+	if _, err := k.GrantActions("app", "kms:Decrpyt"); err == nil || !strings.Contains(err.Error(), "not a documented KMS action") {
+		t.Errorf("explicit misspelt action: %v", err)
 	}
 	if _, err := k.GrantDecrypt("app"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := k.GrantDecrypt("app"); err == nil || !strings.Contains(err.Error(), "already has the decrypt grant") {
+	if _, err := k.GrantDecrypt("app"); err == nil || !strings.Contains(err.Error(), "aws_iam_role_policy.kms_grant_app_decrypt is already created by aws_kms_key.kms") {
 		t.Errorf("second identical grant: %v", err)
 	}
 	if got := synthtest.Synth(t, stack).Resources("aws_iam_role_policy"); len(got) != 1 {
 		t.Errorf("refused grants added policies: %v", got)
+	}
+	if n := len(k.Policy().Statement); n != 4 {
+		t.Errorf("refused grants changed the key policy: %d statements", n)
 	}
 }

@@ -27,12 +27,12 @@ func TestWeakConfigurationsAreRefused(t *testing.T) {
 		{"wildcard administrator", func(c *kms.KmsKeyConfig) { c.KeyAdministrators = []string{"arn:aws:iam::123456789012:*"} }, "KeyAdministrators[0]"},
 		{"wildcard service", func(c *kms.KmsKeyConfig) { c.ServicePrincipals = []string{"*"} }, "ServicePrincipals[0]"},
 		{"unconditioned wildcard in an extra statement", func(c *kms.KmsKeyConfig) {
-			c.ExtraPolicyStatements = []string{`{"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}`}
+			c.ExtraPolicyStatements = mustStatements(`{"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}`)
 		}, "ExtraPolicyStatements[0]"},
 		{"policy over the size limit", func(c *kms.KmsKeyConfig) { c.AdditionalPrincipals = many }, "over AWS's limit of 32768 bytes"},
 		{"lockout through a deny", func(c *kms.KmsKeyConfig) {
-			c.ExtraPolicyStatements = []string{`{"Effect": "Deny", "Principal": "*", "Action": "kms:PutKeyPolicy", "Resource": "*"}`}
-		}, "KeyPolicy: statement 5: denies kms:PutKeyPolicy"},
+			c.ExtraPolicyStatements = mustStatements(`{"Effect": "Deny", "Principal": "*", "Action": "kms:PutKeyPolicy", "Resource": "*"}`)
+		}, "ExtraPolicyStatements[0]: statement 5: denies kms:PutKeyPolicy"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,151 +1,254 @@
 package kms
 
 import (
-	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
 
-// rawStatement is the strict JSON form of an extra key policy statement.
-type rawStatement struct {
-	Sid       string                    `json:"Sid"`
-	Effect    string                    `json:"Effect"`
-	Principal json.RawMessage           `json:"Principal"`
+// PolicyStatement is one statement of a policy document. Fields are in
+// alphabetical order so that json.Marshal writes them as jsonencode does.
+//
+// In JSON (cdktf.json, ParsePolicyStatement) a statement is an object with
+// the elements Sid, Effect, Principal ("*" or {"AWS": ..., "Service": ...}),
+// Action, Resource and Condition, matched exactly; NotPrincipal, NotAction
+// and NotResource are not supported.
+type PolicyStatement struct {
 	Action    OneOrMany                 `json:"Action"`
+	Condition map[string]map[string]any `json:"Condition,omitempty"`
+	Effect    string                    `json:"Effect"`
+	Principal map[string]OneOrMany      `json:"Principal,omitempty"`
 	Resource  OneOrMany                 `json:"Resource"`
-	Condition map[string]map[string]any `json:"Condition"`
+	Sid       string                    `json:"Sid,omitempty"`
 }
 
-var (
-	sidPattern    = regexp.MustCompile(`^[A-Za-z0-9 ]{1,128}$`)
-	kmsActionForm = regexp.MustCompile(`^kms:[A-Za-z*?]+$`)
-)
+// clone returns a deep copy of the statement.
+func (s PolicyStatement) clone() PolicyStatement {
+	s.Action = append(OneOrMany(nil), s.Action...)
+	s.Resource = append(OneOrMany(nil), s.Resource...)
+	if s.Principal != nil {
+		p := make(map[string]OneOrMany, len(s.Principal))
+		for k, v := range s.Principal {
+			p[k] = append(OneOrMany(nil), v...)
+		}
+		s.Principal = p
+	}
+	if s.Condition != nil {
+		c := make(map[string]map[string]any, len(s.Condition))
+		for op, keys := range s.Condition {
+			c[op] = maps.Clone(keys)
+		}
+		s.Condition = c
+	}
+	return s
+}
 
-// parseStatement decodes one extra statement strictly.
-func parseStatement(raw string) (PolicyStatement, error) {
-	dec := json.NewDecoder(strings.NewReader(raw))
-	dec.DisallowUnknownFields()
-	var rs rawStatement
-	if err := dec.Decode(&rs); err != nil {
-		msg := err.Error()
-		if strings.HasPrefix(msg, "json: unknown field ") {
-			return PolicyStatement{}, fmt.Errorf("unknown element %s; allowed: Sid, Effect, Principal, Action, Resource, Condition (NotPrincipal, NotAction and NotResource are not supported)",
-				strings.TrimPrefix(msg, "json: unknown field "))
-		}
-		return PolicyStatement{}, fmt.Errorf("not a JSON policy statement object: %v", err)
+// OneOrMany is a policy value that IAM accepts as a string or a list of
+// strings. One element is written as a plain string, more as a list, which
+// is how policies are usually written by hand (and how the original module
+// wrote "kms:*").
+type OneOrMany []string
+
+// MarshalJSON writes a single element as a string and anything else as a list.
+func (v OneOrMany) MarshalJSON() ([]byte, error) {
+	if len(v) == 1 {
+		return json.Marshal(v[0])
 	}
-	if dec.More() {
-		return PolicyStatement{}, fmt.Errorf("holds more than one JSON value; give one statement object per entry")
+	return json.Marshal([]string(v))
+}
+
+// UnmarshalJSON accepts a string or a list of strings.
+func (v *OneOrMany) UnmarshalJSON(data []byte) error {
+	var one string
+	if err := jsonv2.Unmarshal(data, &one); err == nil {
+		*v = OneOrMany{one}
+		return nil
 	}
-	s := PolicyStatement{Sid: rs.Sid, Effect: rs.Effect, Action: rs.Action, Resource: rs.Resource, Condition: rs.Condition}
-	p := bytes.TrimSpace(rs.Principal)
-	switch {
-	case len(p) == 0:
-	case string(p) == `"*"`:
-		s.Principal = map[string]OneOrMany{"AWS": {"*"}}
-	default:
-		if err := json.Unmarshal(p, &s.Principal); err != nil {
-			return PolicyStatement{}, fmt.Errorf(`Principal must be "*" or an object like {"AWS": [...], "Service": [...]}`)
-		}
+	var many []string
+	if err := jsonv2.Unmarshal(data, &many); err != nil {
+		return fmt.Errorf("want a string or a list of strings")
+	}
+	*v = many
+	return nil
+}
+
+// statementJSON is the strict JSON form of a statement.
+type statementJSON struct {
+	Sid       string                               `json:"Sid"`
+	Effect    string                               `json:"Effect"`
+	Principal jsontext.Value                       `json:"Principal"`
+	Action    OneOrMany                            `json:"Action"`
+	Resource  OneOrMany                            `json:"Resource"`
+	Condition map[string]map[string]jsontext.Value `json:"Condition"`
+}
+
+// strictJSON are the decoding options of every JSON the construct reads:
+// exact member names, no unknown members, no duplicate names.
+var strictJSON = jsonv2.JoinOptions(jsonv2.RejectUnknownMembers(true))
+
+// ParsePolicyStatement reads one statement from its JSON form.
+func ParsePolicyStatement(raw string) (PolicyStatement, error) {
+	var s PolicyStatement
+	if err := s.UnmarshalJSON([]byte(raw)); err != nil {
+		return PolicyStatement{}, err
 	}
 	return s, nil
 }
 
-// servicePrincipalProblem says what is wrong with a service principal.
-func servicePrincipalProblem(sp, partition string) string {
-	switch {
-	case strings.Contains(sp, "*"):
-		return "wildcards are not allowed in principals; name the service, like s3.amazonaws.com"
-	case !policylint.ServicePrincipalPattern.MatchString(sp):
-		return "must be an AWS service principal like s3.amazonaws.com or delivery.logs.amazonaws.com"
-	case strings.HasSuffix(sp, ".amazonaws.com.cn") && partition != "" && partition != "aws-cn":
-		return fmt.Sprintf(".amazonaws.com.cn principals exist only in the aws-cn partition, not in %q", partition)
+// UnmarshalJSON reads a statement strictly: exact element names, no unknown
+// or duplicate elements, Principal "*" or an object, condition values that
+// are strings, booleans, numbers or lists of them.
+func (s *PolicyStatement) UnmarshalJSON(data []byte) error {
+	var sj statementJSON
+	if err := jsonv2.Unmarshal(data, &sj, strictJSON); err != nil {
+		return statementDecodeError(err)
 	}
-	return ""
-}
-
-// validateExtraStatements checks the extra statements; reserved holds the
-// Sids the construct's own statements use.
-func (c *KmsKeyConfig) validateExtraStatements(p *problems, partition string) {
-	f := field{"ExtraPolicyStatements", "extra_policy_statements"}
-	sids := map[string]string{
-		SidServicePrincipals: "the service principals statement",
-		SidKeyAdministrators: "the key administrators statement",
-		SidCloudWatchAlarms:  "the CloudWatch alarms statement",
-	}
-	for i, raw := range c.ExtraPolicyStatements {
-		fi := f.index(i)
-		s, err := parseStatement(raw)
-		if err != nil {
-			p.add(fi, nil, "%v", err)
-			continue
-		}
-		for _, msg := range statementProblems(s, partition) {
-			p.add(fi, nil, "%s", msg)
-		}
-		if s.Sid != "" {
-			if other, dup := sids[s.Sid]; dup {
-				p.add(fi, nil, "Sid %q is already used by %s; Sids must be unique", s.Sid, other)
+	out := PolicyStatement{Sid: sj.Sid, Effect: sj.Effect, Action: sj.Action, Resource: sj.Resource}
+	if p := sj.Principal; len(p) > 0 {
+		var star string
+		if err := jsonv2.Unmarshal(p, &star); err == nil {
+			if star != "*" {
+				return fmt.Errorf(`Principal %q must be "*" or an object like {"AWS": [...], "Service": [...]}`, star)
 			}
-			sids[s.Sid] = fmt.Sprintf("extra_policy_statements[%d]", i)
+			out.Principal = map[string]OneOrMany{"AWS": {"*"}}
+		} else if err := jsonv2.Unmarshal(p, &out.Principal, strictJSON); err != nil {
+			return fmt.Errorf(`Principal must be "*" or an object like {"AWS": [...], "Service": [...]}`)
 		}
 	}
+	if sj.Condition != nil {
+		out.Condition = map[string]map[string]any{}
+		for op, keys := range sj.Condition {
+			out.Condition[op] = map[string]any{}
+			for key, raw := range keys {
+				var v any
+				if err := jsonv2.Unmarshal(raw, &v); err != nil {
+					return fmt.Errorf("Condition %s %s: %v", op, key, err)
+				}
+				out.Condition[op][key] = v
+			}
+		}
+	}
+	*s = out
+	return nil
 }
 
-// statementProblems checks one extra statement's elements.
-func statementProblems(s PolicyStatement, partition string) []string {
+// statementDecodeError describes a JSON problem in a statement.
+func statementDecodeError(err error) error {
+	if name, ok := unknownMember(err); ok {
+		return fmt.Errorf("unknown element %q; allowed: Sid, Effect, Principal, Action, Resource, Condition (NotPrincipal, NotAction and NotResource are not supported)", name)
+	}
+	return fmt.Errorf("not a JSON policy statement object: %v", err)
+}
+
+// unknownMember returns the name of the unknown member a strict decode
+// refused.
+func unknownMember(err error) (string, bool) {
+	var se *jsonv2.SemanticError
+	if !errors.As(err, &se) || se.Err == nil || !strings.Contains(se.Err.Error(), "unknown object member") {
+		return "", false
+	}
+	ptr := string(se.JSONPointer)
+	return ptr[strings.LastIndex(ptr, "/")+1:], true
+}
+
+var sidPattern = regexp.MustCompile(`^[A-Za-z0-9 ]{1,128}$`)
+
+// statementProblems checks what the linter does not: the statement's shape,
+// that its strings can reach AWS unchanged, and its condition values. The
+// linter checks actions, principals, conditions and who can reach the key
+// on the whole policy.
+func statementProblems(s PolicyStatement) []string {
 	var out []string
 	if s.Sid != "" && !sidPattern.MatchString(s.Sid) {
-		out = append(out, fmt.Sprintf("Sid %q may hold only letters, digits and spaces (at most 128)", s.Sid))
+		out = append(out, fmt.Sprintf("Sid %s may hold only letters, digits and spaces (at most 128)", quoteCut(s.Sid)))
 	}
 	if s.Effect != "Allow" && s.Effect != "Deny" {
-		out = append(out, fmt.Sprintf("Effect %q must be Allow or Deny", s.Effect))
+		out = append(out, fmt.Sprintf("Effect %s must be Allow or Deny", quoteCut(s.Effect)))
 	}
 	if len(s.Action) == 0 {
 		out = append(out, "Action is required: one or more kms: actions")
 	}
-	for _, a := range s.Action {
-		if !kmsActionForm.MatchString(a) {
-			out = append(out, fmt.Sprintf("Action %q must be a KMS action like kms:Decrypt (a key policy governs only this key)", a))
-		}
-	}
-	if len(s.Resource) != 1 || s.Resource[0] != "*" {
-		out = append(out, fmt.Sprintf(`Resource %v must be "*" (in a key policy, "*" means this key)`, []string(s.Resource)))
-	}
 	if len(s.Principal) == 0 {
 		out = append(out, `Principal is required: {"AWS": [...]} or {"Service": [...]}`)
 	}
-	for kind, values := range s.Principal {
-		for _, v := range values {
-			switch {
-			case v == "*":
-				if len(s.Condition) == 0 && s.Effect != "Deny" {
-					out = append(out, `a wildcard principal ("*") in an Allow statement needs a Condition that limits it`)
-				}
-			case kind == "AWS":
-				if accountIDPattern.MatchString(v) {
-					continue
-				}
-				if msg := principalProblem(v, partition); msg != "" {
-					out = append(out, fmt.Sprintf("Principal AWS %q: %s", v, msg))
-				}
-			case kind == "Service":
-				if msg := servicePrincipalProblem(v, partition); msg != "" {
-					out = append(out, fmt.Sprintf("Principal Service %q: %s", v, msg))
-				}
-			default:
-				out = append(out, fmt.Sprintf("Principal type %q is not supported; use AWS or Service", kind))
-			}
+	for _, kind := range slices.Sorted(maps.Keys(s.Principal)) {
+		if kind != "AWS" && kind != "Service" {
+			out = append(out, fmt.Sprintf("Principal type %q is not supported; use AWS or Service", kind))
+		}
+		if len(s.Principal[kind]) == 0 {
+			out = append(out, fmt.Sprintf("Principal %s is empty", kind))
 		}
 	}
-	for op, keys := range s.Condition {
+	strs := append(append([]string{s.Sid}, s.Action...), s.Resource...)
+	for _, kind := range slices.Sorted(maps.Keys(s.Principal)) {
+		strs = append(strs, s.Principal[kind]...)
+	}
+	for _, op := range slices.Sorted(maps.Keys(s.Condition)) {
+		keys := s.Condition[op]
 		if len(keys) == 0 {
 			out = append(out, fmt.Sprintf("Condition operator %q has no keys", op))
 		}
+		strs = append(strs, op)
+		for _, key := range slices.Sorted(maps.Keys(keys)) {
+			strs = append(strs, key)
+			values, msg := conditionStrings(keys[key])
+			if msg != "" {
+				out = append(out, fmt.Sprintf("Condition %s %s: %s", op, key, msg))
+			}
+			strs = append(strs, values...)
+		}
+	}
+	for _, v := range strs {
+		if msg := literalProblem(v); msg != "" {
+			out = append(out, fmt.Sprintf("%s %s", quoteCut(v), msg))
+		}
 	}
 	return out
+}
+
+// conditionStrings returns the strings in a condition value, or what is
+// wrong with its type: IAM takes strings, booleans, numbers and lists of
+// them.
+func conditionStrings(v any) ([]string, string) {
+	const want = "values must be strings, booleans, numbers or lists of them"
+	switch x := v.(type) {
+	case string:
+		return []string{x}, ""
+	case bool, float64, float32, int, int64, int32, json.Number:
+		return nil, ""
+	case []string:
+		return x, ""
+	case []any:
+		var out []string
+		for _, item := range x {
+			switch y := item.(type) {
+			case string:
+				out = append(out, y)
+			case bool, float64, float32, int, int64, int32, json.Number:
+			default:
+				return nil, want
+			}
+		}
+		return out, ""
+	}
+	return nil, want
+}
+
+// literalProblem says why a string of the configuration cannot reach AWS as
+// written, or returns "". Token markers (references) are fine in any
+// string; what is around them must be something Terraform carries unchanged.
+func literalProblem(s string) string {
+	if tftemplate.HasComplexMarker(s) {
+		return "holds a cdktf list or map token; pass a string (a literal, or cdktf.Token_AsString of a reference)"
+	}
+	return tftemplate.Problem(s)
 }

@@ -3,10 +3,13 @@ package kms
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
+	"github.com/cdktf-kms/cdktf-kms/internal/awsarn"
 	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
+	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
 
 // Limits of the names built from NamePrefix and Environment.
@@ -19,50 +22,75 @@ const (
 	maxEnvironmentLen = 64
 )
 
+// The fields that several checks name.
 var (
-	accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
-	// namePattern is the intersection of what AWS allows in tag values,
-	// alias names and IAM role names, where prefix and environment end up.
-	namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
-	// IAM names: roles and users, and STS session names.
-	iamNamePattern = `[A-Za-z0-9_+=,.@-]{1,64}`
-	// IAM paths: "/" or "/a/b/", printable ASCII.
-	iamPathPattern     = `(?:/[!-~]*)?/`
-	iamResourcePattern = regexp.MustCompile(
-		`^(?:root|(?:role|user)` + iamPathPattern + iamNamePattern + `)$`)
-	stsResourcePattern = regexp.MustCompile(
-		`^assumed-role/` + iamNamePattern + `/[A-Za-z0-9_+=,.@-]{2,64}$`)
+	fAdditionalPrincipals = field{"AdditionalPrincipals", "additional_principals"}
+	fServicePrincipals    = field{"ServicePrincipals", "service_principals"}
+	fKeyAdministrators    = field{"KeyAdministrators", "key_administrators"}
+	fKeyServiceUsers      = field{"KeyServiceUsers", "key_service_users"}
+	fAutoscaling          = field{"KeyServiceRolesForAutoscaling", "key_service_roles_for_autoscaling"}
+	fExtraStatements      = field{"ExtraPolicyStatements", "extra_policy_statements"}
+	fTrustedAccounts      = field{"TrustedAccountIds", "trusted_account_ids"}
 )
 
+// namePattern is the intersection of what AWS allows in tag values, alias
+// names and IAM role names, where prefix and environment end up.
+var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
+
 // Validate checks a configuration without creating anything and returns
-// every problem found, joined; nil means NewKmsKey will accept it.
+// every problem found, joined; nil means NewKmsKey will accept it (unless a
+// name it creates is already taken in the app).
 func (c *KmsKeyConfig) Validate() error {
 	_, err := c.validate()
 	return err
 }
 
-// validate checks the configuration and returns the rendered key policy,
-// so that NewKmsKey renders it once.
-func (c *KmsKeyConfig) validate() (policy string, err error) {
+// validated is what validation computed and construction reuses.
+type validated struct {
+	partition string
+	policy    string
+	replicas  map[string]string // replica region -> rendered policy
+}
+
+// validate checks the configuration and renders the key policies, so that
+// NewKmsKey renders them once.
+func (c *KmsKeyConfig) validate() (validated, error) {
 	if c == nil {
-		return "", &FieldError{Field: "KmsKeyConfig", Key: "environment", Rule: "a configuration is required"}
+		return validated{}, &FieldError{Field: "KmsKeyConfig", Key: "environment", Rule: "a configuration is required"}
 	}
 	var p problems
-	partition := c.validateBasics(&p)
+	v := validated{partition: c.validateBasics(&p)}
 	if len(p) == 0 {
-		policy = c.validatePolicySize(&p, partition)
+		v = c.renderPolicies(v.partition, nil, &p)
 	}
-	return policy, p.err()
+	return v, p.err()
+}
+
+// renderPolicies renders and lints the key's policy and each replica's.
+func (c *KmsKeyConfig) renderPolicies(partition string, extra []addedStatement, p *problems) validated {
+	v := validated{partition: partition}
+	v.policy = c.policyFor(partition, c.AwsRegion, extra, p)
+	if len(c.ReplicaRegions) > 0 {
+		v.replicas = map[string]string{}
+		for _, region := range c.ReplicaRegions {
+			// The replicas' policies differ only in the Logs principal; a
+			// problem in one is a problem in all, so report the first.
+			var rp problems
+			v.replicas[region] = c.policyFor(partition, region, extra, &rp)
+			if len(rp) > 0 && len(*p) == 0 {
+				*p = append(*p, rp...)
+			}
+		}
+	}
+	return v
 }
 
 // validateBasics checks each field on its own and returns the key's
 // partition ("" when the region is not valid).
 func (c *KmsKeyConfig) validateBasics(p *problems) string {
-	fAccount := field{"AwsAccountId", "aws_account_id"}
-	if !accountIDPattern.MatchString(c.AwsAccountId) {
-		p.add(fAccount, c.AwsAccountId, "must be exactly 12 digits")
+	if !awsarn.IsAccountID(c.AwsAccountId) {
+		p.add(field{"AwsAccountId", "aws_account_id"}, c.AwsAccountId, "must be exactly 12 digits")
 	}
-
 	partition, ok := PartitionOf(c.AwsRegion)
 	if !ok {
 		p.add(field{"AwsRegion", "aws_region"}, c.AwsRegion,
@@ -72,8 +100,7 @@ func (c *KmsKeyConfig) validateBasics(p *problems) string {
 	validateName(p, field{"NamePrefix", "name_prefix"}, c.NamePrefix, maxNamePrefixLen)
 	validateName(p, field{"Environment", "environment"}, c.Environment, maxEnvironmentLen)
 
-	validateEach(p, field{"AdditionalPrincipals", "additional_principals"}, c.AdditionalPrincipals,
-		func(arn string) string { return principalProblem(arn, partition) })
+	validatePrincipals(p, fAdditionalPrincipals, c.AdditionalPrincipals, partition)
 
 	if c.OutputPrefix != "" && !terraformNamePattern.MatchString(c.OutputPrefix) {
 		p.add(field{"OutputPrefix", "output_prefix"}, c.OutputPrefix,
@@ -83,23 +110,42 @@ func (c *KmsKeyConfig) validateBasics(p *problems) string {
 	c.validateAliases(p)
 	c.validateKeyOptions(p)
 	c.validateKeyType(p, partition)
+	c.validateReplicas(p, partition)
 	c.validateTags(p)
 	c.validatePrincipalLists(p, partition)
+	c.validateTrustedAccounts(p)
 	c.validateMigration(p, partition)
-	c.validateExtraStatements(p, partition)
+	c.validateExtraStatements(p)
 	c.validateRoles(p, partition)
 	c.validateMonitoring(p, partition)
+	c.validateKmsGrants(p, partition)
 	return partition
 }
 
 // validateKeyOptions checks the description and the deletion window.
 func (c *KmsKeyConfig) validateKeyOptions(p *problems) {
+	f := field{"Description", "description"}
 	if len(c.Description) > 8192 {
-		p.add(field{"Description", "description"}, nil, "is %d characters long; at most 8192 are allowed", len(c.Description))
+		p.add(f, nil, "is %d characters long; at most 8192 are allowed", len(c.Description))
+	} else {
+		validateLiteral(p, f, c.Description)
 	}
 	if d := c.DeletionWindowInDays; d != 0 && (d < 7 || d > 30) {
 		p.add(field{"DeletionWindowInDays", "deletion_window_in_days"}, d, "must be 7 to 30 days")
 	}
+}
+
+// validateLiteral checks that a literal string can reach AWS unchanged.
+func validateLiteral(p *problems, f field, s string) bool {
+	if tftemplate.IsUnresolved(s) {
+		p.add(f, s, "holds a cdktf token, but this field takes a literal (a reference is not known when the construct needs the value)")
+		return false
+	}
+	if msg := literalProblem(s); msg != "" {
+		p.add(f, s, "%s", msg)
+		return false
+	}
+	return true
 }
 
 // tagPattern is what AWS allows in tag keys and values.
@@ -142,6 +188,8 @@ func validateTagMap(p *problems, f field, tags map[string]string, forKey bool) {
 			p.add(fk, v, "tag values are at most 256 characters")
 		case !tagPattern.MatchString(v):
 			p.add(fk, v, "tag values may hold letters, digits, spaces and _ . : / = + - @")
+		case !tftemplate.IsNFC(k) || !tftemplate.IsNFC(v):
+			p.add(fk, v, "%s", tftemplate.Problem(k+v))
 		}
 		if !forKey || (k != "Name" && k != "Environment") {
 			total++
@@ -152,27 +200,70 @@ func validateTagMap(p *problems, f field, tags map[string]string, forKey bool) {
 	}
 }
 
-// validatePrincipalLists checks service principals and key administrators.
+// validatePrincipalLists checks service principals, their conditions, and
+// every list of IAM principals.
 func (c *KmsKeyConfig) validatePrincipalLists(p *problems, partition string) {
-	validateEach(p, field{"ServicePrincipals", "service_principals"}, c.ServicePrincipals,
-		func(sp string) string { return servicePrincipalProblem(sp, partition) })
-	validateEach(p, field{"KeyAdministrators", "key_administrators"}, c.KeyAdministrators,
-		func(arn string) string { return principalProblem(arn, partition) })
+	validateEach(p, fServicePrincipals, c.ServicePrincipals, false,
+		func(sp string) string { return policylint.ServicePrincipalProblem(sp, partition) })
+	c.validateSourceConditions(p, partition)
+	validatePrincipals(p, fKeyAdministrators, c.KeyAdministrators, partition)
+	for _, l := range c.userLists() {
+		validatePrincipals(p, l.field, l.principals, partition)
+		if len(l.principals) > 0 && l.actions == nil {
+			p.add(l.field, nil, "%s", l.unfit)
+		}
+	}
+	validatePrincipals(p, fKeyServiceUsers, c.KeyServiceUsers, partition)
+	validatePrincipals(p, fAutoscaling, c.KeyServiceRolesForAutoscaling, partition)
+	for i, r := range c.KeyServiceRolesForAutoscaling {
+		if pr, msg := awsarn.ParsePrincipal(r, partition); msg == "" && (pr.Kind != "role" || pr.Path != "/aws-service-role/autoscaling.amazonaws.com/") {
+			p.add(fAutoscaling.index(i), r, "must be an EC2 Auto Scaling service-linked role: arn:%s:iam::<account>:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling[_suffix]", partition)
+		}
+	}
 }
 
-// validateEach checks every entry of a list with problem and refuses
-// duplicates, naming the entry by its index.
-func validateEach(p *problems, f field, values []string, problem func(string) string) {
+// validatePrincipals checks a list of IAM or STS principals that takes
+// references.
+func validatePrincipals(p *problems, f field, values []string, partition string) {
+	validateEach(p, f, values, true, func(arn string) string {
+		_, msg := awsarn.ParsePrincipal(arn, partition)
+		return msg
+	})
+}
+
+// validateEach checks every entry of a list with validateReference (or,
+// without references, refuses tokens) and refuses duplicates, naming the
+// entry by its index.
+func validateEach(p *problems, f field, values []string, references bool, problem func(string) string) {
 	seen := map[string]int{}
 	for i, v := range values {
+		fi := f.index(i)
 		if j, dup := seen[v]; dup {
-			p.add(f.index(i), v, "duplicates %s[%d]; list each entry once", f.key, j)
+			p.add(fi, v, "duplicates %s[%d]; list each entry once", f.key, j)
 			continue
 		}
 		seen[v] = i
-		if msg := problem(v); msg != "" {
-			p.add(f.index(i), v, "%s", msg)
+		if !references && tftemplate.IsUnresolved(v) {
+			p.add(fi, v, "holds a cdktf token, but this field takes a literal")
+			continue
 		}
+		validateReference(p, fi, v, problem)
+	}
+}
+
+// validateReference checks a value that may be a reference: a reference
+// (a cdktf token) skips problem, since its value is not known yet; a
+// literal must reach AWS unchanged and pass problem.
+func validateReference(p *problems, f field, v string, problem func(string) string) {
+	if msg := literalProblem(v); msg != "" {
+		p.add(f, v, "%s", msg)
+		return
+	}
+	if tftemplate.IsUnresolved(v) {
+		return
+	}
+	if msg := problem(v); msg != "" {
+		p.add(f, v, "%s", msg)
 	}
 }
 
@@ -187,62 +278,54 @@ func validateName(p *problems, f field, value string, maxLen int) {
 	}
 }
 
-// principalProblem says what is wrong with an additional principal's ARN, or
-// returns "" when it is a valid IAM or STS principal in the partition. An
-// empty partition (invalid region) skips the partition check.
-func principalProblem(arn, partition string) string {
-	const allowed = "must be an IAM or STS ARN: arn:<partition>:iam::<12-digit account>:root, ...:role/[path/]name, ...:user/[path/]name or arn:<partition>:sts::<account>:assumed-role/<role>/<session>"
-	if strings.ContainsAny(arn, "*?") {
-		return "wildcards are not allowed in principals; name a specific account, role or user"
-	}
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || (parts[2] != "iam" && parts[2] != "sts") || parts[3] != "" {
-		return allowed
-	}
-	if !accountIDPattern.MatchString(parts[4]) {
-		return fmt.Sprintf("account id %q must be exactly 12 digits", parts[4])
-	}
-	if partition != "" && parts[1] != partition {
-		return fmt.Sprintf("is in partition %q but the key's region is in partition %q", parts[1], partition)
-	}
-	resource := parts[5]
-	if parts[2] == "iam" && !iamResourcePattern.MatchString(resource) ||
-		parts[2] == "sts" && !stsResourcePattern.MatchString(resource) {
-		return allowed
-	}
-	return ""
+// validateTrustedAccounts checks the trusted accounts.
+func (c *KmsKeyConfig) validateTrustedAccounts(p *problems) {
+	validateEach(p, fTrustedAccounts, c.TrustedAccountIds, false, func(a string) string {
+		switch {
+		case !awsarn.IsAccountID(a):
+			return "must be a 12-digit account id"
+		case a == c.AwsAccountId:
+			return "is the key's own account, which is always trusted"
+		}
+		return ""
+	})
 }
 
-// validatePolicySize renders the key policy and checks it against AWS's
-// limit, saying how many of the additional principals would fit.
-func (c *KmsKeyConfig) validatePolicySize(p *problems, partition string) string {
-	rendered, err := c.policyDocument(partition).render()
-	if err != nil {
-		p.add(field{"AdditionalPrincipals", "additional_principals"}, nil, "%v", err)
-		return ""
+// trusted says whether an account may get more than the usage actions.
+func (c *KmsKeyConfig) trusted(account string) bool {
+	return account == c.AwsAccountId || slices.Contains(c.TrustedAccountIds, account)
+}
+
+// untrustedMessage tells how to opt in to another account.
+func untrustedMessage(account, what string) string {
+	return fmt.Sprintf("is in account %s, which may not %s unless it is trusted: list %s in trusted_account_ids (TrustedAccountIds)", account, what, account)
+}
+
+// validateExtraStatements checks the extra statements' shape; the linter
+// checks the rest with the whole policy. reserved holds the Sids the
+// construct's own statements use.
+func (c *KmsKeyConfig) validateExtraStatements(p *problems) {
+	sids := map[string]string{}
+	for _, sid := range reservedSids {
+		sids[sid] = "a statement of the construct"
 	}
-	if len(rendered) <= MaxKeyPolicyBytes {
-		// The linter is the last line of defence: every policy the
-		// construct builds must pass it.
-		for _, f := range policylint.Lint(rendered, policylint.Context{Partition: partition, Account: c.AwsAccountId}) {
-			p.add(field{"KeyPolicy", "key_policy"}, nil, "%s", f)
+	for i, s := range c.ExtraPolicyStatements {
+		fi := fExtraStatements.index(i)
+		for _, msg := range statementProblems(s) {
+			p.add(fi, nil, "%s", msg)
 		}
-		if len(*p) > 0 {
-			return ""
-		}
-		return rendered
-	}
-	fit := 0
-	for n := len(c.AdditionalPrincipals) - 1; n >= 0; n-- {
-		trial := *c
-		trial.AdditionalPrincipals = c.AdditionalPrincipals[:n]
-		if s, _ := trial.policyDocument(partition).render(); len(s) <= MaxKeyPolicyBytes {
-			fit = n
-			break
+		if s.Sid != "" {
+			if other, dup := sids[s.Sid]; dup {
+				p.add(fi, nil, "Sid %q is already used by %s; Sids must be unique", s.Sid, other)
+			}
+			sids[s.Sid] = fmt.Sprintf("extra_policy_statements[%d]", i)
 		}
 	}
-	p.add(field{"AdditionalPrincipals", "additional_principals"}, nil,
-		"%d principals make a key policy of %d bytes, over AWS's limit of %d bytes; %d of them fit with the other statements (grant the rest through IAM policies or a role they can assume)",
-		len(c.AdditionalPrincipals), len(rendered), MaxKeyPolicyBytes, fit)
-	return ""
+}
+
+// reservedSids are the Sids of the construct's own statements.
+var reservedSids = []string{
+	SidServicePrincipals, SidKeyAdministrators, SidCloudWatchAlarms, SidKeyUsers,
+	SidKeySymmetricEncryptionUsers, SidKeyAsymmetricPublicEncryptionUsers, SidKeyAsymmetricSignVerifyUsers,
+	SidKeyHmacUsers, SidKeyServiceUsers, SidKeyServiceRolesForAutoscaling, SidKeyServiceRolesForAutoscalingGrant,
 }

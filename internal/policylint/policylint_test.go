@@ -1,6 +1,7 @@
 package policylint
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -69,17 +70,17 @@ func TestEachRuleFindsItsProblem(t *testing.T) {
 		{"other service action", doc(rootStatement, `{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/a"}, "Action": "s3:GetObject", "Resource": "*"}`), ctx,
 			`action "s3:GetObject" is not a KMS action`},
 		{"wildcard principal", doc(rootStatement, `{"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}`), ctx,
-			`statement 2: Principal AWS "*" without a Condition allows everyone`},
+			`statement 2: Principal AWS "*" in an Allow needs a condition that pins the caller`},
 		{"aws wildcard principal", doc(rootStatement, `{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*"}`), ctx,
-			`Principal AWS "*" without a Condition`},
+			`Principal AWS "*" in an Allow needs a condition`},
 		{"partial wildcard principal", doc(rootStatement, `{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/app-*"}, "Action": "kms:Decrypt", "Resource": "*"}`), ctx,
 			`wildcards are not allowed in principals`},
 		{"short account", doc(rootStatement, `{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1234:root"}, "Action": "kms:Decrypt", "Resource": "*"}`), ctx,
-			`not an IAM or STS ARN with a 12-digit account`},
-		{"other partition", doc(`{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"}`), Context{"aws-cn", "123456789012"},
-			`is in partition "aws", not the key's "aws-cn"`},
+			`account id "1234" must be exactly 12 digits`},
+		{"other partition", doc(`{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"}`), Context{Partition: "aws-cn", Account: "123456789012"},
+			`is in partition "aws" but the key's region is in partition "aws-cn"`},
 		{"bad service principal", doc(rootStatement, `{"Effect": "Allow", "Principal": {"Service": "s3"}, "Action": "kms:Decrypt", "Resource": "*"}`), ctx,
-			`Principal Service "s3" is not a service principal ending in .amazonaws.com`},
+			`Principal Service "s3": must be an AWS service principal`},
 		{"unknown operator", doc(rootStatement, `{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/a"}, "Action": "kms:Decrypt", "Resource": "*", "Condition": {"StringEqual": {"kms:ViaService": "x"}}}`), ctx,
 			`condition operator "StringEqual" is not an IAM condition operator`},
 		{"unknown kms key", doc(rootStatement, `{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/a"}, "Action": "kms:Decrypt", "Resource": "*", "Condition": {"StringEquals": {"kms:ViaServices": "x"}}}`), ctx,
@@ -119,5 +120,119 @@ func TestEachRuleFindsItsProblem(t *testing.T) {
 				t.Errorf("findings %q do not include %q", all, tc.want)
 			}
 		})
+	}
+}
+
+// reachCases are the ways issue 12 found to hand the key to the wrong
+// people, and variants; each must be found.
+func TestWhoCanReachTheKey(t *testing.T) {
+	const (
+		otherRoot = `"arn:aws:iam::999999999999:root"`
+		allow     = `{"Effect": "Allow", "Principal": %s, "Action": %s, "Resource": "*"%s}`
+	)
+	st := func(principal, action, condition string) string {
+		if condition != "" {
+			condition = `, "Condition": ` + condition
+		}
+		return fmt.Sprintf(allow, principal, action, condition)
+	}
+	refused := []struct {
+		name, statement, want string
+	}{
+		{"wildcard under SecureTransport", st(`{"AWS": "*"}`, `"kms:*"`, `{"Bool": {"aws:SecureTransport": "true"}}`), `needs a condition that pins the caller`},
+		{"wildcard under StringLike PrincipalArn *", st(`{"AWS": "*"}`, `"kms:Decrypt"`, `{"StringLike": {"aws:PrincipalArn": "*"}}`), `needs a condition that pins the caller`},
+		{"wildcard under StringLike account", st(`"*"`, `"kms:Decrypt"`, `{"StringLike": {"aws:PrincipalAccount": "123456789012"}}`), `needs a condition that pins the caller`},
+		{"wildcard under IfExists", st(`"*"`, `"kms:Decrypt"`, `{"StringEqualsIfExists": {"aws:PrincipalAccount": "123456789012"}}`), `needs a condition that pins the caller`},
+		{"wildcard under a wildcard account", st(`"*"`, `"kms:Decrypt"`, `{"StringEquals": {"aws:PrincipalAccount": "12345678901*"}}`), `needs a condition that pins the caller`},
+		{"wildcard under a reference", st(`"*"`, `"kms:Decrypt"`, `{"StringEquals": {"aws:PrincipalOrgID": "${TfToken[TOKEN.3]}"}}`), `needs a condition that pins the caller`},
+		{"wildcard under ViaService alone", st(`"*"`, `"kms:Decrypt"`, `{"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}`), `needs a condition that pins the caller`},
+		{"wildcard pinned to a stranger", st(`"*"`, `"kms:Decrypt"`, `{"StringEquals": {"aws:PrincipalAccount": "999999999999"}}`), `pinned to account 999999999999`},
+		{"wildcard pinned to an org with kms:*", st(`"*"`, `"kms:*"`, `{"StringEquals": {"aws:PrincipalOrgID": "o-abcdef1234"}}`), `pinned only to an organization gets management actions`},
+		{"kms:* to another account's root", st(`{"AWS": `+otherRoot+`}`, `"kms:*"`, ``), `in account 999999999999 management actions`},
+		{"admin actions to another account's role", st(`{"AWS": ["arn:aws:iam::999999999999:role/admin"]}`, `["kms:Put*", "kms:ScheduleKeyDeletion"]`, ``), `list 999999999999 in trusted_account_ids`},
+		{"create grant to a bare account id", st(`{"AWS": "999999999999"}`, `"kms:CreateGrant"`, ``), `kms:CreateGrant`},
+	}
+	for _, tc := range refused {
+		t.Run(tc.name, func(t *testing.T) {
+			var all []string
+			for _, f := range Lint(doc(rootStatement, tc.statement), ctx) {
+				all = append(all, f.String())
+			}
+			if !strings.Contains(strings.Join(all, "\n"), tc.want) {
+				t.Errorf("findings %q do not include %q", all, tc.want)
+			}
+		})
+	}
+	accepted := map[string]string{
+		"usage to another account (additional_principals)": st(`{"AWS": `+otherRoot+`}`, `["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]`, ``),
+		"wildcard pinned to this account":                  st(`"*"`, `"kms:Decrypt"`, `{"StringEquals": {"aws:PrincipalAccount": "123456789012"}}`),
+		"wildcard pinned by kms:CallerAccount and ViaService": st(`"*"`, `"kms:Decrypt"`,
+			`{"StringEquals": {"kms:CallerAccount": "123456789012", "kms:ViaService": "ec2.eu-west-1.amazonaws.com"}}`),
+		"wildcard pinned to an org for usage":  st(`"*"`, `"kms:Decrypt"`, `{"StringEquals": {"aws:PrincipalOrgID": "o-abcdef1234"}}`),
+		"wildcard pinned to a trusted account": st(`"*"`, `"kms:*"`, `{"StringEquals": {"aws:SourceAccount": ["123456789012", "210987654321"]}}`),
+		"management to a trusted account":      st(`{"AWS": "arn:aws:iam::210987654321:role/admin"}`, `["kms:Put*"]`, ``),
+		"a reference is not checked":           st(`{"AWS": "${TfToken[TOKEN.7]}"}`, `"kms:Decrypt"`, ``),
+	}
+	trusted := Context{Partition: "aws", Account: "123456789012", TrustedAccounts: []string{"210987654321"}}
+	for name, statement := range accepted {
+		if f := Lint(doc(rootStatement, statement), trusted); len(f) != 0 {
+			t.Errorf("%s: unexpected findings %v", name, f)
+		}
+	}
+}
+
+func TestDenyStatementsThatMayLockEveryoneOut(t *testing.T) {
+	deny := func(principal, action, condition string) string {
+		s := `{"Effect": "Deny", "Principal": ` + principal + `, "Action": ` + action + `, "Resource": "*"`
+		if condition != "" {
+			s += `, "Condition": ` + condition
+		}
+		return s + "}"
+	}
+	locks := map[string]string{
+		"Null PrincipalArn false (true for every signed request)": deny(`"*"`, `"kms:*"`, `{"Null": {"aws:PrincipalArn": "false"}}`),
+		"MFA present false":                       deny(`"*"`, `"kms:PutKeyPolicy"`, `{"Bool": {"aws:MultiFactorAuthPresent": "false"}}`),
+		"not via a service":                       deny(`{"AWS": "arn:aws:iam::123456789012:root"}`, `"kms:Put*"`, `{"StringNotEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}`),
+		"exempting someone who cannot manage":     deny(`"*"`, `"kms:*"`, `{"StringNotEquals": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/app"}}`),
+		"exemption through a reference":           deny(`"*"`, `"kms:*"`, `{"ArnNotEquals": {"aws:PrincipalArn": "${TfToken[TOKEN.1]}"}}`),
+		"exemption in a ForAnyValue set operator": deny(`"*"`, `"kms:*"`, `{"ForAnyValue:StringNotEquals": {"aws:PrincipalArn": "arn:aws:iam::123456789012:root"}}`),
+		"denied to the account id":                deny(`{"AWS": "123456789012"}`, `"kms:PutKeyPolicy"`, `{"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}`),
+	}
+	for name, statement := range locks {
+		var all []string
+		for _, f := range Lint(doc(rootStatement, statement), ctx) {
+			all = append(all, f.String())
+		}
+		if !strings.Contains(strings.Join(all, "\n"), "statement 2: denies kms:PutKeyPolicy") {
+			t.Errorf("%s: not found as a lockout: %q", name, all)
+		}
+	}
+	admin := `{"Sid": "Admins", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/kms-admin"}, "Action": ["kms:Put*", "kms:Describe*"], "Resource": "*"}`
+	safe := map[string]string{
+		"root exempt by ARN":        deny(`"*"`, `"kms:*"`, `{"StringNotEquals": {"aws:PrincipalArn": ["arn:aws:iam::123456789012:root", "arn:aws:iam::123456789012:role/x"]}}`),
+		"administrator exempt":      deny(`"*"`, `"kms:*"`, `{"ArnNotEquals": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/kms-admin"}}`),
+		"administrators by pattern": deny(`"*"`, `"kms:*"`, `{"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/kms-*"}}`),
+		"the whole account exempt":  deny(`"*"`, `"kms:*"`, `{"StringNotEquals": {"aws:PrincipalAccount": "123456789012"}}`),
+		"only plain HTTP denied":    deny(`"*"`, `"kms:*"`, `{"Bool": {"aws:SecureTransport": "false"}}`),
+		"PutKeyPolicy not denied":   deny(`"*"`, `["kms:ScheduleKeyDeletion", "kms:Disable*"]`, ``),
+		"denied to someone else":    deny(`{"AWS": "arn:aws:iam::123456789012:role/app"}`, `"kms:*"`, ``),
+	}
+	for name, statement := range safe {
+		if f := Lint(doc(rootStatement, admin, statement), ctx); len(f) != 0 {
+			t.Errorf("%s: unexpected findings %v", name, f)
+		}
+	}
+}
+
+func TestExpandAction(t *testing.T) {
+	got := ExpandAction("kms:ReEncrypt*")
+	if strings.Join(got, ",") != "kms:ReEncryptFrom,kms:ReEncryptTo" {
+		t.Errorf("ExpandAction(kms:ReEncrypt*) = %v", got)
+	}
+	if n := len(ExpandAction("kms:*")); n != len(KMSActions()) {
+		t.Errorf("kms:* expands to %d actions, want all %d", n, len(KMSActions()))
+	}
+	if ExpandAction("s3:*") != nil {
+		t.Error("s3:* expands to KMS actions")
 	}
 }

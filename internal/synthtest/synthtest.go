@@ -6,6 +6,8 @@ package synthtest
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -139,30 +141,64 @@ func Ref(address, attribute string) string {
 	return "${" + strings.TrimSuffix(address, ".") + "." + attribute + "}"
 }
 
-// Main runs a test package that uses the jsii runtime and closes the
-// runtime afterwards, so that no jsii-runtime.* folder is left in the temp
-// directory.
+// Main runs a test package that uses the jsii runtime and leaves nothing
+// behind: it gives the process a private temp directory (TMPDIR, so that
+// t.TempDir, os.MkdirTemp and the processes the tests start use it), puts
+// the test app's output there, closes the jsii runtime (which removes its
+// jsii-runtime.* folder), removes a cdktf.out that examples made in the
+// package folder, and removes the private directory.
 //
 // The runtime's Node-20 banner is silenced by the environment of the shell
 // (the Makefile exports the variables): os.Setenv here would be too late,
 // because the jsii runtime fixes the kernel process's environment when the
-// generated packages register their types at init.
+// generated packages register their types at init. For the same reason the
+// node kernel keeps the original temp directory; the runtime's own folder is
+// removed by jsii.Close.
 func Main(m *testing.M) int {
-	defer jsii.Close()
-	return m.Run()
+	tmp, err := os.MkdirTemp("", "cdktf-kms-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "synthtest:", err)
+		return 1
+	}
+	defer os.RemoveAll(tmp)
+	os.Setenv("TMPDIR", tmp)
+	outdir = filepath.Join(tmp, "cdktf.out")
+	_, statErr := os.Stat("cdktf.out")
+	hadOutput := statErr == nil
+
+	code := m.Run()
+	jsii.Close()
+	if !hadOutput {
+		os.RemoveAll("cdktf.out")
+	}
+	return code
 }
 
 var (
 	appOnce sync.Once
 	app     cdktf.App
 	stackN  atomic.Int64
+	outdir  string
 )
+
+// App returns the package's one test app: every test adds its own uniquely
+// named stacks to it, so that the jsii runtime loads the AWS provider once.
+// Its output goes to the private temp directory of Main.
+func App() cdktf.App {
+	appOnce.Do(func() {
+		cfg := &cdktf.TestingAppConfig{}
+		if outdir != "" {
+			cfg.Outdir = jsii.String(outdir)
+		}
+		app = cdktf.Testing_App(cfg)
+	})
+	return app
+}
 
 // NewStack returns a new, empty stack in the package's one test app. Each
 // call gets a stack of its own, named after the test.
 func NewStack(t testing.TB) cdktf.TerraformStack {
 	t.Helper()
-	appOnce.Do(func() { app = cdktf.Testing_App(nil) })
 	name := fmt.Sprintf("%s-%d", strings.NewReplacer("/", "-", " ", "_").Replace(t.Name()), stackN.Add(1))
-	return cdktf.NewTerraformStack(app, jsii.String(name))
+	return cdktf.NewTerraformStack(App(), jsii.String(name))
 }

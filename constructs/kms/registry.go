@@ -1,0 +1,262 @@
+package kms
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+)
+
+// The registry records every name the construct creates, so that a clash is
+// an error that names both sides instead of a silent overwrite in the
+// synthesized JSON (cdktf writes two elements with the same Terraform name
+// into one, the last winning) or a panic of the jsii runtime.
+//
+//   - Per stack: Terraform addresses of resources and names of outputs and
+//     provider aliases.
+//   - Per app: names that are global in AWS, across every stack of the app:
+//     IAM role names per account, aliases per account and region, inline
+//     grant policy names per IAM identity.
+//
+// NewKmsKey checks its names against the registry and against the stack's
+// direct children (whose construct id is their Terraform name); a check at
+// synth (a validation on the stack) catches elements the user adds later or
+// nests with overridden names.
+var (
+	registryMu sync.Mutex
+	// The jsii runtime hands back the same Go value for the same object,
+	// so stacks and apps are their own keys.
+	stackStates = map[cdktf.TerraformStack]*stackState{}
+	appStates   = map[constructs.IConstruct]*appState{}
+)
+
+// stackState is what the construct tracks per stack.
+type stackState struct {
+	stack cdktf.TerraformStack
+	name  string // the stack's construct id
+	app   *appState
+	// names: "resource <type>.<name>", "output <name>", "provider <alias>"
+	// -> who owns it.
+	names map[string]string
+	// owned are the constructs the construct created (skipped by the synth
+	// check).
+	owned map[any]bool
+	// providers are the AWS providers for replica regions, by region.
+	providers map[string]provider.AwsProvider
+	resolver  cdktf.ITokenResolver
+}
+
+// appState tracks names that are global in AWS across an app's stacks.
+type appState struct {
+	names map[string]string
+}
+
+// stateOf returns the state of the stack (registryMu held).
+func stateOf(stack cdktf.TerraformStack) *stackState {
+	st, ok := stackStates[stack]
+	if ok {
+		return st
+	}
+	root := stack.Node().Root()
+	app, ok := appStates[root]
+	if !ok {
+		app = &appState{names: map[string]string{}}
+		appStates[root] = app
+	}
+	st = &stackState{
+		stack: stack,
+		name:  *stack.Node().Id(),
+		app:   app,
+		names: map[string]string{},
+		owned: map[any]bool{},
+	}
+	stackStates[stack] = st
+	// One check per stack at synth, for clashes made after the keys.
+	stack.Node().AddValidation(&stackValidation{st: st})
+	return st
+}
+
+// claim is a name the construct is about to create.
+type claim struct {
+	// global says the name is unique per app (in AWS), not per stack.
+	global bool
+	// key identifies the name: "resource aws_kms_alias.x", "output y",
+	// "role 123456789012 name", ...
+	key string
+	// what describes it in a message.
+	what string
+	// field and value name the configuration it comes from.
+	field field
+	value any
+}
+
+// claims collects the names one operation creates, checks them all, and
+// records them only when none is taken.
+type claims struct {
+	st    *stackState
+	owner string // who claims, for the other side's message
+	list  []claim
+}
+
+func (c *claims) resource(typ, name string, f field, value any) {
+	c.list = append(c.list, claim{key: "resource " + typ + "." + name, what: typ + "." + name, field: f, value: value})
+}
+
+func (c *claims) output(name string, f field, value any) {
+	c.list = append(c.list, claim{key: "output " + name, what: "output " + name, field: f, value: value})
+}
+
+func (c *claims) global(key, what string, f field, value any) {
+	c.list = append(c.list, claim{global: true, key: key, what: what, field: f, value: value})
+}
+
+// check returns every claim that is already taken, or that two claims of
+// this operation share, naming both owners.
+func (c *claims) check() error {
+	var p problems
+	seen := map[string]bool{}
+	for _, cl := range c.list {
+		names := c.st.names
+		where := fmt.Sprintf("in stack %s", c.st.name)
+		if cl.global {
+			names, where = c.st.app.names, "in this app"
+		}
+		if owner, taken := names[cl.key]; taken {
+			if owner == c.owner && cl.field.goName == "id" {
+				p.add(cl.field, cl.value, "%s is already the address of another key %s; give each key its own id", cl.what, where)
+			} else {
+				p.add(cl.field, cl.value, "%s is already created by %s %s; names must be unique", cl.what, owner, where)
+			}
+			continue
+		}
+		if seen[cl.key] {
+			p.add(cl.field, cl.value, "%s would be created twice by %s; make the names differ", cl.what, c.owner)
+			continue
+		}
+		seen[cl.key] = true
+	}
+	return p.err()
+}
+
+// checkChildren refuses names that a direct child of the stack already has
+// (its construct id is its Terraform name): one lookup per name.
+func (c *claims) checkChildren() error {
+	var p problems
+	for _, cl := range c.list {
+		if cl.global {
+			continue
+		}
+		kind, rest, _ := strings.Cut(cl.key, " ")
+		name := rest
+		if kind == "resource" {
+			_, name, _ = strings.Cut(rest, ".")
+		}
+		if kind != "resource" && kind != "output" {
+			continue
+		}
+		child := c.st.stack.Node().TryFindChild(jsii.String(name))
+		if child == nil || c.st.owned[child] {
+			continue
+		}
+		if other, ok := elementKey(child); ok && other == cl.key {
+			p.add(cl.field, cl.value, "%s is already used by %s (%s); rename one of them", cl.what, *child.Node().Path(), typeName(child))
+		}
+	}
+	return p.err()
+}
+
+// commit records the claims (after check).
+func (c *claims) commit() {
+	for _, cl := range c.list {
+		if cl.global {
+			c.st.app.names[cl.key] = c.owner
+		} else {
+			c.st.names[cl.key] = c.owner
+		}
+	}
+}
+
+// release forgets the claims, after a construction that failed.
+func (c *claims) release() {
+	for _, cl := range c.list {
+		if cl.global {
+			delete(c.st.app.names, cl.key)
+		} else {
+			delete(c.st.names, cl.key)
+		}
+	}
+}
+
+// elementKey returns the registry key of a Terraform element.
+func elementKey(c constructs.IConstruct) (string, bool) {
+	switch el := c.(type) {
+	case cdktf.TerraformResource:
+		return "resource " + *el.TerraformResourceType() + "." + *el.FriendlyUniqueId(), true
+	case cdktf.TerraformOutput:
+		return "output " + *el.FriendlyUniqueId(), true
+	}
+	return "", false
+}
+
+func typeName(c any) string {
+	s := fmt.Sprintf("%T", c)
+	s = strings.TrimPrefix(s, "*")
+	return strings.Replace(s, "jsiiProxy_", "", 1)
+}
+
+// own marks constructs as created by the construct.
+func (st *stackState) own(cs ...any) {
+	for _, c := range cs {
+		st.owned[c] = true
+	}
+}
+
+// stackValidation checks at synth that no element the construct did not
+// create has a Terraform name the construct uses.
+type stackValidation struct{ st *stackState }
+
+// Validate implements constructs.IValidation.
+func (v *stackValidation) Validate() *[]*string {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	var out []string
+	for _, c := range *v.st.stack.Node().FindAll(constructs.ConstructOrder_PREORDER) {
+		if v.st.owned[c] {
+			continue
+		}
+		key, ok := elementKey(c)
+		if !ok {
+			continue
+		}
+		if owner, taken := v.st.names[key]; taken {
+			_, what, _ := strings.Cut(key, " ")
+			if strings.HasPrefix(key, "output ") {
+				what = "output " + what
+			}
+			out = append(out, fmt.Sprintf("%s of %s (%s) is also created by %s: the synthesized JSON would keep only one of them; rename one", what, *c.Node().Path(), typeName(c), owner))
+		}
+	}
+	sort.Strings(out)
+	return jsii.Strings(out...)
+}
+
+// resolve returns the Terraform expression a token stands for, like
+// "${aws_iam_role.app.name}".
+func (st *stackState) resolve(token string) string {
+	if st.resolver == nil {
+		st.resolver = cdktf.NewDefaultTokenResolver(cdktf.NewStringConcat())
+	}
+	out := cdktf.Tokenization_Resolve(jsii.String(token), &cdktf.ResolveOptions{Resolver: st.resolver, Scope: st.stack})
+	if s, ok := out.(string); ok {
+		return s
+	}
+	if s, ok := out.(*string); ok && s != nil {
+		return *s
+	}
+	return fmt.Sprint(out)
+}

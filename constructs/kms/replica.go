@@ -1,0 +1,128 @@
+package kms
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsreplicakey"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+)
+
+// Replica is a replica of a multi-Region key in another region of the same
+// partition: an aws_kms_replica_key created through an AWS provider for
+// that region.
+type Replica struct {
+	// Region is the replica's region.
+	Region string
+	// Resource is the aws_kms_replica_key.
+	Resource kmsreplicakey.KmsReplicaKey
+	// Provider is the AWS provider the replica (and its aliases) use.
+	Provider provider.AwsProvider
+}
+
+// Arn returns a token for the replica's ARN.
+func (r *Replica) Arn() *string { return r.Resource.Arn() }
+
+// KeyId returns a token for the replica's key id (the same mrk- id as the
+// primary key's).
+func (r *Replica) KeyId() *string { return r.Resource.KeyId() }
+
+// Replicas returns the key's replicas, in the order of ReplicaRegions.
+func (k *KmsKey) Replicas() []*Replica { return append([]*Replica(nil), k.replicas...) }
+
+// validateReplicas checks the replica regions and providers.
+func (c *KmsKeyConfig) validateReplicas(p *problems, partition string) {
+	f := field{"ReplicaRegions", "replica_regions"}
+	if len(c.ReplicaRegions) > 0 && !c.MultiRegion {
+		p.add(f, nil, "replicas need a multi-Region key: set multi_region (MultiRegion)")
+	}
+	validateEach(p, f, c.ReplicaRegions, false, func(region string) string {
+		rp, ok := PartitionOf(region)
+		switch {
+		case !ok:
+			return "must be an AWS region name such as eu-central-1"
+		case region == c.AwsRegion:
+			return "is the key's own region; a replica must be in another region"
+		case partition != "" && rp != partition:
+			return "is in partition " + quoteCut(rp) + " but the key is in " + quoteCut(partition) + "; replicas stay in the key's partition"
+		}
+		return ""
+	})
+	for _, region := range slices.Sorted(maps.Keys(c.ReplicaProviders)) {
+		fp := field{"ReplicaProviders", "replica_providers"}.sub(region, region)
+		switch {
+		case !slices.Contains(c.ReplicaRegions, region):
+			p.add(fp, region, "is not one of replica_regions (ReplicaRegions)")
+		case c.ReplicaProviders[region] == nil:
+			p.add(fp, region, "is nil; give a provider for the region or leave the region out")
+		}
+	}
+}
+
+// addReplicas creates the replicas, each with the policy rendered for its
+// region.
+func (k *KmsKey) addReplicas(v validated) {
+	c := &k.config
+	for _, region := range c.ReplicaRegions {
+		prov := k.replicaProvider(region)
+		name := replicaResourceName(k.name, region)
+		cfg := &kmsreplicakey.KmsReplicaKeyConfig{
+			PrimaryKeyArn: k.key.Arn(),
+			Description:   k.lit(c.description()),
+			Policy:        k.lit(v.replicas[region]),
+			Tags:          c.tags(),
+			Provider:      prov,
+		}
+		if c.DeletionWindowInDays != 0 {
+			cfg.DeletionWindowInDays = jsii.Number(c.DeletionWindowInDays)
+		}
+		if c.IsEnabled != nil {
+			cfg.Enabled = jsii.Bool(*c.IsEnabled)
+		}
+		if c.BypassPolicyLockoutSafetyCheck {
+			cfg.BypassPolicyLockoutSafetyCheck = jsii.Bool(true)
+		}
+		if c.PreventDestroy {
+			cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{PreventDestroy: jsii.Bool(true)}
+		}
+		r := kmsreplicakey.NewKmsReplicaKey(k.node, jsii.String(name), cfg)
+		k.pin(r, name)
+		k.replicas = append(k.replicas, &Replica{Region: region, Resource: r, Provider: prov})
+	}
+}
+
+// replicaProvider returns the AWS provider for a replica region: the one
+// given in ReplicaProviders, else an aliased provider for the region that
+// the stack already has (found once per stack among its direct children,
+// or added by another key), else a new one, alias "<region with _>",
+// directly in the stack so that the stack's keys share it.
+func (k *KmsKey) replicaProvider(region string) provider.AwsProvider {
+	if p := k.config.ReplicaProviders[region]; p != nil {
+		return p
+	}
+	st := k.stack
+	if st.providers == nil {
+		st.providers = map[string]provider.AwsProvider{}
+		for _, c := range *st.stack.Node().Children() {
+			if p, ok := c.(provider.AwsProvider); ok && p.Alias() != nil && p.Region() != nil {
+				if _, taken := st.providers[*p.Region()]; !taken {
+					st.providers[*p.Region()] = p
+				}
+			}
+		}
+	}
+	if p, ok := st.providers[region]; ok {
+		return p
+	}
+	alias := regionSuffix(region)
+	p := provider.NewAwsProvider(st.stack, jsii.String("aws_"+alias), &provider.AwsProviderConfig{
+		Region: jsii.String(region),
+		Alias:  jsii.String(alias),
+	})
+	st.providers[region] = p
+	st.own(p)
+	k.createdProviders = append(k.createdProviders, region)
+	return p
+}

@@ -1,0 +1,12 @@
+package main
+
+import (
+	"os"
+	"testing"
+
+	"github.com/cdktf-kms/cdktf-kms/internal/synthtest"
+)
+
+// TestMain closes the jsii runtime that the tool links (through the
+// construct) and keeps the tests' temporary files in a private folder.
+func TestMain(m *testing.M) { os.Exit(synthtest.Main(m)) }
