@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
@@ -122,16 +123,22 @@ func (d *Doc) Providers(name string) []map[string]any {
 }
 
 // JSONArg parses a resource argument that holds a JSON document (a
-// policy) and fails the test when it is not JSON.
+// policy) as AWS receives it: the synthesized string is a Terraform template,
+// evaluated first (references stay as "${...}"). It fails the test when the
+// result is not JSON.
 func JSONArg(t testing.TB, args map[string]any, name string) any {
 	t.Helper()
 	s, ok := args[name].(string)
 	if !ok {
 		t.Fatalf("argument %s is %T, want a JSON string", name, args[name])
 	}
+	rendered, err := tftemplate.Render(s)
+	if err != nil {
+		t.Fatalf("argument %s is not a Terraform template: %v\n%s", name, err, s)
+	}
 	var v any
-	if err := json.Unmarshal([]byte(s), &v); err != nil {
-		t.Fatalf("argument %s is not JSON: %v\n%s", name, err, s)
+	if err := json.Unmarshal([]byte(rendered), &v); err != nil {
+		t.Fatalf("argument %s is not JSON: %v\n%s", name, err, rendered)
 	}
 	return v
 }

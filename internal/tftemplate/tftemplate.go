@@ -204,3 +204,40 @@ func Evaluate(template string, syntax Syntax) (string, error) {
 	}
 	return v.AsString(), nil
 }
+
+// Render evaluates a synthesized template (JSON syntax) the way Terraform
+// does, except that interpolations which need values known only at apply
+// (references to resources, functions of them) stay as they are, "${...}".
+// The result is what AWS receives with references in their Terraform form:
+// the tests compare it with the construct's rendered policies, and the scan
+// reads synthesized policies with it.
+func Render(template string) (string, error) {
+	src := []byte(template)
+	expr, diags := hclsyntax.ParseTemplate(src, "template", hcl.InitialPos)
+	if diags.HasErrors() {
+		return "", diags
+	}
+	var parts []hclsyntax.Expression
+	switch e := expr.(type) {
+	case *hclsyntax.TemplateExpr:
+		parts = e.Parts
+	default:
+		parts = []hclsyntax.Expression{e}
+	}
+	var b strings.Builder
+	for _, part := range parts {
+		if wrap, ok := part.(*hclsyntax.TemplateWrapExpr); ok {
+			part = wrap.Wrapped
+		}
+		if len(part.Variables()) == 0 {
+			v, diags := part.Value(nil)
+			if !diags.HasErrors() && v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
+				b.WriteString(v.AsString())
+				continue
+			}
+		}
+		r := part.Range()
+		b.WriteString("${" + string(src[r.Start.Byte:r.End.Byte]) + "}")
+	}
+	return b.String(), nil
+}

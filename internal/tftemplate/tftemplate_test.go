@@ -138,3 +138,19 @@ func TestProblemsNameWhatTerraformWouldChange(t *testing.T) {
 		}
 	}
 }
+
+func TestRenderKeepsReferencesAndEvaluatesTheRest(t *testing.T) {
+	cases := map[string]string{
+		`plain`:                                  `plain`,
+		`a $${b} %%{c}`:                          `a ${b} %{c}`,
+		`role/${"$"}{x}/${aws_iam_role.app.arn}`: `role/${x}/${aws_iam_role.app.arn}`,
+		`${regex("[^/]+$", aws_iam_role.app.arn)}!`: `${regex("[^/]+$", aws_iam_role.app.arn)}!`,
+		`{"AWS":"${data.x.y.z}"}`:                   `{"AWS":"${data.x.y.z}"}`,
+	}
+	for in, want := range cases {
+		got, err := Render(in)
+		if err != nil || got != want {
+			t.Errorf("Render(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+}

@@ -1,0 +1,186 @@
+// Command composition is the composition test app: a CDKTF app of its own
+// that composes the KmsKey construct with the rest of an app the way a Go
+// CDKTF team does, and that __tests__ synthesizes (JSON and HCL) and
+// compares with its golden output.
+//
+//   - composition-app: a role, a CloudTrail log group, an alarm topic, a log
+//     group and an S3 bucket in the same stack wired to a key (references as
+//     principals, monitoring inputs and encryption keys), literal strings
+//     with template syntax, a key nested in the user's own construct, a
+//     second key, and a key created elsewhere (FromAlias);
+//   - composition-consumer: a second stack that uses the key's ARN (cdktf
+//     makes it a cross-stack reference);
+//   - composition-env-a and composition-env-b: two environment stacks that
+//     grant the same shared role, without overwriting each other's policy.
+//
+// Run it from a folder of its own: it writes cdktf.out there (or to
+// CDKTF_OUTDIR).
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucket"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketserversideencryptionconfiguration"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopic"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+)
+
+const (
+	account = "123456789012"
+	region  = "eu-west-1"
+)
+
+func main() { os.Exit(run(os.Stderr)) }
+
+// run builds and synthesizes the app, closing the jsii runtime on every
+// path (a log.Fatal would skip the deferred Close and leave the runtime's
+// temp folder and node process behind).
+func run(stderr io.Writer) (code int) {
+	defer jsii.Close()
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "error: synth failed: %v\n", r)
+			code = 2
+		}
+	}()
+	cfg := &cdktf.AppConfig{}
+	if os.Getenv("CDKTF_OUTDIR") == "" {
+		cfg.Outdir = jsii.String("cdktf.out")
+	}
+	app := cdktf.NewApp(cfg)
+	if err := build(app); err != nil {
+		fmt.Fprintln(stderr, "error:", err)
+		return 1
+	}
+	app.Synth()
+	return 0
+}
+
+// newStack adds a stack with the AWS provider and local state next to the
+// app (a relative path, so the output does not depend on the folder).
+func newStack(app cdktf.App, name string) cdktf.TerraformStack {
+	stack := cdktf.NewTerraformStack(app, jsii.String(name))
+	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String(region)})
+	cdktf.NewLocalBackend(stack, &cdktf.LocalBackendConfig{Path: jsii.String("../../../terraform." + name + ".tfstate")})
+	return stack
+}
+
+const lambdaTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+
+func build(app cdktf.App) error {
+	stack := newStack(app, "composition-app")
+	role := iamrole.NewIamRole(stack, jsii.String("app"), &iamrole.IamRoleConfig{
+		Name:             jsii.String("orders-app"),
+		AssumeRolePolicy: jsii.String(lambdaTrust),
+	})
+	trail := cloudwatchloggroup.NewCloudwatchLogGroup(stack, jsii.String("trail"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
+		Name: jsii.String("aws-cloudtrail-logs-" + account),
+	})
+	alerts := snstopic.NewSnsTopic(stack, jsii.String("alerts"), &snstopic.SnsTopicConfig{Name: jsii.String("security-alerts")})
+
+	key, err := kms.NewKmsKey(stack, "main", &kms.KmsKeyConfig{
+		AwsAccountId:         account,
+		AwsRegion:            region,
+		NamePrefix:           "orders",
+		Environment:          "prod",
+		AdditionalPrincipals: []string{*role.Arn(), "arn:aws:iam::" + account + ":role/${team}/%{legacy}/reader"},
+		Description:          `Orders data: ${not_a_reference} and %{ if x }not a directive%{ endif }`,
+		Aliases:              []string{"orders-main"},
+		KeyIdOutput:          true,
+		Monitoring: &kms.MonitoringConfig{
+			CloudtrailLogGroupName: *trail.Name(),
+			SnsTopicArn:            *alerts.Arn(),
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("key main: %w", err)
+	}
+	if _, err := key.GrantDecrypt(role); err != nil {
+		return err
+	}
+	if _, err := key.GrantEncrypt(*role.Name()); err != nil {
+		return err
+	}
+	cloudwatchloggroup.NewCloudwatchLogGroup(stack, jsii.String("app_logs"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
+		Name:     jsii.String("/orders/prod"),
+		KmsKeyId: key.KeyArn(),
+	})
+	bucket := s3bucket.NewS3Bucket(stack, jsii.String("data"), &s3bucket.S3BucketConfig{Bucket: jsii.String("orders-prod-data")})
+	s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(stack, jsii.String("data_sse"),
+		&s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationAConfig{
+			Bucket: bucket.Id(),
+			Rule: &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{{
+				ApplyServerSideEncryptionByDefault: &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{
+					SseAlgorithm:   jsii.String("aws:kms"),
+					KmsMasterKeyId: key.KeyArn(),
+				},
+			}},
+		})
+
+	// A key nested in the user's own construct, and a second key directly
+	// in the stack.
+	platform := constructs.NewConstruct(stack, jsii.String("platform"))
+	if _, err := kms.NewKmsKey(platform, "kms", &kms.KmsKeyConfig{
+		AwsAccountId: account, AwsRegion: region, NamePrefix: "platform", Environment: "prod",
+		OutputPrefix: "platform", KeyUsers: []string{*role.Arn()},
+	}); err != nil {
+		return fmt.Errorf("key platform/kms: %w", err)
+	}
+	audit, err := kms.NewKmsKey(stack, "audit", &kms.KmsKeyConfig{
+		AwsAccountId: account, AwsRegion: region, NamePrefix: "audit", Environment: "prod",
+		OutputPrefix: "audit", Aliases: []string{"orders-audit"},
+	})
+	if err != nil {
+		return fmt.Errorf("key audit: %w", err)
+	}
+	if _, err := audit.AddAlias("orders-audit-v2"); err != nil {
+		return err
+	}
+	// A key made elsewhere, by alias.
+	legacy, err := kms.FromAlias(stack, "legacy", "alias/orders-legacy")
+	if err != nil {
+		return err
+	}
+	if _, err := legacy.GrantDecrypt(role); err != nil {
+		return err
+	}
+
+	// A second stack that uses the key's ARN.
+	consumer := newStack(app, "composition-consumer")
+	reports := s3bucket.NewS3Bucket(consumer, jsii.String("reports"), &s3bucket.S3BucketConfig{Bucket: jsii.String("orders-prod-reports")})
+	s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(consumer, jsii.String("reports_sse"),
+		&s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationAConfig{
+			Bucket: reports.Id(),
+			Rule: &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{{
+				ApplyServerSideEncryptionByDefault: &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{
+					SseAlgorithm:   jsii.String("aws:kms"),
+					KmsMasterKeyId: key.KeyArn(),
+				},
+			}},
+		})
+
+	// Two environment stacks that grant the same shared role.
+	for _, env := range []string{"a", "b"} {
+		s := newStack(app, "composition-env-"+env)
+		k, err := kms.NewKmsKey(s, "general_encryption_key", &kms.KmsKeyConfig{
+			AwsAccountId: account, AwsRegion: region, NamePrefix: "env-" + env, Environment: env,
+			Aliases: []string{"env-" + env + "-general-encryption-key"},
+		})
+		if err != nil {
+			return fmt.Errorf("environment %s: %w", env, err)
+		}
+		if _, err := k.GrantDecrypt("shared-reader"); err != nil {
+			return fmt.Errorf("environment %s: %w", env, err)
+		}
+	}
+	return nil
+}
