@@ -157,8 +157,11 @@ func TestAppSynthesizesEveryEnvironment(t *testing.T) {
 	dev := readStack(t, dir, "kms-dev")
 	backend := dev["terraform"].(map[string]any)["backend"].(map[string]any)
 	local, ok := backend["local"].(map[string]any)
-	if !ok || local["path"] != filepath.Join(dir, "terraform.kms-dev.tfstate") {
-		t.Errorf("kms-dev backend = %v, want local state in the project directory", backend)
+	// Relative to the stack's folder, where cdktf and terraform -chdir run:
+	// the project folder's terraform.kms-dev.tfstate.
+	if !ok || local["path"] != "../../../terraform.kms-dev.tfstate" ||
+		filepath.Clean(filepath.Join(dir, "cdktf.out", "stacks", "kms-dev", local["path"].(string))) != filepath.Join(dir, "terraform.kms-dev.tfstate") {
+		t.Errorf("kms-dev backend = %v, want local state in the project directory, by a relative path", backend)
 	}
 
 	gov := readStack(t, dir, "kms-gov")
@@ -252,16 +255,80 @@ func TestCdktfSynthMatchesTheApp(t *testing.T) {
 	if res := run(t, direct, builtApp(t)); res.code != 0 {
 		t.Fatalf("app exited %d:\n%s", res.code, res.stderr)
 	}
-	for _, stack := range []string{"kms-dev", "kms-gov"} {
-		a, b := readStack(t, viaCLI, stack), readStack(t, direct, stack)
-		// The local state path is absolute, in each project's directory.
-		for _, doc := range []map[string]any{a, b} {
-			if backend, ok := doc["terraform"].(map[string]any)["backend"].(map[string]any)["local"].(map[string]any); ok {
-				backend["path"] = filepath.Base(backend["path"].(string))
-			}
+	// The same files, byte for byte, in two different folders.
+	if diffs := compareTrees(t, filepath.Join(viaCLI, "cdktf.out"), filepath.Join(direct, "cdktf.out")); len(diffs) != 0 {
+		t.Errorf("cdktf synth and the app run directly differ: %v", diffs)
+	}
+}
+
+// TestSynthIsReproducibleAcrossCheckouts synthesizes the same configuration
+// in two folders with different paths and compares the cdktf.out trees
+// byte for byte: a pipeline that reviews or applies the JSON gets the same
+// files whoever synthesized them.
+func TestSynthIsReproducibleAcrossCheckouts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end runs of the app binary; skipped with -short")
+	}
+	t.Parallel()
+	var outs []string
+	for _, sub := range []string{"checkout-one", "somewhere/else/checkout-two"} {
+		dir := filepath.Join(t.TempDir(), sub)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(a, b) {
-			t.Errorf("%s differs between cdktf synth and the app run directly", stack)
+		cfg, err := os.ReadFile(filepath.Join("..", "cdktf.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "cdktf.json"), cfg, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if res := run(t, dir, builtApp(t)); res.code != 0 {
+			t.Fatalf("app exited %d:\n%s", res.code, res.stderr)
+		}
+		outs = append(outs, filepath.Join(dir, "cdktf.out"))
+	}
+	if diffs := compareTrees(t, outs[0], outs[1]); len(diffs) != 0 {
+		t.Errorf("two synths of the same configuration differ: %v", diffs)
+	}
+}
+
+// compareTrees lists the files that differ between two folders.
+func compareTrees(t *testing.T, a, b string) []string {
+	t.Helper()
+	files := func(root string) map[string][]byte {
+		out := map[string][]byte{}
+		err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, _ := filepath.Rel(root, path)
+			out[rel], err = os.ReadFile(path)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	fa, fb := files(a), files(b)
+	var diffs []string
+	for name, content := range fa {
+		other, ok := fb[name]
+		switch {
+		case !ok:
+			diffs = append(diffs, name+" only in the first")
+		case !bytes.Equal(content, other):
+			diffs = append(diffs, name+" differs")
 		}
 	}
+	for name := range fb {
+		if _, ok := fa[name]; !ok {
+			diffs = append(diffs, name+" only in the second")
+		}
+	}
+	if len(fa) == 0 {
+		diffs = append(diffs, "no files were synthesized")
+	}
+	return diffs
 }

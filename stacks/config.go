@@ -1,18 +1,20 @@
 package stacks
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"reflect"
 	"regexp"
-	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
+	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
 
 // ContextEnv is the environment variable through which the cdktf CLI hands
@@ -30,7 +32,8 @@ type Environment struct {
 	// Name is the environment's key in cdktf.json; the stack is kms-<Name>.
 	Name string `json:"-"`
 	kms.KmsKeyConfig
-	// Backend is where the stack keeps its state. Default: local state.
+	// Backend is where the stack keeps its state. Default: local state in
+	// the project folder.
 	Backend *Backend `json:"backend,omitempty"`
 }
 
@@ -43,7 +46,7 @@ var envNamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
 func (e *Environment) Validate() error {
 	var errs []error
 	if !envNamePattern.MatchString(e.Name) {
-		errs = append(errs, fmt.Errorf("environment %q: the name must be 1 to 64 letters, digits, - or _, starting with a letter or digit (it becomes the stack name kms-<name>)", e.Name))
+		errs = append(errs, fmt.Errorf("environment %s: the name must be 1 to 64 letters, digits, - or _, starting with a letter or digit (it becomes the stack name kms-<name>)", quote(e.Name)))
 	}
 	var fieldErrs []error
 	for _, fe := range kms.FieldErrors(e.KmsKeyConfig.Validate()) {
@@ -67,19 +70,47 @@ type EnvironmentError struct {
 func (e *EnvironmentError) Error() string {
 	var fe *kms.FieldError
 	if errors.As(e.Err, &fe) {
-		return fmt.Sprintf("environment %q: %s", e.Environment, fe.ConfigError())
+		return fmt.Sprintf("environment %s: %s", quote(e.Environment), fe.ConfigError())
 	}
-	return fmt.Sprintf("environment %q: %v", e.Environment, e.Err)
+	return fmt.Sprintf("environment %s: %v", quote(e.Environment), e.Err)
 }
 
 func (e *EnvironmentError) Unwrap() error { return e.Err }
 
+// maxShown is how much of a name or value a message shows.
+const maxShown = 80
+
+// quote quotes a name or value for a message, cut to a readable length.
+func quote(s string) string {
+	if len(s) <= maxShown {
+		return strconv.Quote(s)
+	}
+	n := maxShown
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return fmt.Sprintf("%s... (%d bytes)", strconv.Quote(s[:n]), len(s))
+}
+
 // ParseEnvironments decodes the environments object of cdktf.json strictly
-// and validates every environment. It returns the environments sorted by
-// name, or every problem found.
+// and validates every environment and what environments must not share. It
+// returns the environments sorted by name, or every problem found.
+//
+// Strict means: keys match exactly (case included) at every depth, a key
+// given twice anywhere is an error, an unknown key is an error that names
+// its path and the keys allowed there, numbers where an integer is wanted
+// must be whole and in range, and no string may hold a cdktf token marker
+// (values in cdktf.json are data, never references).
 func ParseEnvironments(data []byte) ([]Environment, error) {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil || raw == nil {
+	var raw map[string]jsontext.Value
+	if err := json.Unmarshal(data, &raw); err != nil {
+		var se *jsontext.SyntacticError
+		if errors.As(err, &se) && errors.Is(err, jsontext.ErrDuplicateName) {
+			return nil, duplicateError(se)
+		}
+		return nil, fmt.Errorf("%s: must be an object of environments keyed by name, like {\"dev\": {...}}: %v", EnvironmentsKey, shortError(err))
+	}
+	if raw == nil {
 		return nil, fmt.Errorf("%s: must be an object of environments keyed by name, like {\"dev\": {...}}", EnvironmentsKey)
 	}
 	if len(raw) == 0 {
@@ -105,57 +136,152 @@ func ParseEnvironments(data []byte) ([]Environment, error) {
 		}
 		envs = append(envs, env)
 	}
+	errs = append(errs, sharedProblems(envs)...)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	return envs, nil
 }
 
-// decodeEnvironment decodes one environment; unknown keys are errors.
-func decodeEnvironment(name string, data json.RawMessage) (Environment, error) {
+// duplicateError describes a key given twice.
+func duplicateError(se *jsontext.SyntacticError) error {
+	parts := pointerParts(string(se.JSONPointer))
+	switch len(parts) {
+	case 0:
+		return fmt.Errorf("%s: a key is given twice", EnvironmentsKey)
+	case 1:
+		return fmt.Errorf("%s: environment %s is given twice; the second would silently replace the first", EnvironmentsKey, quote(parts[0]))
+	}
+	return &EnvironmentError{Environment: parts[0], Err: fmt.Errorf("%s: the key is given twice; the second value would silently replace the first", keyPath(parts[1:]))}
+}
+
+// decodeEnvironment decodes one environment strictly.
+func decodeEnvironment(name string, data jsontext.Value) (Environment, error) {
 	env := Environment{Name: name}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&env); err != nil {
+	if err := json.Unmarshal(data, &env, json.RejectUnknownMembers(true)); err != nil {
 		return env, describeDecodeError(err)
 	}
-	var keys map[string]json.RawMessage
-	if err := json.Unmarshal(data, &keys); err != nil {
-		return env, describeDecodeError(err)
+	if err := tokenMarkers(reflect.ValueOf(env.KmsKeyConfig), nil); err != nil {
+		return env, err
 	}
-	// encoding/json matches keys case-insensitively; cdktf.json keys must
-	// match exactly.
-	for key := range keys {
-		if !slices.Contains(allowedKeys, key) {
-			return env, fmt.Errorf("unknown key %q; allowed keys: %s", key, strings.Join(allowedKeys, ", "))
-		}
-	}
+	var keys map[string]jsontext.Value
+	_ = json.Unmarshal(data, &keys)
 	if _, set := keys["environment"]; !set {
 		env.Environment = name
 	}
 	return env, nil
 }
 
-// describeDecodeError turns encoding/json's errors into messages that name
-// the key and what is allowed.
+// describeDecodeError turns the decoder's errors into messages that name
+// the key's path and what is allowed.
 func describeDecodeError(err error) error {
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
-		key := strings.TrimPrefix(typeErr.Field, "KmsKeyConfig.")
-		if key == "" {
-			return fmt.Errorf("must be an object of settings, got a JSON %s", typeErr.Value)
+	var syn *jsontext.SyntacticError
+	if errors.As(err, &syn) {
+		if errors.Is(err, jsontext.ErrDuplicateName) {
+			return fmt.Errorf("%s: the key is given twice; the second value would silently replace the first", keyPath(pointerParts(string(syn.JSONPointer))))
 		}
-		return fmt.Errorf("%s: got a JSON %s, want %s", key, typeErr.Value, jsonTypeName(typeErr.Type))
+		return fmt.Errorf("invalid JSON: %v", shortError(err))
 	}
-	if msg := err.Error(); strings.HasPrefix(msg, "json: unknown field ") {
-		key := strings.TrimPrefix(msg, "json: unknown field ")
-		return fmt.Errorf("unknown key %s; allowed keys: %s", key, strings.Join(allowedKeys, ", "))
+	var sem *json.SemanticError
+	if !errors.As(err, &sem) {
+		return fmt.Errorf("must be an object of settings: %v", shortError(err))
 	}
-	var syntaxErr *json.SyntaxError
-	if errors.As(err, &syntaxErr) {
-		return fmt.Errorf("invalid JSON: %v", err)
+	parts := pointerParts(string(sem.JSONPointer))
+	path := keyPath(parts)
+	switch {
+	case sem.Err != nil && strings.Contains(sem.Err.Error(), "unknown object member"):
+		last := parts[len(parts)-1]
+		allowed := allowedKeysAt(parts[:len(parts)-1])
+		if len(parts) == 1 {
+			return fmt.Errorf("unknown key %s; allowed keys: %s", quote(last), strings.Join(allowed, ", "))
+		}
+		return fmt.Errorf("%s: unknown key; allowed keys in %s: %s", path, keyPath(parts[:len(parts)-1]), strings.Join(allowed, ", "))
+	case len(parts) == 0:
+		return fmt.Errorf("must be an object of settings, got a JSON %s", kindName(sem.JSONKind))
+	case sem.GoType != nil && isInteger(sem.GoType) && sem.JSONKind == '0':
+		if sem.Err != nil && strings.Contains(sem.Err.Error(), "out of range") {
+			return fmt.Errorf("%s: the number is out of range; give a whole number within the limits of the setting", path)
+		}
+		return fmt.Errorf("%s: must be a whole number (no fraction or exponent)", path)
+	case sem.Err != nil:
+		// An error of a type's own decoder (a policy statement's).
+		return fmt.Errorf("%s: %v", path, sem.Err)
+	case sem.GoType != nil:
+		return fmt.Errorf("%s: got a JSON %s, want %s", path, kindName(sem.JSONKind), jsonTypeName(sem.GoType))
 	}
-	return fmt.Errorf("must be an object of settings: %v", err)
+	return fmt.Errorf("%s: %v", path, shortError(err))
+}
+
+// shortError cuts an error message that might echo a large value.
+func shortError(err error) string {
+	msg := err.Error()
+	if len(msg) > 200 {
+		msg = msg[:200] + "..."
+	}
+	return msg
+}
+
+func isInteger(t reflect.Type) bool {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return true
+	}
+	return false
+}
+
+// kindName names a JSON kind.
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case '"':
+		return "string"
+	case '0':
+		return "number"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	case '{':
+		return "object"
+	case '[':
+		return "list"
+	}
+	return "value"
+}
+
+// pointerParts splits a JSON pointer into its (unescaped) segments.
+func pointerParts(ptr string) []string {
+	if ptr == "" {
+		return nil
+	}
+	parts := strings.Split(strings.TrimPrefix(ptr, "/"), "/")
+	for i, p := range parts {
+		parts[i] = strings.NewReplacer("~1", "/", "~0", "~").Replace(p)
+	}
+	return parts
+}
+
+// keyPath renders pointer segments as a cdktf.json key path:
+// monitoring.foo, roles[0].name.
+func keyPath(parts []string) string {
+	var b strings.Builder
+	for i, p := range parts {
+		if _, err := strconv.Atoi(p); err == nil && i > 0 {
+			b.WriteString("[" + p + "]")
+			continue
+		}
+		if i > 0 {
+			b.WriteString(".")
+		}
+		if len(p) > maxShown {
+			p = p[:maxShown] + "..."
+		}
+		b.WriteString(p)
+	}
+	return b.String()
 }
 
 // jsonTypeName names a Go type the way a cdktf.json author thinks of it.
@@ -165,51 +291,179 @@ func jsonTypeName(t reflect.Type) string {
 		return "a string"
 	case reflect.Bool:
 		return "true or false"
-	case reflect.Int, reflect.Int64, reflect.Float64:
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return "a whole number"
+	case reflect.Float64:
 		return "a number"
 	case reflect.Slice:
-		return "a list of " + strings.TrimPrefix(jsonTypeName(t.Elem()), "a ") + "s"
+		return "a list of " + strings.TrimPrefix(strings.TrimPrefix(jsonTypeName(t.Elem()), "a "), "an ") + "s"
 	case reflect.Pointer:
 		return jsonTypeName(t.Elem())
-	case reflect.Struct, reflect.Map:
+	case reflect.Struct, reflect.Map, reflect.Interface:
 		return "an object"
 	}
 	return t.String()
 }
 
-// allowedKeys lists the keys an environment may hold, from the json tags,
-// sorted; computed once.
-var allowedKeys = environmentKeys()
-
-func environmentKeys() []string {
-	var keys []string
-	var walk func(t reflect.Type)
-	walk = func(t reflect.Type) {
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			if f.Anonymous {
-				walk(f.Type)
-				continue
+// allowedKeysAt lists the keys allowed in the object at a path of an
+// environment, from the json tags of the Go types.
+func allowedKeysAt(parts []string) []string {
+	t := reflect.TypeOf(Environment{})
+	for _, p := range parts {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		switch t.Kind() {
+		case reflect.Slice, reflect.Map:
+			t = t.Elem()
+		case reflect.Struct:
+			f, ok := fieldByJSONName(t, p)
+			if !ok {
+				return nil
 			}
-			tag := strings.Split(f.Tag.Get("json"), ",")[0]
-			if tag != "" && tag != "-" {
-				keys = append(keys, tag)
-			}
+			t = f.Type
 		}
 	}
-	walk(reflect.TypeOf(Environment{}))
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	return jsonKeys(t)
+}
+
+// jsonKeys lists a struct's JSON keys (embedded structs inlined), sorted.
+func jsonKeys(t reflect.Type) []string {
+	var keys []string
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Anonymous {
+			keys = append(keys, jsonKeys(f.Type)...)
+			continue
+		}
+		if tag := jsonName(f); tag != "" {
+			keys = append(keys, tag)
+		}
+	}
 	sort.Strings(keys)
 	return keys
 }
+
+func jsonName(f reflect.StructField) string {
+	tag := strings.Split(f.Tag.Get("json"), ",")[0]
+	if tag == "-" || !f.IsExported() {
+		return ""
+	}
+	return tag
+}
+
+func fieldByJSONName(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Anonymous {
+			if sub, ok := fieldByJSONName(f.Type, name); ok {
+				return sub, true
+			}
+			continue
+		}
+		if jsonName(f) == name {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// tokenMarkers refuses cdktf token markers in any string of a decoded
+// environment: a marker in cdktf.json is not a reference the app made, and
+// cdktf would turn it into one (a cross-stack reference, or a panic).
+func tokenMarkers(v reflect.Value, path []string) error {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return nil
+		}
+		return tokenMarkers(v.Elem(), path)
+	case reflect.String:
+		if s := v.String(); tftemplate.IsUnresolved(s) || tftemplate.HasComplexMarker(s) {
+			return fmt.Errorf("%s: %s holds a cdktf token marker (${TfToken[...]}); values in cdktf.json are data, never references: write the value itself", keyPath(path), quote(s))
+		}
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			if err := tokenMarkers(v.Index(i), append(path, strconv.Itoa(i))); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		keys := v.MapKeys()
+		sort.Slice(keys, func(i, j int) bool { return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j]) })
+		for _, k := range keys {
+			if err := tokenMarkers(k, path); err != nil {
+				return err
+			}
+			if err := tokenMarkers(v.MapIndex(k), append(path, fmt.Sprint(k))); err != nil {
+				return err
+			}
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			p := path
+			if !f.Anonymous {
+				name := jsonName(f)
+				if name == "" {
+					continue
+				}
+				p = append(path, name)
+			}
+			if err := tokenMarkers(v.Field(i), p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// sharedProblems refuses what two environments must not share: a stack
+// name that differs only in case (the stacks' folders collide on
+// case-insensitive file systems, and people confuse them) and one S3 state.
+func sharedProblems(envs []Environment) []error {
+	var errs []error
+	folded := map[string]string{}
+	states := map[string]string{}
+	for _, e := range envs {
+		lower := strings.ToLower(StackName(e.Name))
+		if other, dup := folded[lower]; dup {
+			errs = append(errs, fmt.Errorf("environment %s: its stack %s differs only in case from %s of environment %s; stack folders would collide on case-insensitive file systems", quote(e.Name), StackName(e.Name), StackName(other), quote(other)))
+		}
+		folded[lower] = e.Name
+		if e.Backend != nil && e.Backend.S3 != nil {
+			state := e.Backend.S3.Bucket + "/" + e.Backend.S3.Key
+			if other, dup := states[state]; dup {
+				errs = append(errs, &EnvironmentError{Environment: e.Name, Err: &kms.FieldError{Field: "Backend.S3.Key", Key: "backend.s3.key", Value: e.Backend.S3.Key,
+					Rule: fmt.Sprintf("is the state of environment %s too (bucket %s); two stacks sharing one state destroy each other's resources", quote(other), e.Backend.S3.Bucket)}})
+			}
+			states[state] = e.Name
+		}
+	}
+	return errs
+}
+
+// AllowedKeys lists the keys an environment may hold, sorted.
+func AllowedKeys() []string { return jsonKeys(reflect.TypeOf(Environment{})) }
 
 // LoadEnvironments reads the environments from the context the cdktf CLI
 // passes in CDKTF_CONTEXT_JSON, or, when it holds none (as under `go run .`),
 // from the context of the cdktf.json at configPath.
 func LoadEnvironments(configPath string) ([]Environment, error) {
 	if ctx := os.Getenv(ContextEnv); ctx != "" {
-		var context map[string]json.RawMessage
+		var context map[string]jsontext.Value
 		if err := json.Unmarshal([]byte(ctx), &context); err != nil {
-			return nil, fmt.Errorf("%s: invalid JSON from the cdktf CLI: %v", ContextEnv, err)
+			return nil, fmt.Errorf("%s: invalid JSON from the cdktf CLI: %v", ContextEnv, shortError(err))
 		}
 		if envs, ok := context[EnvironmentsKey]; ok {
 			return ParseEnvironments(envs)
@@ -220,16 +474,34 @@ func LoadEnvironments(configPath string) ([]Environment, error) {
 		return nil, fmt.Errorf("reading the environments: %w", err)
 	}
 	var file struct {
-		Context map[string]json.RawMessage `json:"context"`
+		Context map[string]jsontext.Value `json:"context"`
 	}
+	// The rest of cdktf.json belongs to the cdktf CLI: unknown keys there
+	// are fine, but the file must be valid JSON without duplicate keys.
 	if err := json.Unmarshal(data, &file); err != nil {
-		return nil, fmt.Errorf("%s: invalid JSON: %v", configPath, err)
+		var se *jsontext.SyntacticError
+		if errors.As(err, &se) && errors.Is(err, jsontext.ErrDuplicateName) {
+			parts := pointerParts(string(se.JSONPointer))
+			if len(parts) > 2 && parts[0] == "context" && parts[1] == EnvironmentsKey {
+				return nil, duplicateError(&jsontext.SyntacticError{JSONPointer: jsontext.Pointer("/" + strings.Join(escapePointer(parts[2:]), "/")), Err: se.Err})
+			}
+			return nil, fmt.Errorf("%s: %s is given twice", configPath, keyPath(parts))
+		}
+		return nil, fmt.Errorf("%s: invalid JSON: %v", configPath, shortError(err))
 	}
 	envs, ok := file.Context[EnvironmentsKey]
 	if !ok {
 		return nil, fmt.Errorf("%s: context.%s is missing; define one entry per environment", configPath, EnvironmentsKey)
 	}
 	return ParseEnvironments(envs)
+}
+
+func escapePointer(parts []string) []string {
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		out[i] = strings.NewReplacer("~", "~0", "/", "~1").Replace(p)
+	}
+	return out
 }
 
 // ErrorLines flattens an error made with errors.Join into one line per

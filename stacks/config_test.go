@@ -55,7 +55,7 @@ func TestConfigurationErrors(t *testing.T) {
 			[]string{`environment "dev"`, "additional_principals", "want a list of strings"}},
 		{"environment not an object", `{"dev": "eu-west-1"}`, []string{`environment "dev": must be an object of settings, got a JSON string`}},
 		{"principal not a string", `{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev", "additional_principals": [1]}}`,
-			[]string{`environment "dev": additional_principals: got a JSON number, want a string`}},
+			[]string{`environment "dev": additional_principals[0]: got a JSON number, want a string`}},
 		{"bad value", `{"dev": {"aws_account_id": "1234", "aws_region": "eu-west-1", "name_prefix": "dev"}}`,
 			[]string{`environment "dev": aws_account_id: "1234": must be exactly 12 digits`}},
 		{"missing required", `{"dev": {"aws_region": "eu-west-1", "name_prefix": "dev"}}`,
@@ -80,7 +80,7 @@ func TestConfigurationErrors(t *testing.T) {
 		{"key in the wrong case", `{"dev": {"AWS_ACCOUNT_ID": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev"}}`,
 			[]string{`environment "dev": unknown key "AWS_ACCOUNT_ID"`}},
 		{"unknown backend", `{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev", "backend": {"gcs": {}}}}`,
-			[]string{`environment "dev"`, `unknown key "gcs"`}},
+			[]string{`environment "dev": backend.gcs: unknown key; allowed keys in backend: s3`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -231,7 +231,7 @@ func TestRolesDecodeStrictly(t *testing.T) {
 	}
 	_, err = ParseEnvironments([]byte(`{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev",
 		"roles": [{"service": "lambda", "policy": "x"}]}}`))
-	if err == nil || !strings.Contains(err.Error(), `unknown key "policy"`) {
+	if err == nil || !strings.Contains(err.Error(), `environment "dev": roles[0].policy: unknown key; allowed keys in roles[0]: access, managed_policy_arns, name, path`) {
 		t.Errorf("unknown role key: %v", err)
 	}
 	_, err = ParseEnvironments([]byte(`{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev",
@@ -257,5 +257,93 @@ func TestMonitoringDecodesStrictly(t *testing.T) {
 		"monitoring": {"sns_topic_arn": "arn:aws:sns:eu-west-1:123456789012:alerts"}}}`))
 	if err == nil || !strings.Contains(err.Error(), `environment "prod": monitoring.cloudtrail_log_group_name: empty value: required`) {
 		t.Errorf("missing log group: %v", err)
+	}
+}
+
+// TestStrictDecoding covers what issue 12 found the reader forgave, each
+// refused with the environment and the key's path.
+func TestStrictDecoding(t *testing.T) {
+	const base = `"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev"`
+	big := strings.Repeat("x", 30<<20)
+	cases := []struct {
+		name, json string
+		want       []string
+	}{
+		{"an environment given twice", `{"dev": {` + base + `, "prevent_destroy": true}, "dev": {` + base + `}}`,
+			[]string{`environments: environment "dev" is given twice`}},
+		{"a key given twice", `{"dev": {` + base + `, "aliases": ["a"], "aliases": ["b"]}}`,
+			[]string{`environment "dev": aliases: the key is given twice`}},
+		{"a nested key given twice", `{"dev": {` + base + `, "monitoring": {"cloudtrail_log_group_name": "t", "period_seconds": 60, "period_seconds": 120}}}`,
+			[]string{`environment "dev": monitoring.period_seconds: the key is given twice`}},
+		{"a nested key in another case", `{"dev": {` + base + `, "monitoring": {"cloudtrail_log_group_name": "t", "deCrypt_Threshold": 5}}}`,
+			[]string{`environment "dev": monitoring.deCrypt_Threshold: unknown key; allowed keys in monitoring: alarm_emails, cloudtrail_log_group_name, decrypt_threshold`}},
+		{"an unknown nested key", `{"dev": {` + base + `, "monitoring": {"cloudtrail_log_group_name": "t", "foo": 1}}}`,
+			[]string{`environment "dev": monitoring.foo: unknown key; allowed keys in monitoring:`, "metric_namespace"}},
+		{"an integer that overflows the alarm window", `{"dev": {` + base + `, "monitoring": {"cloudtrail_log_group_name": "t", "period_seconds": 60, "evaluation_periods": 307445734561825861}}}`,
+			[]string{`environment "dev": monitoring.evaluation_periods: 307445734561825861: 307445734561825861 periods of 60 s are more than one day`}},
+		{"an integer out of range", `{"dev": {` + base + `, "deletion_window_in_days": 99999999999999999999}}`,
+			[]string{`environment "dev": deletion_window_in_days: the number is out of range`}},
+		{"a fraction where a whole number is wanted", `{"dev": {` + base + `, "deletion_window_in_days": 7.5}}`,
+			[]string{`environment "dev": deletion_window_in_days: must be a whole number`}},
+		{"two environments sharing an S3 state", `{"a": {` + base + `, "backend": {"s3": {"bucket": "state-bucket", "key": "kms.tfstate"}}}, "b": {` + base + `, "backend": {"s3": {"bucket": "state-bucket", "key": "kms.tfstate"}}}}`,
+			[]string{`environment "b": backend.s3.key: "kms.tfstate": is the state of environment "a" too`}},
+		{"stack names that differ in case", `{"Dev": {` + base + `}, "dev": {` + base + `}}`,
+			[]string{`environment "dev": its stack kms-dev differs only in case from kms-Dev of environment "Dev"`}},
+		{"a huge value", `{"dev": {` + base + `, "description": "` + big + `"}}`,
+			[]string{`environment "dev": description: is 31457280 characters long; at most 8192`}},
+		{"a huge bad value is cut", `{"dev": {"aws_account_id": "123456789012", "name_prefix": "dev", "aws_region": "` + big + `"}}`,
+			[]string{`environment "dev": aws_region: "xxxxxxxx`, `... (31457280 bytes in all)`}},
+		{"a token marker", `{"dev": {` + base + `, "additional_principals": ["T-${TfToken[TOKEN.1]}"]}}`,
+			[]string{`environment "dev": additional_principals[0]: "T-${TfToken[TOKEN.1]}" holds a cdktf token marker`, "never references"}},
+		{"a list token marker in a nested value", `{"dev": {` + base + `, "tags": {"Team": "#{TfToken[TOKEN.2]}"}}}`,
+			[]string{`environment "dev": tags.Team:`, "token marker"}},
+		{"an extra statement with an unknown element", `{"dev": {` + base + `, "extra_policy_statements": [{"Effect": "Deny", "NotPrincipal": {"AWS": "x"}, "Action": "kms:*", "Resource": "*"}]}}`,
+			[]string{`environment "dev"`, `extra_policy_statements[0]`, `unknown element "NotPrincipal"`}},
+		{"an extra statement element in another case", `{"dev": {` + base + `, "extra_policy_statements": [{"effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/a"}, "Action": "kms:Decrypt", "Resource": "*"}]}}`,
+			[]string{`unknown element "effect"`}},
+		{"an extra statement that reaches everyone", `{"dev": {` + base + `, "extra_policy_statements": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]}}`,
+			[]string{`environment "dev": extra_policy_statements[0]:`, `needs a condition that pins the caller`}},
+		{"an administrator in another account", `{"dev": {` + base + `, "key_administrators": ["arn:aws:iam::999999999999:root"]}}`,
+			[]string{`environment "dev": key_administrators[0]:`, "list 999999999999 in trusted_account_ids"}},
+		{"an alarm topic in another account", `{"dev": {` + base + `, "monitoring": {"cloudtrail_log_group_name": "t", "sns_topic_arn": "arn:aws:sns:eu-west-1:999999999999:alerts"}}}`,
+			[]string{`environment "dev": monitoring.sns_topic_arn:`, "list 999999999999 in trusted_account_ids"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			envs, err := ParseEnvironments([]byte(tc.json))
+			if err == nil {
+				t.Fatalf("ParseEnvironments accepted it: %d environments", len(envs))
+			}
+			msg := err.Error()
+			if len(msg) > 4000 {
+				t.Errorf("the message is %d bytes long; values must be cut", len(msg))
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(msg, want) {
+					t.Errorf("error %q does not say %q", cutForLog(msg), want)
+				}
+			}
+		})
+	}
+}
+
+func cutForLog(s string) string {
+	if len(s) > 600 {
+		return s[:600] + "..."
+	}
+	return s
+}
+
+func TestTrustedAccountsAndExtraStatementsFromCdktfJSON(t *testing.T) {
+	envs, err := ParseEnvironments([]byte(`{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev",
+		"trusted_account_ids": ["999999999999"], "key_administrators": ["arn:aws:iam::999999999999:role/kms-admin"],
+		"extra_policy_statements": [{"Sid": "OrgUse", "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
+		  "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abcdef1234"}}}]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := envs[0].ExtraPolicyStatements
+	if len(s) != 1 || s[0].Sid != "OrgUse" || s[0].Principal["AWS"][0] != "*" {
+		t.Errorf("extra statement decoded as %+v", s)
 	}
 }

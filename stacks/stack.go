@@ -14,6 +14,15 @@ import (
 // module. Never change it: every deployed key would be replaced.
 const KeyID = "general_encryption_key"
 
+// LocalStatePath is the path of a stack's local state, relative to the
+// stack's folder cdktf.out/stacks/kms-<env> (where cdktf and terraform run):
+// the file terraform.kms-<env>.tfstate in the project folder, where cdktf's
+// default local backend kept it, written relative so that the synthesized
+// JSON is the same in every checkout and on every machine.
+func LocalStatePath(environment string) string {
+	return "../../../terraform." + StackName(environment) + ".tfstate"
+}
+
 // StackName returns the name of an environment's stack: kms-<environment>.
 func StackName(environment string) string { return "kms-" + environment }
 
@@ -42,6 +51,8 @@ func NewEnvironmentStack(scope constructs.Construct, env Environment) (*Environm
 	}
 	if env.Backend != nil && env.Backend.S3 != nil {
 		env.Backend.S3.add(stack, env.AwsRegion)
+	} else {
+		cdktf.NewLocalBackend(stack, &cdktf.LocalBackendConfig{Path: jsii.String(LocalStatePath(env.Name))})
 	}
 	return &EnvironmentStack{Stack: stack, Key: key}, nil
 }

@@ -74,8 +74,9 @@ type KmsKeyConfig struct {
 	// region across the app. Default: none.
 	Aliases []string `json:"aliases,omitempty"`
 
-	// Description replaces the key's description. At most 8192 characters.
-	// Default: the original module's description (KeyDescription).
+	// Description replaces the key's description (and its replicas'). At
+	// most 8192 characters. Takes a reference. Default: the original
+	// module's description (KeyDescription).
 	Description string `json:"description,omitempty"`
 
 	// DeletionWindowInDays is how long a destroyed key (and its replicas)
@@ -132,7 +133,7 @@ type KmsKeyConfig struct {
 	// Tags are extra tags, merged after Name and Environment. Keys: 1 to
 	// 128 characters, not starting with "aws:"; values: at most 256; both
 	// letters, digits, spaces and _ . : / = + - @. At most 50 tags in all.
-	// Default: none.
+	// Values take references (keys do not). Default: none.
 	Tags map[string]string `json:"tags,omitempty"`
 
 	// OverrideStandardTags lets Tags replace the Name and Environment tags.

@@ -226,7 +226,7 @@ func (k *KmsKey) keyResourceConfig(policy string) *kmskey.KmsKeyConfig {
 		Description:       k.lit(c.description()),
 		EnableKeyRotation: jsii.Bool(c.rotationEnabled()),
 		Policy:            k.lit(policy),
-		Tags:              c.tags(),
+		Tags:              k.tags(),
 	}
 	if c.DeletionWindowInDays != 0 {
 		kc.DeletionWindowInDays = jsii.Number(c.DeletionWindowInDays)
@@ -255,16 +255,17 @@ func (k *KmsKey) keyResourceConfig(policy string) *kmskey.KmsKeyConfig {
 	return kc
 }
 
-// tags returns the Name and Environment tags, then the extra tags. Tag
-// keys and values cannot hold "${" or "%{" (AWS's tag rule refuses "$",
-// "{" and "%"), so they need no escaping.
-func (c *KmsKeyConfig) tags() *map[string]*string {
+// tags returns the Name and Environment tags, then the extra tags. A
+// literal tag cannot hold "${" or "%{" (AWS's tag rule refuses "$", "{" and
+// "%"); a value that holds a reference is escaped around it.
+func (k *KmsKey) tags() *map[string]*string {
+	c := &k.config
 	tags := map[string]*string{
 		"Name":        jsii.String(fmt.Sprintf("%s-general-encryption-key", c.NamePrefix)),
 		"Environment": jsii.String(c.Environment),
 	}
-	for k, v := range c.Tags {
-		tags[k] = jsii.String(v)
+	for key, v := range c.Tags {
+		tags[key] = k.lit(v)
 	}
 	return &tags
 }

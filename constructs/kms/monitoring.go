@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cdktf-kms/cdktf-kms/internal/awsarn"
+	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchlogmetricfilter"
@@ -41,7 +42,8 @@ type MonitoringConfig struct {
 	// construct creates a topic encrypted with this key.
 	SnsTopicArn string `json:"sns_topic_arn,omitempty"`
 	// AlarmEmails are email addresses subscribed to the created topic (each
-	// must confirm the subscription). Only without SnsTopicArn. Default: none.
+	// must confirm the subscription). Only without SnsTopicArn. Take
+	// references. Default: none.
 	AlarmEmails []string `json:"alarm_emails,omitempty"`
 	// DecryptThreshold is the number of Decrypt requests per period above
 	// which the decrypt alarm fires. Default: 1000.
@@ -135,6 +137,8 @@ func (c *KmsKeyConfig) validateMonitoring(p *problems, partition string) {
 	for i, e := range m.AlarmEmails {
 		fe := f.sub("AlarmEmails", "alarm_emails").index(i)
 		switch {
+		case tftemplate.IsUnresolved(e):
+			validateReference(p, fe, e, nil)
 		case !emailPattern.MatchString(e):
 			p.add(fe, e, "must be an email address like security@example.com")
 		case seen[strings.ToLower(e)]:

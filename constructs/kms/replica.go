@@ -72,7 +72,7 @@ func (k *KmsKey) addReplicas(v validated) {
 			PrimaryKeyArn: k.key.Arn(),
 			Description:   k.lit(c.description()),
 			Policy:        k.lit(v.replicas[region]),
-			Tags:          c.tags(),
+			Tags:          k.tags(),
 			Provider:      prov,
 		}
 		if c.DeletionWindowInDays != 0 {

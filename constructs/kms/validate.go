@@ -122,13 +122,14 @@ func (c *KmsKeyConfig) validateBasics(p *problems) string {
 	return partition
 }
 
-// validateKeyOptions checks the description and the deletion window.
+// validateKeyOptions checks the description (which takes a reference:
+// then the literal text around it counts) and the deletion window.
 func (c *KmsKeyConfig) validateKeyOptions(p *problems) {
 	f := field{"Description", "description"}
-	if len(c.Description) > 8192 {
-		p.add(f, nil, "is %d characters long; at most 8192 are allowed", len(c.Description))
-	} else {
-		validateLiteral(p, f, c.Description)
+	if n := len(tftemplate.ReplaceMarkers(c.Description, func(string) string { return "" })); n > 8192 {
+		p.add(f, nil, "is %d characters long; at most 8192 are allowed", n)
+	} else if msg := literalProblem(c.Description); msg != "" {
+		p.add(f, c.Description, "%s", msg)
 	}
 	if d := c.DeletionWindowInDays; d != 0 && (d < 7 || d > 30) {
 		p.add(field{"DeletionWindowInDays", "deletion_window_in_days"}, d, "must be 7 to 30 days")
@@ -177,6 +178,13 @@ func validateTagMap(p *problems, f field, tags map[string]string, forKey bool) {
 	for _, k := range keys {
 		v := tags[k]
 		fk := f.sub(k, k)
+		if tftemplate.IsUnresolved(v) && !tftemplate.IsUnresolved(k) {
+			// A reference: its value is checked by AWS at apply.
+			if msg := literalProblem(v); msg != "" {
+				p.add(fk, v, "%s", msg)
+			}
+			v = ""
+		}
 		switch {
 		case k == "" || len([]rune(k)) > 128:
 			p.add(fk, k, "tag keys are 1 to 128 characters")

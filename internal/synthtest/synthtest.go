@@ -188,24 +188,35 @@ var (
 	outdir  string
 )
 
-// App returns the package's one test app: every test adds its own uniquely
-// named stacks to it, so that the jsii runtime loads the AWS provider once.
-// Its output goes to the private temp directory of Main.
+// App returns the package's shared test app, for tests that add their own
+// uniquely named stacks to one app.
 func App() cdktf.App {
-	appOnce.Do(func() {
-		cfg := &cdktf.TestingAppConfig{}
-		if outdir != "" {
-			cfg.Outdir = jsii.String(outdir)
-		}
-		app = cdktf.Testing_App(cfg)
-	})
+	appOnce.Do(func() { app = NewApp() })
 	return app
 }
 
-// NewStack returns a new, empty stack in the package's one test app. Each
-// call gets a stack of its own, named after the test.
+// NewApp returns a new test app. Its output goes to the private temp
+// directory of Main. The jsii runtime loads the AWS provider once per
+// process, so a new app is cheap.
+func NewApp() cdktf.App {
+	cfg := &cdktf.TestingAppConfig{}
+	if outdir != "" {
+		cfg.Outdir = jsii.String(outdir)
+	}
+	return cdktf.Testing_App(cfg)
+}
+
+// NewStack returns a new, empty stack, named after the test, in an app of
+// its own: names that must be unique per app (IAM roles, aliases) do not
+// clash between tests.
 func NewStack(t testing.TB) cdktf.TerraformStack {
 	t.Helper()
+	return NewStackIn(t, NewApp())
+}
+
+// NewStackIn returns a new, empty stack named after the test in app.
+func NewStackIn(t testing.TB, app cdktf.App) cdktf.TerraformStack {
+	t.Helper()
 	name := fmt.Sprintf("%s-%d", strings.NewReplacer("/", "-", " ", "_").Replace(t.Name()), stackN.Add(1))
-	return cdktf.NewTerraformStack(App(), jsii.String(name))
+	return cdktf.NewTerraformStack(app, jsii.String(name))
 }
