@@ -28,7 +28,9 @@ func newRole(stack cdktf.TerraformStack, id string) iamrole.IamRole {
 // pathVisitor is an aspect that records the paths it visits.
 type pathVisitor struct{ paths []string }
 
-func (v *pathVisitor) Visit(node constructs.IConstruct) { v.paths = append(v.paths, *node.Node().Path()) }
+func (v *pathVisitor) Visit(node constructs.IConstruct) {
+	v.paths = append(v.paths, *node.Node().Path())
+}
 
 func TestEveryKeyIsANodeOfItsOwn(t *testing.T) {
 	stack := synthtest.NewStack(t)
