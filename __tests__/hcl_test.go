@@ -1,91 +1,171 @@
 package tests
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
 	"testing"
 
-	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclparse"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
-	"github.com/zclconf/go-cty/cty"
+	"github.com/cdktf-kms/cdktf-kms/internal/tfconfig"
 )
 
-// TestHCLOutputHoldsTheSameKeyAndOutput runs the app with -hcl and reads the
-// cdk.tf it writes: the key with the original module's arguments and the
-// kms_key_arn output referencing it.
-func TestHCLOutputHoldsTheSameKeyAndOutput(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end run of the app binary; skipped with -short")
-	}
-	// A separate process: runs beside the in-process tests.
-	t.Parallel()
-	dir := projectDir(t, `{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev",
-		"additional_principals": ["arn:aws:iam::123456789012:role/example-role"]}}`)
-	res := run(t, dir, builtApp(t), "-hcl")
-	if res.code != 0 {
-		t.Fatalf("app -hcl exited %d:\n%s", res.code, res.stderr)
-	}
-	// -hcl re-runs the app; the first run's runtime folder must be gone too.
-	if left := res.leftJsiiRuntime(t); len(left) != 0 {
-		t.Errorf("app -hcl left %v in its temp directory", left)
-	}
-	stackDir := filepath.Join(dir, "cdktf.out", "stacks", "kms-dev")
-	if _, err := os.Stat(filepath.Join(stackDir, "cdk.tf.json")); err == nil {
-		t.Errorf("-hcl also wrote cdk.tf.json")
-	}
-	file, diags := hclparse.NewParser().ParseHCLFile(filepath.Join(stackDir, "cdk.tf"))
-	if diags.HasErrors() {
-		t.Fatalf("cdk.tf is not valid HCL: %s", diags)
-	}
-	content, _, diags := file.Body.PartialContent(&hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
-		{Type: "resource", LabelNames: []string{"type", "name"}},
-		{Type: "output", LabelNames: []string{"name"}},
-	}})
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	var key, output *hcl.Block
-	for _, b := range content.Blocks {
-		switch {
-		case b.Type == "resource" && b.Labels[0] == "aws_kms_key" && b.Labels[1] == "general_encryption_key":
-			key = b
-		case b.Type == "output" && b.Labels[0] == "kms_key_arn":
-			output = b
+// hclCase is a configuration whose stacks are synthesized as JSON and as
+// HCL.
+type hclCase struct {
+	name string
+	// synth synthesizes into a new folder, as HCL when hcl is set, and
+	// returns the folder.
+	synth func(t *testing.T, hcl bool) string
+}
+
+func appSynth(environments string) func(t *testing.T, hcl bool) string {
+	return func(t *testing.T, hcl bool) string {
+		dir := projectDir(t, environments)
+		var args []string
+		if hcl {
+			args = []string{"-hcl"}
 		}
+		res := run(t, dir, builtApp(t), args...)
+		if res.code != 0 {
+			t.Fatalf("app %v exited %d:\n%s", args, res.code, res.stderr)
+		}
+		// -hcl re-runs the app; neither run may leave its runtime folder.
+		if left := res.leftJsiiRuntime(t); len(left) != 0 {
+			t.Errorf("app %v left %v in its temp directory", args, left)
+		}
+		return dir
 	}
-	if key == nil || output == nil {
-		t.Fatalf("cdk.tf lacks the key or the output:\n%s", file.Bytes)
+}
+
+func shippedEnvironments(t *testing.T) string {
+	t.Helper()
+	var file struct {
+		Context struct {
+			Environments json.RawMessage `json:"environments"`
+		} `json:"context"`
 	}
-	attrs, _ := key.Body.JustAttributes()
-	want := map[string]cty.Value{
-		"description":         cty.StringVal("General KMS key for encrypting CloudWatch logs, S3 buckets, and other resources"),
-		"enable_key_rotation": cty.True,
+	raw, err := os.ReadFile(filepath.Join("..", "cdktf.json"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	for name, w := range want {
-		a, ok := attrs[name]
-		if !ok {
-			t.Errorf("key has no %s", name)
+	if err := json.Unmarshal(raw, &file); err != nil {
+		t.Fatal(err)
+	}
+	return string(file.Context.Environments)
+}
+
+func allFeaturesEnvironment(t *testing.T) string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "security", "all-features.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return `{"all-features": ` + string(raw) + `}`
+}
+
+// TestHCLOutputParsesAndMatchesJSON synthesizes the shipped stacks, the
+// all-features environment and the composition app as JSON and as HCL
+// (-hcl, SYNTH_HCL_OUTPUT=true). Every cdk.tf must pass the real
+// terraform's parser (terraform fmt fails on a syntax error) and hcl/v2's,
+// and hold the same blocks and values as the stack's cdk.tf.json (policies
+// compared as parsed JSON). cdktf 0.20's own HCL renderer leaves quotes
+// unescaped in a string that also holds a reference; the construct writes
+// its strings for HCL already escaped when SYNTH_HCL_OUTPUT is set.
+func TestHCLOutputParsesAndMatchesJSON(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end runs of the app and the composition app; skipped with -short")
+	}
+	t.Parallel()
+	cases := []hclCase{
+		{"shipped", appSynth(shippedEnvironments(t))},
+		{"all-features", appSynth(allFeaturesEnvironment(t))},
+		{"composition", func(t *testing.T, hcl bool) string {
+			if hcl {
+				return synthComposition(t, "SYNTH_HCL_OUTPUT=true")
+			}
+			return synthComposition(t)
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			jsonDir, hclDir := tc.synth(t, false), tc.synth(t, true)
+			stacks, err := os.ReadDir(filepath.Join(jsonDir, "cdktf.out", "stacks"))
+			if err != nil || len(stacks) == 0 {
+				t.Fatalf("no stacks were synthesized: %v", err)
+			}
+			for _, s := range stacks {
+				jsonFile := filepath.Join(jsonDir, "cdktf.out", "stacks", s.Name(), "cdk.tf.json")
+				hclFile := filepath.Join(hclDir, "cdktf.out", "stacks", s.Name(), "cdk.tf")
+				if _, err := os.Stat(strings.TrimSuffix(hclFile, ".tf") + ".tf.json"); err == nil {
+					t.Errorf("%s: the HCL synth also wrote cdk.tf.json", s.Name())
+				}
+				// terraform fmt rewrites a copy and fails on a syntax error.
+				copyDir := t.TempDir()
+				src, err := os.ReadFile(hclFile)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(copyDir, "cdk.tf"), src, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := terraform(t, copyDir, "fmt", "-list=false", "cdk.tf"); err != nil {
+					t.Errorf("%s: terraform refuses the HCL output: %v", s.Name(), err)
+					continue
+				}
+				fromJSON, err := tfconfig.Load(jsonFile)
+				if err != nil {
+					t.Fatalf("%s: %v", s.Name(), err)
+				}
+				fromHCL, err := tfconfig.Load(hclFile)
+				if err != nil {
+					t.Errorf("%s: hcl/v2 refuses the HCL output: %v", s.Name(), err)
+					continue
+				}
+				if !reflect.DeepEqual(fromJSON, fromHCL) {
+					t.Errorf("%s: the HCL output differs from the JSON output:\n%s", s.Name(), describeDifference(fromJSON, fromHCL))
+				}
+			}
+		})
+	}
+}
+
+// describeDifference names the top-level entries that differ.
+func describeDifference(a, b map[string]any) string {
+	var out []string
+	for kind, av := range a {
+		am, aok := av.(map[string]any)
+		bm, bok := b[kind].(map[string]any)
+		if !aok || !bok {
+			if !reflect.DeepEqual(av, b[kind]) {
+				jx, _ := json.Marshal(av)
+				jy, _ := json.Marshal(b[kind])
+				out = append(out, kind+" differs:\n  json "+string(jx)+"\n  hcl  "+string(jy))
+			}
 			continue
 		}
-		v, diags := a.Expr.Value(nil)
-		if diags.HasErrors() || !v.RawEquals(w) {
-			t.Errorf("key %s = %#v, want %#v", name, v, w)
+		for name, x := range am {
+			if y, ok := bm[name]; !ok {
+				out = append(out, kind+"."+name+" only in the JSON")
+			} else if !reflect.DeepEqual(x, y) {
+				jx, _ := json.Marshal(x)
+				jy, _ := json.Marshal(y)
+				out = append(out, kind+"."+name+" differs:\n  json "+string(jx)+"\n  hcl  "+string(jy))
+			}
+		}
+		for name := range bm {
+			if _, ok := am[name]; !ok {
+				out = append(out, kind+"."+name+" only in the HCL")
+			}
 		}
 	}
-	if _, ok := attrs["policy"]; !ok {
-		t.Errorf("key has no policy")
+	for kind := range b {
+		if _, ok := a[kind]; !ok {
+			out = append(out, kind+" only in the HCL")
+		}
 	}
-	outAttrs, _ := output.Body.JustAttributes()
-	expr := outAttrs["value"].Expr
-	// cdktf writes references as "${...}", a template wrapping one expression.
-	if wrap, ok := expr.(*hclsyntax.TemplateWrapExpr); ok {
-		expr = wrap.Wrapped
-	}
-	tr, diags := hcl.AbsTraversalForExpr(expr)
-	if diags.HasErrors() || tr.RootName() != "aws_kms_key" || len(tr) != 3 {
-		t.Errorf("output kms_key_arn is not a reference to aws_kms_key.general_encryption_key.arn:\n%s", file.Bytes)
-	} else if tr[1].(hcl.TraverseAttr).Name != "general_encryption_key" || tr[2].(hcl.TraverseAttr).Name != "arn" {
-		t.Errorf("output references %v", tr)
-	}
+	sort.Strings(out)
+	return strings.Join(out, "\n")
 }
