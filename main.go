@@ -88,17 +88,34 @@ func run(args []string, stderr io.Writer) (code int) {
 	config := &cdktf.AppConfig{HclOutput: jsii.Bool(*hcl)}
 	// The cdktf CLI passes the output folder in CDKTF_OUTDIR; an empty value
 	// would make cdktf write to '', so name the default explicitly.
-	if os.Getenv("CDKTF_OUTDIR") == "" {
-		config.Outdir = jsii.String("cdktf.out")
+	outdir := os.Getenv("CDKTF_OUTDIR")
+	if outdir == "" {
+		outdir = "cdktf.out"
+		config.Outdir = jsii.String(outdir)
 	}
+	_, statErr := os.Stat(outdir)
+	createsOutdir := os.IsNotExist(statErr)
 	app := cdktf.NewApp(config)
 	names := map[string]bool{}
+	var errs []error
 	for _, env := range envs {
 		if _, err := stacks.NewEnvironmentStack(app, env); err != nil {
-			fmt.Fprintf(stderr, "error: %v\n", err)
-			return 2
+			// A name shared across environments (an alias or role name in
+			// the same account): report every one, synthesize nothing.
+			errs = append(errs, err)
 		}
 		names[stacks.StackName(env.Name)] = true
+	}
+	if len(errs) > 0 {
+		if createsOutdir {
+			// cdktf made the output folder when the app was created.
+			os.RemoveAll(outdir)
+		}
+		fmt.Fprintln(stderr, "error: invalid configuration, nothing was synthesized:")
+		for _, line := range stacks.ErrorLines(errors.Join(errs...)) {
+			fmt.Fprintln(stderr, "  "+line)
+		}
+		return 1
 	}
 	app.Synth()
 	if err := removeOrphanedStacks(*app.Outdir(), names); err != nil {

@@ -212,6 +212,19 @@ func TestAppRefusesABadConfigurationWithoutOutput(t *testing.T) {
 		t.Errorf("the app left %v in its temp directory on the error path", left)
 	}
 
+	// Names that must be unique in AWS across the app's environments.
+	dir = projectDir(t, `{
+		"a": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "a", "aliases": ["shared"]},
+		"b": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "b", "aliases": ["shared"]}
+	}`)
+	res = run(t, dir, builtApp(t))
+	if res.code != 1 || !strings.Contains(res.stderr, `environment "b": aliases[0]: "alias/shared": alias alias/shared in account 123456789012, region eu-west-1 is already created by aws_kms_key.general_encryption_key of stack kms-a`) {
+		t.Errorf("an alias shared by two environments: exit %d, stderr:\n%s", res.code, res.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "cdktf.out")); !os.IsNotExist(err) {
+		t.Errorf("cdktf.out exists after a refused configuration")
+	}
+
 	// The principal error shows once the unknown key is fixed.
 	dir = projectDir(t, `{"prod": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "prod",
 		"additional_principals": ["arn:aws:iam::123456789012:role/*"]}}`)

@@ -1,6 +1,8 @@
 package stacks
 
 import (
+	"errors"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
@@ -45,9 +47,18 @@ func NewEnvironmentStack(scope constructs.Construct, env Environment) (*Environm
 	})
 	key, err := kms.NewKmsKey(stack, KeyID, &env.KmsKeyConfig)
 	if err != nil {
-		// Validate accepted the configuration, so this is a bug; say so
-		// rather than leave a stack without its key unnoticed.
-		return nil, &EnvironmentError{Environment: env.Name, Err: err}
+		// Validate accepted the configuration, so a name the key needs is
+		// taken in the app (an alias or role name of another environment):
+		// remove the stack again and say which.
+		scope.Node().TryRemoveChild(jsii.String(StackName(env.Name)))
+		var errs []error
+		for _, fe := range kms.FieldErrors(err) {
+			errs = append(errs, &EnvironmentError{Environment: env.Name, Err: fe})
+		}
+		if len(errs) == 0 {
+			errs = append(errs, &EnvironmentError{Environment: env.Name, Err: err})
+		}
+		return nil, errors.Join(errs...)
 	}
 	if env.Backend != nil && env.Backend.S3 != nil {
 		env.Backend.S3.add(stack, env.AwsRegion)

@@ -297,7 +297,7 @@ func TestAddAliasAndAddToResourcePolicyAfterConstruction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := k2.AddAlias("later"); err == nil || !strings.Contains(err.Error(), "alias alias/later in account 123456789012, region eu-west-1 is already created by aws_kms_key.key") {
+	if _, err := k2.AddAlias("later"); err == nil || !strings.Contains(err.Error(), "alias alias/later in account 123456789012, region eu-west-1 is already created by aws_kms_key.key of stack") {
 		t.Errorf("the same alias on another key: %v", err)
 	}
 
@@ -374,8 +374,8 @@ func TestNamesAreUniqueAcrossTheStacksOfAnApp(t *testing.T) {
 	again.Roles = []kms.RoleSpec{{Service: "lambda", Name: "shared-role"}}
 	_, err := kms.NewKmsKey(b, "key", again)
 	for _, want := range []string{
-		"alias alias/shared-across-stacks in account 123456789012, region eu-west-1 is already created by aws_kms_key.key in this app",
-		"IAM role name shared-role in account 123456789012 is already created by aws_kms_key.key in this app",
+		"alias alias/shared-across-stacks in account 123456789012, region eu-west-1 is already created by aws_kms_key.key of stack " + *a.Node().Id() + " in this app",
+		"IAM role name shared-role in account 123456789012 is already created by aws_kms_key.key of stack " + *a.Node().Id() + " in this app",
 	} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("second stack: %v, want %q", err, want)

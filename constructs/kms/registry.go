@@ -174,7 +174,7 @@ func (c *claims) checkChildren() error {
 func (c *claims) commit() {
 	for _, cl := range c.list {
 		if cl.global {
-			c.st.app.names[cl.key] = c.owner
+			c.st.app.names[cl.key] = c.owner + " of stack " + c.st.name
 		} else {
 			c.st.names[cl.key] = c.owner
 		}
