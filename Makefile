@@ -9,7 +9,12 @@ export CHECKPOINT_DISABLE ?= 1
 ENV ?= dev
 CDKTF := npx --no-install cdktf
 
-.PHONY: help install synth app-synth hcl test test-short golden vet fmt scan bench consumer diff deploy clean
+# The fuzz targets: package and function. `make fuzz` runs each for FUZZTIME.
+FUZZ_TARGETS := ./constructs/kms:FuzzNewKmsKey ./stacks:FuzzParseEnvironments ./internal/awsarn:FuzzParsePrincipal \
+	./internal/policylint:FuzzLint ./internal/tftemplate:FuzzEscape
+FUZZTIME ?= 15s
+
+.PHONY: help install synth app-synth hcl test test-short golden vet fmt fuzz scan bench consumer diff deploy clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -29,19 +34,25 @@ app-synth: ## synthesize with the app alone (go run .; no CLI start-up)
 hcl: ## synthesize HCL (cdk.tf) instead of JSON (go run . -hcl)
 	go run . -hcl
 
-test: ## run every test, including __tests__ (go test ./... skips it)
-	go test ./... ./__tests__/
+test: ## run every test, including __tests__ (go test ./... skips it), failing on leftovers in the temp directory
+	go run ./internal/tools/tmpcheck -- go test ./... ./__tests__/
 
-test-short: ## run the tests without the end-to-end runs of the app and CLI
-	go test -short ./... ./__tests__/
+test-short: ## run the tests without the end-to-end runs of the app, the CLI and terraform
+	go run ./internal/tools/tmpcheck -- go test -short ./... ./__tests__/
 
-golden: ## rewrite the golden files of the shipped stacks; review the diff
-	go test ./__tests__/ -run TestGolden -update
+golden: ## rewrite the golden files (shipped stacks, composition app); review the diff
+	go test ./__tests__/ -run 'TestGolden|TestCompositionGolden' -update
 	git diff --stat -- __tests__/testdata/golden
 
 vet: ## gofmt check and go vet
-	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
-	go vet ./... ./__tests__/
+	@test -z "$$(gofmt -l . | grep -v '^node_modules/')" || { echo "gofmt needed:"; gofmt -l . | grep -v '^node_modules/'; exit 1; }
+	go vet ./... ./__tests__/...
+
+fuzz: ## run each fuzz target for FUZZTIME (default 15s); new findings land in testdata/fuzz
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz $${t#*:} ($${t%%:*}) for $(FUZZTIME)"; \
+		go run ./internal/tools/tmpcheck -- go test $${t%%:*} -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s; \
+	done
 
 scan: ## security gate: policylint, tfsec and KICS on the shipped and all-features stacks
 	security/scan.sh

@@ -1,6 +1,7 @@
 package policylint
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -235,4 +236,31 @@ func TestExpandAction(t *testing.T) {
 	if ExpandAction("s3:*") != nil {
 		t.Error("s3:* expands to KMS actions")
 	}
+}
+
+// FuzzLint checks that the linter never panics on any document and that
+// every finding names a statement of the document (or the document).
+func FuzzLint(f *testing.F) {
+	f.Add(doc(rootStatement))
+	f.Add(doc(rootStatement, `{"Effect": "Deny", "Principal": "*", "Action": "kms:*", "Resource": "*", "Condition": {"Null": {"aws:PrincipalArn": "false"}}}`))
+	f.Add(doc(rootStatement, `{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": ["kms:Put*"], "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": ["o-abcdef1234"]}}}`))
+	f.Add(`{"Version": "2012-10-17", "Statement": [1, "x", null, {}]}`)
+	f.Add(`{`)
+	f.Fuzz(func(t *testing.T, policy string) {
+		var parsed struct {
+			Statement []any `json:"Statement"`
+		}
+		n := -1
+		if json.Unmarshal([]byte(policy), &parsed) == nil {
+			n = len(parsed.Statement)
+		}
+		for _, finding := range Lint(policy, ctx) {
+			if finding.Problem == "" {
+				t.Fatalf("a finding without a problem: %+v", finding)
+			}
+			if finding.Statement < 0 || (n >= 0 && finding.Statement > n) {
+				t.Fatalf("finding %+v names statement %d of %d", finding, finding.Statement, n)
+			}
+		}
+	})
 }

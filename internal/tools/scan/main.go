@@ -22,6 +22,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
 	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
+	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
@@ -172,14 +173,37 @@ func lintStacks(dirs map[string]string) ([]finding, error) {
 		}
 		partition, _ := kms.PartitionOf(doc.Provider.AWS[0].Region)
 		for key, k := range doc.Resource.Keys {
-			ctx := policylint.Context{Partition: partition, Account: rootAccount(k.Policy, partition)}
-			for _, f := range policylint.Lint(k.Policy, ctx) {
+			// The synthesized policy is a Terraform template: lint what
+			// Terraform sends to AWS (references stay as ${...}).
+			policy, err := tftemplate.Render(k.Policy)
+			if err != nil {
+				return nil, fmt.Errorf("%s: aws_kms_key.%s: the policy is not a Terraform template: %w", name, key, err)
+			}
+			policy = referenceMarkers(policy)
+			ctx := policylint.Context{Partition: partition, Account: rootAccount(policy, partition)}
+			for _, f := range policylint.Lint(policy, ctx) {
 				out = append(out, finding{"policylint", "key-policy", f.String(), "HIGH", name, "aws_kms_key." + key})
 			}
 		}
 	}
 	return out, nil
 }
+
+// referenceMarkers turns the references of a rendered policy ("${aws_iam_role.r.arn}")
+// into cdktf token markers, which the linter knows as values unknown until
+// apply.
+func referenceMarkers(policy string) string {
+	return referencePattern.ReplaceAllStringFunc(policy, func(ref string) string {
+		return "${TfToken[REF." + strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-' {
+				return r
+			}
+			return '_'
+		}, ref[2:len(ref)-1]) + "]}"
+	})
+}
+
+var referencePattern = regexp.MustCompile(`\$\{[^}]*\}`)
 
 // rootAccount finds the account of the key from the account-root principal.
 func rootAccount(policy, partition string) string {
