@@ -46,7 +46,7 @@ golden: ## rewrite the golden files (shipped stacks, composition app); review th
 
 vet: ## gofmt check and go vet
 	@test -z "$$(gofmt -l . | grep -v '^node_modules/')" || { echo "gofmt needed:"; gofmt -l . | grep -v '^node_modules/'; exit 1; }
-	go vet ./... ./__tests__/...
+	go vet ./... ./__tests__/ ./__tests__/composition
 
 fuzz: ## run each fuzz target for FUZZTIME (default 15s); new findings land in testdata/fuzz
 	@set -e; for t in $(FUZZ_TARGETS); do \
