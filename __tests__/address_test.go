@@ -20,19 +20,13 @@ var pinnedAddresses = map[string][]string{
 		"aws_kms_alias.general_encryption_key_alias_stage-general-encryption-key",
 		"aws_kms_key.general_encryption_key",
 	},
+	// The monitoring resources left the shipped prod environment in 0.2.0:
+	// their log group was the placeholder REPLACE-ME-cloudtrail-log-group,
+	// so no deploy of them could succeed (CHANGELOG). The key and its alias
+	// keep their addresses.
 	"kms-prod": {
-		"aws_cloudwatch_log_metric_filter.general_encryption_key_decrypt_volume",
-		"aws_cloudwatch_log_metric_filter.general_encryption_key_disable_or_delete",
-		"aws_cloudwatch_log_metric_filter.general_encryption_key_encrypt_volume",
-		"aws_cloudwatch_log_metric_filter.general_encryption_key_unauthorized",
-		"aws_cloudwatch_metric_alarm.general_encryption_key_decrypt_volume_alarm",
-		"aws_cloudwatch_metric_alarm.general_encryption_key_disable_or_delete_alarm",
-		"aws_cloudwatch_metric_alarm.general_encryption_key_encrypt_volume_alarm",
-		"aws_cloudwatch_metric_alarm.general_encryption_key_unauthorized_alarm",
 		"aws_kms_alias.general_encryption_key_alias_prod-general-encryption-key",
 		"aws_kms_key.general_encryption_key",
-		"aws_sns_topic.general_encryption_key_alarms",
-		"aws_sns_topic_policy.general_encryption_key_alarms_policy",
 	},
 }
 

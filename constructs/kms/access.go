@@ -153,6 +153,21 @@ func AccessActions(a Access) []string {
 	return slices.Clone(l.asymmetric)
 }
 
+// AccessActionsFor returns the IAM actions of an access level for a key of
+// a spec and usage ("" for the defaults), or why the level does not fit the
+// key.
+func AccessActionsFor(a Access, keySpec, keyUsage string) ([]string, error) {
+	c := KmsKeyConfig{CustomerMasterKeySpec: keySpec, KeyUsage: keyUsage}
+	actions, why := c.kind().actionsFor(a)
+	if why != "" {
+		return nil, &FieldError{Field: "access", Key: "access", Value: string(a), Rule: why}
+	}
+	return actions, nil
+}
+
+// AccessUsage returns the key usage an access level needs ("" for any key).
+func AccessUsage(a Access) string { return accessLevels[a].usage }
+
 // keyKind is what the access rules need to know about a key.
 type keyKind struct {
 	spec, usage string
@@ -209,14 +224,17 @@ func UserActions(keySpec, keyUsage string) []string {
 	return slices.Clone(c.userActions())
 }
 
-// Key policy actions of the users of each key type (terraform-aws-modules/
-// kms's key_users and key_*_users lists).
+// Key policy actions of the users of each key type: exactly the key type's
+// operations (terraform-aws-modules/kms's key_*_users lists, without
+// kms:DescribeKey, which none of the operations needs; grant it with an extra
+// statement where a tool asks for it). Symmetric keys keep the original
+// module's usage actions, kms:DescribeKey included.
 var (
 	symmetricUserActions            = keyUsageActions
-	asymmetricEncryptionUserActions = []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:DescribeKey", "kms:GetPublicKey"}
-	signVerifyUserActions           = []string{"kms:DescribeKey", "kms:GetPublicKey", "kms:Sign", "kms:Verify"}
-	hmacUserActions                 = []string{"kms:DescribeKey", "kms:GenerateMac", "kms:VerifyMac"}
-	keyAgreementUserActions         = []string{"kms:DescribeKey", "kms:GetPublicKey", "kms:DeriveSharedSecret"}
+	asymmetricEncryptionUserActions = []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GetPublicKey"}
+	signVerifyUserActions           = []string{"kms:Sign", "kms:Verify", "kms:GetPublicKey"}
+	hmacUserActions                 = []string{"kms:GenerateMac", "kms:VerifyMac"}
+	keyAgreementUserActions         = []string{"kms:DeriveSharedSecret", "kms:GetPublicKey"}
 )
 
 // userActions returns KeyUsers' actions for the key.

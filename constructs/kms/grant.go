@@ -78,6 +78,9 @@ type keyTarget struct {
 	// is not the app's.
 	keyPolicy func(addedStatement) error
 	grants    *[]*Grant
+	// created is told of each resource a grant creates (the key records
+	// it and moves it with MovedFrom); nil for keys created elsewhere.
+	created func(res cdktf.TerraformResource, name string)
 }
 
 // GrantEncrypt lets a grantee encrypt with the key (see Grant).
@@ -151,6 +154,10 @@ func (k *KmsKey) target() *keyTarget {
 		syntax:    k.syntax,
 		keyPolicy: k.addStatement,
 		grants:    &k.grants,
+		created: func(res cdktf.TerraformResource, name string) {
+			k.resources = append(k.resources, ownedResource{res, name})
+			k.moveFrom(res, name)
+		},
 	}
 }
 
@@ -391,6 +398,9 @@ func (t *keyTarget) inlineGrant(r resolvedGrantee, access Access, actions []stri
 	}
 	res.OverrideLogicalId(jsii.String(tf))
 	t.st.own(res)
+	if t.created != nil {
+		t.created(res, tf)
+	}
 	out := &Grant{Access: access, Actions: actions, Policy: res, PolicyName: policyName}
 	*t.grants = append(*t.grants, out)
 	return out, nil

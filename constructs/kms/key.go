@@ -153,6 +153,7 @@ func (k *KmsKey) create(scope constructs.Construct, id string, v validated, c *c
 	k.addMonitoring()
 	k.addOutputs()
 	k.addMigration()
+	k.addWarnings()
 	return nil
 }
 
@@ -301,6 +302,33 @@ const (
 	outputAlarmNames  = "alarm_names"
 	outputReplicaArns = "replica_arns"
 )
+
+// OutputDoc describes one Terraform output a key can create.
+type OutputDoc struct {
+	// Suffix follows "<OutputPrefix>_" in the output's name.
+	Suffix string
+	// When says which configuration creates it.
+	When string
+	// Value says what it holds.
+	Value string
+}
+
+// OutputDocs lists every output a key can create, in the order of the
+// reference documentation (docs/configuration.md is generated from it, and
+// a test creates every one and compares).
+func OutputDocs() []OutputDoc {
+	return []OutputDoc{
+		{outputKeyArn, "always (the original module's kms_key_arn)", "the key's ARN"},
+		{outputKeyId, "key_id_output", "the key's id"},
+		{outputAliasNames, "aliases (or AddAlias)", "the alias names, in order"},
+		{outputAliasArns, "aliases (or AddAlias)", "the alias ARNs, in order"},
+		{outputReplicaArns, "replica_regions", "a map of replica region to replica ARN"},
+		{outputRoleNames, "roles", "the predefined roles' names, in order"},
+		{outputRoleArns, "roles", "a map of role name to role ARN"},
+		{outputTopicArn, "monitoring", "the ARN of the topic the alarms notify (created, or sns_topic_arn)"},
+		{outputAlarmNames, "monitoring", "the alarms' names"},
+	}
+}
 
 // outputNames lists the outputs the key will create.
 func (k *KmsKey) outputNames() []string {

@@ -1,0 +1,373 @@
+// Command docgen writes the reference documentation that must not drift
+// from the code: docs/configuration.md (every cdktf.json key with its type,
+// default and rule, from the config structs and their doc comments; every
+// output; every access level with its actions, from the action lists) and
+// docs/scan-exceptions.md (the accepted scanner findings with their reasons,
+// from security/exceptions.json).
+//
+//	go run ./internal/tools/docgen        # or: make docs
+//
+// A test regenerates both and fails when the committed files differ.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
+	"github.com/cdktf-kms/cdktf-kms/stacks"
+)
+
+func main() {
+	files, err := generate(".")
+	if err == nil {
+		for name, content := range files {
+			if err = os.WriteFile(name, content, 0o644); err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "docgen:", err)
+		os.Exit(1)
+	}
+}
+
+// generate renders the generated documents of the repository at root, by
+// path relative to root.
+func generate(root string) (map[string][]byte, error) {
+	comments, err := fieldComments(filepath.Join(root, "constructs", "kms"), filepath.Join(root, "stacks"))
+	if err != nil {
+		return nil, err
+	}
+	config, err := configuration(comments)
+	if err != nil {
+		return nil, err
+	}
+	exceptions, err := scanExceptions(filepath.Join(root, "security", "exceptions.json"))
+	if err != nil {
+		return nil, err
+	}
+	return map[string][]byte{
+		filepath.Join(root, "docs", "configuration.md"):   config,
+		filepath.Join(root, "docs", "scan-exceptions.md"): exceptions,
+	}, nil
+}
+
+// fieldComments reads the doc comments of every struct field in the
+// packages' Go files (tests excluded): "Type.Field" -> text.
+func fieldComments(dirs ...string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, dir := range dirs {
+		fset := token.NewFileSet()
+		pkgs, err := parser.ParseDir(fset, dir, func(fi os.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, parser.ParseComments)
+		if err != nil {
+			return nil, err
+		}
+		for _, pkg := range pkgs {
+			for _, f := range pkg.Files {
+				ast.Inspect(f, func(n ast.Node) bool {
+					ts, ok := n.(*ast.TypeSpec)
+					if !ok {
+						return true
+					}
+					st, ok := ts.Type.(*ast.StructType)
+					if !ok {
+						return true
+					}
+					for _, field := range st.Fields.List {
+						for _, name := range field.Names {
+							out[ts.Name.Name+"."+name.Name] = strings.Join(strings.Fields(field.Doc.Text()), " ")
+						}
+					}
+					return true
+				})
+			}
+		}
+	}
+	return out, nil
+}
+
+// row is one key of the reference.
+type row struct {
+	key, typ, def, rule string
+	references       bool
+}
+
+var (
+	defaultPattern   = regexp.MustCompile(`\s*Default: (.*)$`)
+	referencePattern = regexp.MustCompile(`(?i)takes? (a )?references?\.?`)
+)
+
+// describe turns a field's doc comment into its rule and default.
+func describe(field, comment string) (rule, def string, references bool) {
+	rule = comment
+	if m := defaultPattern.FindStringSubmatchIndex(rule); m != nil {
+		def = strings.TrimSuffix(rule[m[2]:m[3]], ".")
+		rule = rule[:m[0]]
+	}
+	if strings.Contains(rule, "Required") {
+		def = "required"
+	}
+	references = referencePattern.MatchString(rule)
+	// "AwsAccountId is the id ..." reads better without the Go name.
+	for _, lead := range []string{field + " is ", field + " are ", field + " "} {
+		if rest, ok := strings.CutPrefix(rule, lead); ok {
+			rule = strings.ToUpper(rest[:1]) + rest[1:]
+			break
+		}
+	}
+	return strings.TrimSpace(rule), def, references
+}
+
+// typeName names a Go type as a cdktf.json author writes it.
+func typeName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Pointer:
+		return typeName(t.Elem())
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int64:
+		return "whole number"
+	case reflect.Map:
+		return "object of " + plural(typeName(t.Elem()))
+	case reflect.Slice:
+		return "list of " + plural(typeName(t.Elem()))
+	case reflect.Struct:
+		if t == reflect.TypeOf(kms.PolicyStatement{}) {
+			return "policy statement"
+		}
+		return "object"
+	}
+	return t.String()
+}
+
+func plural(s string) string {
+	switch {
+	case strings.HasPrefix(s, "object of "), strings.HasPrefix(s, "list of "):
+		return s
+	case strings.HasSuffix(s, "y"):
+		return s
+	}
+	return s + "s"
+}
+
+// walk lists the keys of a struct type under a path prefix; nested structs
+// (objects and lists of objects) get rows of their own under their path,
+// except policy statements, which docs describe as a whole.
+func walk(t reflect.Type, prefix string, comments map[string]string, rows *[]row, goOnly *[]row) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Anonymous {
+			walk(f.Type, prefix, comments, rows, goOnly)
+			continue
+		}
+		tag := strings.Split(f.Tag.Get("json"), ",")[0]
+		comment := comments[t.Name()+"."+f.Name]
+		rule, def, refs := describe(f.Name, comment)
+		if tag == "-" {
+			if f.Name != "Name" || t != reflect.TypeOf(stacks.Environment{}) {
+				*goOnly = append(*goOnly, row{key: f.Name, typ: f.Type.String(), def: def, rule: rule})
+			}
+			continue
+		}
+		if tag == "" {
+			continue
+		}
+		key := prefix + tag
+		*rows = append(*rows, row{key: key, typ: typeName(f.Type), def: def, rule: rule, references: refs})
+		inner := f.Type
+		suffix := "."
+		for inner.Kind() == reflect.Pointer {
+			inner = inner.Elem()
+		}
+		if inner.Kind() == reflect.Slice {
+			inner, suffix = inner.Elem(), "[]."
+		}
+		if inner.Kind() == reflect.Struct && inner != reflect.TypeOf(kms.PolicyStatement{}) {
+			walk(inner, key+suffix, comments, rows, goOnly)
+		}
+	}
+}
+
+// Keys returns every key of an environment in cdktf.json, with its path
+// (monitoring.alarm_emails, roles[].name), in the reference's order.
+func Keys() []string {
+	var rows, goOnly []row
+	walk(reflect.TypeOf(stacks.Environment{}), "", map[string]string{}, &rows, &goOnly)
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = r.key
+	}
+	return out
+}
+
+// cell escapes a table cell: "|" would end it, and "<name>" would read as
+// an HTML tag.
+func cell(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// configuration renders docs/configuration.md.
+func configuration(comments map[string]string) ([]byte, error) {
+	var rows, goOnly []row
+	walk(reflect.TypeOf(stacks.Environment{}), "", comments, &rows, &goOnly)
+	var b bytes.Buffer
+	b.WriteString(`# Configuration reference
+
+<!-- Generated by internal/tools/docgen from the Go types and their doc
+comments: do not edit by hand; run make docs. A test fails when this file is
+out of date. -->
+
+Each environment in the ` + "`context.environments`" + ` object of ` + "`cdktf.json`" + ` becomes the
+stack ` + "`kms-<environment>`" + `. Its keys are the fields of ` + "`kms.KmsKeyConfig`" + ` (the Go
+API of the construct) and the stack's backend. Keys match exactly (case
+included); an unknown key, a key given twice, a fraction where a whole number
+is wanted or a cdktf token marker is an error that names the key's path. With
+only the first five keys set, the stack is the original HCL module's.
+
+"Reference" marks the fields that also take a reference to another resource
+(an unresolved cdktf token) from the Go API; in ` + "`cdktf.json`" + ` every value is data.
+
+## Keys
+
+| key | type | default | reference | rule |
+|---|---|---|---|---|
+`)
+	for _, r := range rows {
+		ref := ""
+		if r.references {
+			ref = "yes"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", r.key, r.typ, cell(r.def), cell(ref), cell(r.rule))
+	}
+	b.WriteString(`
+` + "`extra_policy_statements`" + ` entries are IAM policy statements in their JSON form: ` + "`Sid`" + `,
+` + "`Effect`" + `, ` + "`Principal`" + ` (` + "`\"*\"`" + ` or ` + "`{\"AWS\": ..., \"Service\": ...}`" + `), ` + "`Action`" + `, ` + "`Resource`" + ` and
+` + "`Condition`" + `, matched exactly; ` + "`NotPrincipal`" + `, ` + "`NotAction`" + ` and ` + "`NotResource`" + ` are refused.
+
+## Go API only
+
+| field | type | default | rule |
+|---|---|---|---|
+`)
+	for _, r := range goOnly {
+		fmt.Fprintf(&b, "| `%s` | `%s` | %s | %s |\n", r.key, r.typ, cell(r.def), cell(r.rule))
+	}
+	b.WriteString(`
+## Outputs
+
+Each key creates these Terraform outputs, named ` + "`<output_prefix>_<suffix>`" + `
+(` + "`output_prefix`" + ` defaults to ` + "`kms`" + `, so the ARN output is the original module's
+` + "`kms_key_arn`" + `); ` + "`skip_outputs`" + ` creates none.
+
+| output (default prefix) | created with | value |
+|---|---|---|
+`)
+	for _, o := range kms.OutputDocs() {
+		fmt.Fprintf(&b, "| `%s_%s` | %s | %s |\n", kms.DefaultOutputPrefix, o.Suffix, cell(o.When), cell(o.Value))
+	}
+	b.WriteString(`
+## Access levels
+
+Grants (` + "`KmsKey.Grant`" + ` and its shortcuts, ` + "`KeyRef.Grant`" + `) and predefined roles (` + "`roles[].access`" + `)
+allow one access level on the key and its replicas, written out as IAM actions
+(no wildcards). A level must fit the key's usage; on a key created elsewhere
+(` + "`FromKeyArn`" + `, ` + "`FromAlias`" + `) every level is allowed with the symmetric actions.
+
+| level | key usage | actions on a symmetric or HMAC key | actions on an asymmetric key |
+|---|---|---|---|
+`)
+	for _, a := range kms.AccessLevels() {
+		usage := kms.AccessUsage(a)
+		sym, asym := levelActions(a, usage)
+		if usage == "" {
+			usage = "any"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", a, usage, cell(sym), cell(asym))
+	}
+	b.WriteString(`
+The key policy statements of the user lists (` + "`key_users`" + ` and the ` + "`key_*_users`" + ` lists)
+follow the same key types; see the rules above.
+`)
+	return b.Bytes(), nil
+}
+
+// levelActions returns a level's actions for a symmetric (or HMAC) key and
+// for an asymmetric key of the level's usage ("" where it does not apply).
+func levelActions(a kms.Access, usage string) (symmetric, asymmetric string) {
+	specs := map[string][2]string{ // usage -> symmetric-ish spec, asymmetric spec
+		"":                    {"SYMMETRIC_DEFAULT", "RSA_2048"},
+		"ENCRYPT_DECRYPT":     {"SYMMETRIC_DEFAULT", "RSA_2048"},
+		"SIGN_VERIFY":         {"", "ECC_NIST_P256"},
+		"GENERATE_VERIFY_MAC": {"HMAC_256", ""},
+		"KEY_AGREEMENT":       {"", "ECC_NIST_P384"},
+	}
+	keyUsage := usage
+	if keyUsage == "" {
+		keyUsage = "ENCRYPT_DECRYPT"
+	}
+	s := specs[usage]
+	render := func(spec string) string {
+		if spec == "" {
+			return ""
+		}
+		actions, err := kms.AccessActionsFor(a, spec, keyUsage)
+		if err != nil {
+			return ""
+		}
+		return "`" + strings.Join(actions, "`, `") + "`"
+	}
+	return render(s[0]), render(s[1])
+}
+
+// scanExceptions renders docs/scan-exceptions.md.
+func scanExceptions(path string) ([]byte, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var list []struct {
+		Scanner, Check, Title, Resource, Severity, Reason string
+	}
+	if err := json.Unmarshal(raw, &list); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	sort.SliceStable(list, func(i, j int) bool { return list[i].Severity > list[j].Severity })
+	var b bytes.Buffer
+	b.WriteString(`# Accepted scanner findings
+
+<!-- Generated by internal/tools/docgen from security/exceptions.json: do not
+edit by hand; run make docs. -->
+
+` + "`security/scan.sh`" + ` fails on every HIGH or CRITICAL finding and on every MEDIUM one, unless
+` + "`security/exceptions.json`" + ` accepts it with a reason (a HIGH or CRITICAL one only with an
+exception that states that severity). These are the accepted ones.
+
+| scanner | check | severity | resource | reason |
+|---|---|---|---|---|
+`)
+	for _, e := range list {
+		sev := e.Severity
+		if sev == "" {
+			sev = "MEDIUM"
+		}
+		fmt.Fprintf(&b, "| %s | %s (`%s`) | %s | `%s` | %s |\n", e.Scanner, cell(e.Title), e.Check, sev, e.Resource, cell(e.Reason))
+	}
+	return b.Bytes(), nil
+}
