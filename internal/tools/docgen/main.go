@@ -101,7 +101,7 @@ func fieldComments(dirs ...string) (map[string]string, error) {
 // row is one key of the reference.
 type row struct {
 	key, typ, def, rule string
-	references       bool
+	references          bool
 }
 
 var (
