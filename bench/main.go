@@ -97,6 +97,9 @@ func run(runs int, outDir string) error {
 		{name: "floor, 50 stacks", group: "floor", x: 50, cmd: floor(50)},
 		{name: "construct, 1 key in one stack", group: "keys", x: 1, cmd: keys(1)},
 		{name: "construct, 100 keys in one stack", group: "keys", x: 100, cmd: keys(100)},
+		{name: "construct, 1 key with 3 replicas", group: "replicas", x: 3, cmd: func(string) *exec.Cmd {
+			return exec.Command(filepath.Join(bin, "keys"), "-keys", "1", "-replicas", "3")
+		}},
 		{name: fmt.Sprintf("app, shipped, cold jsii cache (%d stacks)", shippedStacks), group: "cold", x: shippedStacks, cmd: appIn(shipped), cold: true},
 	}
 	var results []*result
@@ -327,6 +330,10 @@ func markdown(results []*result) string {
 	check("each extra environment ≤ 5 ms", fmt.Sprintf("%.2f ms", perEnv), fmt.Sprintf("%.2f ms", perEnvCPU), perEnv <= 5)
 	check("each extra key ≤ 5 ms", fmt.Sprintf("%.2f ms", perKey), fmt.Sprintf("%.2f ms", perKeyCPU), perKey <= 5)
 	check("shipped app peak memory ≤ 1.05 × floor peak", fmt.Sprintf("%.3f ×", memRatio), "", memRatio <= 1.05)
+	r3 := find(results, "replicas", 3)
+	replicas := (median(r3.walls) - median(k1.walls)).Seconds() * 1000
+	check("a key with 3 replicas ≤ 30 ms over one without", fmt.Sprintf("%.1f ms", replicas),
+		fmt.Sprintf("%.1f ms", (median(r3.cpus)-median(k1.cpus)).Seconds()*1000), replicas <= 30)
 	spread := 0.0
 	for _, r := range results {
 		if r.cold {

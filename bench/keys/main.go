@@ -20,13 +20,17 @@ func main() {
 
 func run() int {
 	n := flag.Int("keys", 100, "number of keys in the stack")
+	replicas := flag.Int("replicas", 0, "replica regions of each key (multi-Region keys)")
 	flag.Parse()
 	defer jsii.Close()
 	app := cdktf.NewApp(nil)
 	stack := cdktf.NewTerraformStack(app, jsii.String("kms-keys"))
 	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
+	regions := []string{"eu-central-1", "us-east-1", "ap-southeast-2", "eu-north-1", "us-west-2"}[:*replicas]
 	for i := 0; i < *n; i++ {
 		_, err := kms.NewKmsKey(stack, fmt.Sprintf("key_%d", i), &kms.KmsKeyConfig{
+			MultiRegion:          len(regions) > 0,
+			ReplicaRegions:       regions,
 			AwsAccountId:         "123456789012",
 			AwsRegion:            "eu-west-1",
 			NamePrefix:           fmt.Sprintf("k%d", i),
