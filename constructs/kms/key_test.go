@@ -18,8 +18,9 @@ var usageActions = []any{
 	"kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey*", "kms:DescribeKey",
 }
 
-// specPolicy is the key policy of SPEC section 2, written out by hand from
-// the specification (not from the construct's output).
+// specPolicy is the original module's key policy
+// (__tests__/testdata/original-module/main.tf), written out by hand from the
+// module (not from the construct's output).
 func specPolicy(partition, account, region string, principals ...string) any {
 	return specPolicyWithLogs(partition, account, "logs."+region+".amazonaws.com", principals...)
 }

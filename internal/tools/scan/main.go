@@ -1,6 +1,6 @@
 // Command scan is the security gate of cdktf-kms: it synthesizes the
 // shipped stacks and a stack with every option on (security/all-features.json),
-// runs the key-policy linter on every aws_kms_key, scans the stacks with
+// runs the key-policy linter on every key and replica policy, scans them with
 // tfsec and KICS, and fails on any HIGH or CRITICAL finding, on any MEDIUM
 // finding not justified in security/exceptions.json, and on any linter
 // finding. Run it through security/scan.sh, which installs the scanners.
@@ -12,10 +12,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -145,7 +147,8 @@ func synthesize(configPath, allFeaturesPath, outdir string) (map[string]string, 
 	return dirs, nil
 }
 
-// lintStacks runs the key-policy linter on every aws_kms_key.
+// lintStacks runs the key-policy linter on the policy of every aws_kms_key
+// and aws_kms_replica_key.
 func lintStacks(dirs map[string]string) ([]finding, error) {
 	var out []finding
 	for _, name := range sortedNames(dirs) {
@@ -153,36 +156,54 @@ func lintStacks(dirs map[string]string) ([]finding, error) {
 		if err != nil {
 			return nil, err
 		}
-		var doc struct {
-			Provider struct {
-				AWS []struct {
-					Region string `json:"region"`
-				} `json:"aws"`
-			} `json:"provider"`
-			Resource struct {
-				Keys map[string]struct {
-					Policy string `json:"policy"`
-				} `json:"aws_kms_key"`
-			} `json:"resource"`
+		found, err := lintStack(name, raw)
+		if err != nil {
+			return nil, err
 		}
-		if err := json.Unmarshal(raw, &doc); err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		if len(doc.Provider.AWS) == 0 {
-			return nil, fmt.Errorf("%s has no aws provider", name)
-		}
-		partition, _ := kms.PartitionOf(doc.Provider.AWS[0].Region)
-		for key, k := range doc.Resource.Keys {
+		out = append(out, found...)
+	}
+	return out, nil
+}
+
+// policyResources are the resource types whose policy is a key policy.
+var policyResources = []string{"aws_kms_key", "aws_kms_replica_key"}
+
+// lintStack lints the key policies of one synthesized stack.
+func lintStack(name string, raw []byte) ([]finding, error) {
+	type withPolicy struct {
+		Policy string `json:"policy"`
+	}
+	var doc struct {
+		Provider struct {
+			AWS []struct {
+				Region string `json:"region"`
+			} `json:"aws"`
+		} `json:"provider"`
+		Resource map[string]map[string]withPolicy `json:"resource"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(doc.Provider.AWS) == 0 {
+		return nil, fmt.Errorf("%s has no aws provider", name)
+	}
+	// A replica is in the partition of its primary: every provider of a
+	// stack is.
+	partition, _ := kms.PartitionOf(doc.Provider.AWS[0].Region)
+	var out []finding
+	for _, typ := range policyResources {
+		for _, key := range slices.Sorted(maps.Keys(doc.Resource[typ])) {
+			address := typ + "." + key
 			// The synthesized policy is a Terraform template: lint what
 			// Terraform sends to AWS (references stay as ${...}).
-			policy, err := tftemplate.Render(k.Policy)
+			policy, err := tftemplate.Render(doc.Resource[typ][key].Policy)
 			if err != nil {
-				return nil, fmt.Errorf("%s: aws_kms_key.%s: the policy is not a Terraform template: %w", name, key, err)
+				return nil, fmt.Errorf("%s: %s: the policy is not a Terraform template: %w", name, address, err)
 			}
 			policy = referenceMarkers(policy)
 			ctx := policylint.Context{Partition: partition, Account: rootAccount(policy, partition)}
 			for _, f := range policylint.Lint(policy, ctx) {
-				out = append(out, finding{"policylint", "key-policy", f.String(), "HIGH", name, "aws_kms_key." + key})
+				out = append(out, finding{"policylint", "key-policy", f.String(), "HIGH", name, address})
 			}
 		}
 	}

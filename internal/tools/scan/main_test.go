@@ -95,3 +95,36 @@ func TestExceptionsFileIsReviewed(t *testing.T) {
 		t.Error("an exception with an unknown key was accepted")
 	}
 }
+
+// TestLintStackChecksKeysAndReplicas: the linter runs on the key policy of
+// every key and replica, on the policy as Terraform renders it ("$${" is a
+// literal "${"), with references as unknown values.
+func TestLintStackChecksKeysAndReplicas(t *testing.T) {
+	good := `{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Root\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"},` +
+		`{\"Sid\":\"Ref\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"${aws_iam_role.app.arn}\"},\"Action\":\"kms:Decrypt\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"kms:EncryptionContext:path\":\"$${literal}\"}}}]}`
+	open := `{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Root\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"},` +
+		`{\"Sid\":\"Open\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}]}`
+	stack := func(key, replica string) []byte {
+		return []byte(`{"provider":{"aws":[{"region":"eu-west-1"},{"region":"us-east-1","alias":"us_east_1"}]},"resource":{` +
+			`"aws_kms_key":{"k":{"policy":"` + key + `"}},` +
+			`"aws_kms_replica_key":{"k_replica_us_east_1":{"policy":"` + replica + `"}}}}`)
+	}
+	found, err := lintStack("kms-dev", stack(good, good))
+	if err != nil || len(found) != 0 {
+		t.Fatalf("clean key and replica: %v, %v", found, err)
+	}
+	found, err = lintStack("kms-dev", stack(good, open))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) != 1 || found[0].Resource != "aws_kms_replica_key.k_replica_us_east_1" || !strings.Contains(found[0].Title, `Principal AWS "*"`) {
+		t.Errorf("open replica policy: %+v", found)
+	}
+	found, err = lintStack("kms-dev", stack(open, good))
+	if err != nil || len(found) != 1 || found[0].Resource != "aws_kms_key.k" {
+		t.Errorf("open key policy: %+v, %v", found, err)
+	}
+	if _, err := lintStack("kms-dev", []byte(`{"resource":{}}`)); err == nil || !strings.Contains(err.Error(), "no aws provider") {
+		t.Errorf("stack without provider: %v", err)
+	}
+}
