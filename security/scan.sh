@@ -6,6 +6,7 @@
 #
 #   security/scan.sh          # or: make scan
 #   security/scan.sh -v       # also list LOW and INFO findings
+#   SCAN_OUT=$HOME/scan security/scan.sh   # keep the stacks and reports there
 #
 # The scanners are built from the Go module proxy once per machine and cached in
 # $CDKTF_KMS_TOOLS (default ~/.cache/cdktf-kms/tools): tfsec about 2 minutes,
@@ -39,5 +40,10 @@ if [ ! -d "$kics_dir/assets/queries" ]; then
   exit 2
 fi
 
-out=$(mktemp -d "${TMPDIR:-/tmp}/cdktf-kms-scan.XXXXXX")
-go run ./internal/tools/scan -out "$out" -tfsec "$tfsec" -kics "$kics" -kics-assets "$kics_dir/assets" "$@"
+# The synthesized stacks and the scanners' reports go to a temp folder that
+# is removed at the end; SCAN_OUT=<dir> keeps them there instead.
+keep=()
+if [ -n "${SCAN_OUT:-}" ]; then
+  keep=(-out "$SCAN_OUT")
+fi
+go run ./internal/tools/scan "${keep[@]}" -tfsec "$tfsec" -kics "$kics" -kics-assets "$kics_dir/assets" "$@"

@@ -58,7 +58,7 @@ func main() {
 
 func run(stdout, stderr io.Writer) (code int) {
 	defer jsii.Close()
-	out := flag.String("out", "", "directory for the synthesized stacks and reports (default: a new temp dir)")
+	out := flag.String("out", "", "directory to keep the synthesized stacks and reports in (default: a temp dir, removed at the end)")
 	config := flag.String("config", "cdktf.json", "the app's cdktf.json (its environments are scanned)")
 	allFeatures := flag.String("all-features", "security/all-features.json", "an environment with every option on")
 	exceptionsPath := flag.String("exceptions", "security/exceptions.json", "reviewed MEDIUM findings")
@@ -72,11 +72,13 @@ func run(stdout, stderr io.Writer) (code int) {
 		fmt.Fprintf(stderr, "scan: "+format+"\n", args...)
 		return 2
 	}
-	if *out == "" {
+	keep := *out != ""
+	if !keep {
 		dir, err := os.MkdirTemp("", "cdktf-kms-scan-")
 		if err != nil {
 			return fail("%v", err)
 		}
+		defer os.RemoveAll(dir)
 		*out = dir
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
@@ -86,13 +88,13 @@ func run(stdout, stderr io.Writer) (code int) {
 	if err != nil {
 		return fail("%v", err)
 	}
-	stackDirs, err := synthesize(*config, *allFeatures, filepath.Join(*out, "cdktf.out"))
+	stackDirs, trusted, err := synthesize(*config, *allFeatures, filepath.Join(*out, "cdktf.out"))
 	if err != nil {
 		return fail("%v", err)
 	}
 
 	var findings []finding
-	lint, err := lintStacks(stackDirs)
+	lint, err := lintStacks(stackDirs, trusted)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -111,52 +113,58 @@ func run(stdout, stderr io.Writer) (code int) {
 		}
 		findings = append(findings, f...)
 	}
-	fmt.Fprintf(stdout, "stacks and reports: %s\n", *out)
+	if keep {
+		fmt.Fprintf(stdout, "stacks and reports: %s\n", *out)
+	}
 	return report(stdout, findings, exceptions, sortedNames(stackDirs), *tfsec != "", *kics != "", *verbose)
 }
 
-// synthesize writes the shipped stacks and the all-features stack.
-func synthesize(configPath, allFeaturesPath, outdir string) (map[string]string, error) {
+// synthesize writes the shipped stacks and the all-features stack, and
+// returns each stack's folder and the accounts its environment trusts
+// (trusted_account_ids, which the linter needs to judge cross-account
+// statements as the construct did).
+func synthesize(configPath, allFeaturesPath, outdir string) (dirs map[string]string, trusted map[string][]string, err error) {
 	os.Unsetenv(stacks.ContextEnv)
 	envs, err := stacks.LoadEnvironments(configPath)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", configPath, err)
+		return nil, nil, fmt.Errorf("%s: %w", configPath, err)
 	}
 	raw, err := os.ReadFile(allFeaturesPath)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	extra, err := stacks.ParseEnvironments([]byte(`{"all-features": ` + string(raw) + `}`))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", allFeaturesPath, err)
+		return nil, nil, fmt.Errorf("%s: %w", allFeaturesPath, err)
 	}
 	envs = append(envs, extra...)
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir)})
-	dirs := map[string]string{}
+	dirs, trusted = map[string]string{}, map[string][]string{}
 	for _, env := range envs {
 		if _, err := stacks.NewEnvironmentStack(app, env); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		name := stacks.StackName(env.Name)
 		dirs[name] = filepath.Join(outdir, "stacks", name)
+		trusted[name] = env.TrustedAccountIds
 	}
 	app.Synth()
 	// Done with the bindings: free the node kernel (~0.8 GB) before the
 	// scanners run.
 	jsii.Close()
-	return dirs, nil
+	return dirs, trusted, nil
 }
 
 // lintStacks runs the key-policy linter on the policy of every aws_kms_key
-// and aws_kms_replica_key.
-func lintStacks(dirs map[string]string) ([]finding, error) {
+// and aws_kms_replica_key; trusted holds each stack's trusted accounts.
+func lintStacks(dirs map[string]string, trusted map[string][]string) ([]finding, error) {
 	var out []finding
 	for _, name := range sortedNames(dirs) {
 		raw, err := os.ReadFile(filepath.Join(dirs[name], "cdk.tf.json"))
 		if err != nil {
 			return nil, err
 		}
-		found, err := lintStack(name, raw)
+		found, err := lintStack(name, raw, trusted[name])
 		if err != nil {
 			return nil, err
 		}
@@ -168,8 +176,9 @@ func lintStacks(dirs map[string]string) ([]finding, error) {
 // policyResources are the resource types whose policy is a key policy.
 var policyResources = []string{"aws_kms_key", "aws_kms_replica_key"}
 
-// lintStack lints the key policies of one synthesized stack.
-func lintStack(name string, raw []byte) ([]finding, error) {
+// lintStack lints the key policies of one synthesized stack, whose
+// environment trusts the given accounts besides its own.
+func lintStack(name string, raw []byte, trusted []string) ([]finding, error) {
 	type withPolicy struct {
 		Policy string `json:"policy"`
 	}
@@ -201,7 +210,7 @@ func lintStack(name string, raw []byte) ([]finding, error) {
 				return nil, fmt.Errorf("%s: %s: the policy is not a Terraform template: %w", name, address, err)
 			}
 			policy = referenceMarkers(policy)
-			ctx := policylint.Context{Partition: partition, Account: rootAccount(policy, partition)}
+			ctx := policylint.Context{Partition: partition, Account: rootAccount(policy, partition), TrustedAccounts: trusted}
 			for _, f := range policylint.Lint(policy, ctx) {
 				out = append(out, finding{"policylint", "key-policy", f.String(), "HIGH", name, address})
 			}
