@@ -14,7 +14,7 @@ FUZZ_TARGETS := ./constructs/kms:FuzzNewKmsKey ./stacks:FuzzParseEnvironments ./
 	./internal/policylint:FuzzLint ./internal/tftemplate:FuzzEscape
 FUZZTIME ?= 15s
 
-.PHONY: help install synth app-synth hcl test test-short golden vet fmt fuzz scan bench consumer diff deploy clean
+.PHONY: help install synth app-synth hcl test test-short golden docs vet fmt fuzz scan bench consumer diff deploy clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ test-short: ## run the tests without the end-to-end runs of the app, the CLI and
 golden: ## rewrite the golden files (shipped stacks, composition app); review the diff
 	go test ./__tests__/ -run 'TestGolden|TestCompositionGolden' -update
 	git diff --stat -- __tests__/testdata/golden
+
+docs: ## regenerate docs/configuration.md and docs/scan-exceptions.md from the code (a test fails when they are stale)
+	go run ./internal/tools/docgen
 
 vet: ## gofmt check and go vet
 	@test -z "$$(gofmt -l . | grep -v '^node_modules/')" || { echo "gofmt needed:"; gofmt -l . | grep -v '^node_modules/'; exit 1; }

@@ -19,7 +19,7 @@ func terraformBinary(t *testing.T) string {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("terraform is not on PATH (%v); .ci/run must install it", err)
 		}
-		t.Skipf("terraform is not on PATH, so this test cannot let Terraform evaluate the output; install terraform 1.11 (go install github.com/hashicorp/terraform@v1.11.4) to run it (%v)", err)
+		t.Skipf("terraform is not on PATH, so this test cannot let Terraform evaluate the output; install terraform 1.11, or build it with .ci/build-terraform.sh and put the folder it prints on PATH, to run it (%v)", err)
 	}
 	return bin
 }
