@@ -33,6 +33,14 @@ func terraformName(scope constructs.Construct, id string) (string, cdktf.Terrafo
 		return "", nil, &FieldError{Field: "scope", Key: "scope", Rule: "a scope inside a cdktf.TerraformStack is required"}
 	}
 	ids := []string{id}
+	// A scope that is a TerraformStack in Go (the usual case, and user
+	// types that embed one) needs no jsii call to tell.
+	if stack, ok := scope.(cdktf.TerraformStack); ok {
+		if !terraformNamePattern.MatchString(id) {
+			return "", nil, invalidIdError(id)
+		}
+		return id, stack, nil
+	}
 	node := constructs.IConstruct(scope)
 	for !*cdktf.TerraformStack_IsStack(node) {
 		ids = append([]string{*node.Node().Id()}, ids...)
@@ -44,8 +52,7 @@ func terraformName(scope constructs.Construct, id string) (string, cdktf.Terrafo
 	}
 	for _, part := range ids {
 		if !terraformNamePattern.MatchString(part) {
-			return "", nil, &FieldError{Field: "id", Key: "id", Value: part,
-				Rule: "is not a valid Terraform name (a letter or _ first, then letters, digits, _ or -); the key's address aws_kms_key.<name> is built from the construct ids below the stack"}
+			return "", nil, invalidIdError(part)
 		}
 	}
 	stack, ok := node.(cdktf.TerraformStack)
@@ -53,6 +60,11 @@ func terraformName(scope constructs.Construct, id string) (string, cdktf.Terrafo
 		stack = cdktf.TerraformStack_Of(node)
 	}
 	return strings.Join(ids, "_"), stack, nil
+}
+
+func invalidIdError(id string) error {
+	return &FieldError{Field: "id", Key: "id", Value: id,
+		Rule: "is not a valid Terraform name (a letter or _ first, then letters, digits, _ or -); the key's address aws_kms_key.<name> is built from the construct ids below the stack"}
 }
 
 // The Terraform names of everything a key named n creates. Each is part of

@@ -155,7 +155,7 @@ func (k *KmsKey) AddAlias(name string) (kmsalias.KmsAlias, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
-	if err := c.checkChildren(); err != nil {
+	if err := c.checkChildren(""); err != nil {
 		return nil, err
 	}
 	c.commit()

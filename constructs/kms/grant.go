@@ -364,7 +364,7 @@ func explicitActionProblem(a string) string {
 func (t *keyTarget) inlineGrant(r resolvedGrantee, access Access, actions []string, label string, g any) (*Grant, error) {
 	fGrantee := field{"grantee", "grantee"}
 	tf := fmt.Sprintf("%s_grant_%s_%s", t.name, r.tfName, label)
-	policyName := fitName(iamPolicyChars.ReplaceAllString(fmt.Sprintf("kms-%s-%s-%s", t.st.name, t.name, label), "-"), 128)
+	policyName := fitName(iamPolicyChars.ReplaceAllString(fmt.Sprintf("kms-%s-%s-%s", t.st.stackName(), t.name, label), "-"), 128)
 	typ := "aws_iam_" + r.kind + "_policy"
 	c := &claims{st: t.st, owner: "aws_kms_key." + t.name}
 	c.resource(typ, tf, fGrantee, granteeValue(g))
@@ -372,7 +372,7 @@ func (t *keyTarget) inlineGrant(r resolvedGrantee, access Access, actions []stri
 	if err := c.check(); err != nil {
 		return nil, err
 	}
-	if err := c.checkChildren(); err != nil {
+	if err := c.checkChildren(""); err != nil {
 		return nil, err
 	}
 	c.commit()

@@ -102,7 +102,11 @@ func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*Km
 	if err := c.check(); err != nil {
 		return nil, err
 	}
-	if err := c.checkChildren(); err != nil {
+	skip := ""
+	if !k.nested {
+		skip = "resource aws_kms_key." + k.name
+	}
+	if err := c.checkChildren(skip); err != nil {
 		return nil, err
 	}
 	if err := k.create(scope, id, v, c); err != nil {
@@ -134,7 +138,7 @@ func (k *KmsKey) create(scope constructs.Construct, id string, v validated, c *c
 				scope.Node().TryRemoveChild(jsii.String(id))
 			}
 			for _, region := range k.createdProviders {
-				k.stack.stack.Node().TryRemoveChild(jsii.String("aws_" + regionSuffix(region)))
+				k.stack.node.TryRemoveChild(jsii.String("aws_" + regionSuffix(region)))
 				delete(k.stack.providers, region)
 			}
 			c.release()

@@ -35,11 +35,14 @@ var (
 	appStates   = map[constructs.IConstruct]*appState{}
 )
 
-// stackState is what the construct tracks per stack.
+// stackState is what the construct tracks per stack. Each jsii call costs
+// about half a millisecond, so the stack's node is fetched once and its id
+// and app only when a message or a name needs them.
 type stackState struct {
 	stack cdktf.TerraformStack
-	name  string // the stack's construct id
-	app   *appState
+	node  constructs.Node
+	id    string    // the stack's construct id, once fetched (stackName)
+	app   *appState // once fetched (appState)
 	// names: "resource <type>.<name>", "output <name>", "provider <alias>"
 	// -> who owns it.
 	names map[string]string
@@ -62,23 +65,38 @@ func stateOf(stack cdktf.TerraformStack) *stackState {
 	if ok {
 		return st
 	}
-	root := stack.Node().Root()
-	app, ok := appStates[root]
-	if !ok {
-		app = &appState{names: map[string]string{}}
-		appStates[root] = app
-	}
 	st = &stackState{
 		stack: stack,
-		name:  *stack.Node().Id(),
-		app:   app,
+		node:  stack.Node(),
 		names: map[string]string{},
 		owned: map[any]bool{},
 	}
 	stackStates[stack] = st
 	// One check per stack at synth, for clashes made after the keys.
-	stack.Node().AddValidation(&stackValidation{st: st})
+	st.node.AddValidation(&stackValidation{st: st})
 	return st
+}
+
+// stackName returns the stack's construct id (registryMu held).
+func (st *stackState) stackName() string {
+	if st.id == "" {
+		st.id = *st.node.Id()
+	}
+	return st.id
+}
+
+// appState returns the state of the stack's app (registryMu held).
+func (st *stackState) appState() *appState {
+	if st.app == nil {
+		root := st.node.Root()
+		app, ok := appStates[root]
+		if !ok {
+			app = &appState{names: map[string]string{}}
+			appStates[root] = app
+		}
+		st.app = app
+	}
+	return st.app
 }
 
 // claim is a name the construct is about to create.
@@ -122,11 +140,14 @@ func (c *claims) check() error {
 	seen := map[string]bool{}
 	for _, cl := range c.list {
 		names := c.st.names
-		where := fmt.Sprintf("in stack %s", c.st.name)
 		if cl.global {
-			names, where = c.st.app.names, "in this app"
+			names = c.st.appState().names
 		}
 		if owner, taken := names[cl.key]; taken {
+			where := "in stack " + c.st.stackName()
+			if cl.global {
+				where = "in this app"
+			}
 			if owner == c.owner && cl.field.goName == "id" {
 				p.add(cl.field, cl.value, "%s is already the address of another key %s; give each key its own id", cl.what, where)
 			} else {
@@ -144,11 +165,14 @@ func (c *claims) check() error {
 }
 
 // checkChildren refuses names that a direct child of the stack already has
-// (its construct id is its Terraform name): one lookup per name.
-func (c *claims) checkChildren() error {
+// (its construct id is its Terraform name): one lookup per name. The key's
+// own name is skipped for a key directly in the stack: there it is the key
+// node's construct id, and a child with that id fails the construction
+// with an error that says so.
+func (c *claims) checkChildren(skip string) error {
 	var p problems
 	for _, cl := range c.list {
-		if cl.global {
+		if cl.global || cl.key == skip {
 			continue
 		}
 		kind, rest, _ := strings.Cut(cl.key, " ")
@@ -159,7 +183,7 @@ func (c *claims) checkChildren() error {
 		if kind != "resource" && kind != "output" {
 			continue
 		}
-		child := c.st.stack.Node().TryFindChild(jsii.String(name))
+		child := c.st.node.TryFindChild(jsii.String(name))
 		if child == nil || c.st.owned[child] {
 			continue
 		}
@@ -174,7 +198,7 @@ func (c *claims) checkChildren() error {
 func (c *claims) commit() {
 	for _, cl := range c.list {
 		if cl.global {
-			c.st.app.names[cl.key] = c.owner + " of stack " + c.st.name
+			c.st.appState().names[cl.key] = c.owner + " of stack " + c.st.stackName()
 		} else {
 			c.st.names[cl.key] = c.owner
 		}
@@ -185,7 +209,7 @@ func (c *claims) commit() {
 func (c *claims) release() {
 	for _, cl := range c.list {
 		if cl.global {
-			delete(c.st.app.names, cl.key)
+			delete(c.st.appState().names, cl.key)
 		} else {
 			delete(c.st.names, cl.key)
 		}
@@ -225,7 +249,7 @@ func (v *stackValidation) Validate() *[]*string {
 	registryMu.Lock()
 	defer registryMu.Unlock()
 	var out []string
-	for _, c := range *v.st.stack.Node().FindAll(constructs.ConstructOrder_PREORDER) {
+	for _, c := range *v.st.node.FindAll(constructs.ConstructOrder_PREORDER) {
 		if v.st.owned[c] {
 			continue
 		}
