@@ -56,8 +56,17 @@ type stackState struct {
 
 // appState tracks names that are global in AWS across an app's stacks.
 type appState struct {
-	names map[string]string
+	names map[string]appOwner
 }
+
+// appOwner is who created an app-wide name: the stack's id is fetched only
+// for a message.
+type appOwner struct {
+	owner string
+	st    *stackState
+}
+
+func (o appOwner) String() string { return o.owner + " of stack " + o.st.stackName() }
 
 // stateOf returns the state of the stack (registryMu held).
 func stateOf(stack cdktf.TerraformStack) *stackState {
@@ -91,7 +100,7 @@ func (st *stackState) appState() *appState {
 		root := st.node.Root()
 		app, ok := appStates[root]
 		if !ok {
-			app = &appState{names: map[string]string{}}
+			app = &appState{names: map[string]appOwner{}}
 			appStates[root] = app
 		}
 		st.app = app
@@ -139,15 +148,17 @@ func (c *claims) check() error {
 	var p problems
 	seen := map[string]bool{}
 	for _, cl := range c.list {
-		names := c.st.names
+		var owner, where string
+		var taken bool
 		if cl.global {
-			names = c.st.appState().names
-		}
-		if owner, taken := names[cl.key]; taken {
-			where := "in stack " + c.st.stackName()
-			if cl.global {
-				where = "in this app"
+			var o appOwner
+			if o, taken = c.st.appState().names[cl.key]; taken {
+				owner, where = o.String(), "in this app"
 			}
+		} else if owner, taken = c.st.names[cl.key]; taken {
+			where = "in stack " + c.st.stackName()
+		}
+		if taken {
 			if owner == c.owner && cl.field.goName == "id" {
 				p.add(cl.field, cl.value, "%s is already the address of another key %s; give each key its own id", cl.what, where)
 			} else {
@@ -198,7 +209,7 @@ func (c *claims) checkChildren(skip string) error {
 func (c *claims) commit() {
 	for _, cl := range c.list {
 		if cl.global {
-			c.st.appState().names[cl.key] = c.owner + " of stack " + c.st.stackName()
+			c.st.appState().names[cl.key] = appOwner{c.owner, c.st}
 		} else {
 			c.st.names[cl.key] = c.owner
 		}

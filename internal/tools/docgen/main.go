@@ -24,11 +24,18 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
 )
 
-func main() {
+func main() { os.Exit(run()) }
+
+// run writes the documents. It closes the jsii runtime that reading the
+// construct's defaults starts (else its temp folder and node process would
+// outlive the run).
+func run() int {
+	defer jsii.Close()
 	files, err := generate(".")
 	if err == nil {
 		for name, content := range files {
@@ -39,8 +46,9 @@ func main() {
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "docgen:", err)
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }
 
 // generate renders the generated documents of the repository at root, by
