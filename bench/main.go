@@ -24,6 +24,9 @@ import (
 	"time"
 )
 
+// timedRepeats is how often a timed program synthesizes in one process.
+const timedRepeats = 5
+
 type scenario struct {
 	name  string
 	group string // series in the chart: app, floor, keys
@@ -33,7 +36,9 @@ type scenario struct {
 	runs  int
 	// timed programs (bench/keys) also report the time from the jsii
 	// kernel being up to the end of the synth, which leaves out the
-	// start-up and its noise.
+	// start-up and its noise; they build and synthesize the app
+	// timedRepeats times in one process, and the first repetition (cold
+	// JavaScript code) is dropped.
 	timed bool
 }
 
@@ -42,7 +47,7 @@ type result struct {
 	walls []time.Duration
 	cpus  []time.Duration // user + system time of the process tree
 	peaks []int64         // bytes
-	inner []time.Duration // in-process construct + synth time (timed only)
+	inner []time.Duration // in-process construct + synth times (timed only)
 }
 
 func main() {
@@ -132,9 +137,7 @@ func run(runs int, outDir string) error {
 				r.walls = append(r.walls, m.wall)
 				r.cpus = append(r.cpus, m.cpu)
 				r.peaks = append(r.peaks, m.peak)
-				if r.timed {
-					r.inner = append(r.inner, m.inner)
-				}
+				r.inner = append(r.inner, m.inner...)
 			}
 		}
 		fmt.Fprintf(os.Stderr, "round %d of %d done\n", round+1, runs)
@@ -159,8 +162,8 @@ func run(runs int, outDir string) error {
 // measurement is one run of a scenario.
 type measurement struct {
 	wall, cpu time.Duration
-	peak      int64         // bytes
-	inner     time.Duration // timed scenarios: reported by the program
+	peak      int64           // bytes
+	inner     []time.Duration // timed scenarios: reported by the program
 }
 
 // measure runs one scenario in a fresh directory and returns its wall time,
@@ -176,7 +179,7 @@ func measure(work string, sc scenario) (measurement, error) {
 	cmd.Dir = dir
 	timing := filepath.Join(dir, "timing")
 	if sc.timed {
-		cmd.Args = append(cmd.Args, "-timing", timing)
+		cmd.Args = append(cmd.Args, "-timing", timing, "-repeat", strconv.Itoa(timedRepeats))
 	}
 	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20", "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1")
 	if sc.cold {
@@ -213,11 +216,17 @@ func measure(work string, sc scenario) (measurement, error) {
 				if err != nil {
 					return m, fmt.Errorf("no in-process timing: %v", err)
 				}
-				ns, err := strconv.ParseInt(strings.TrimSpace(string(raw)), 10, 64)
-				if err != nil {
-					return m, fmt.Errorf("in-process timing %q: %v", raw, err)
+				lines := strings.Fields(string(raw))
+				if len(lines) != timedRepeats {
+					return m, fmt.Errorf("in-process timing: %d lines, want %d", len(lines), timedRepeats)
 				}
-				m.inner = time.Duration(ns)
+				for _, l := range lines[1:] {
+					ns, err := strconv.ParseInt(l, 10, 64)
+					if err != nil {
+						return m, fmt.Errorf("in-process timing %q: %v", l, err)
+					}
+					m.inner = append(m.inner, time.Duration(ns))
+				}
 			}
 			return m, nil
 		case <-tick.C:
@@ -336,11 +345,11 @@ func markdown(results []*result) string {
 		lo, hi := minMax(r.walls)
 		fmt.Fprintf(&b, "| %s | %.3f s | %.3f s | %.3f s | %.3f s | %.0f MB |\n", r.name, lo.Seconds(), median(r.walls).Seconds(), hi.Seconds(), median(r.cpus).Seconds(), float64(medianInt(r.peaks))/1e6)
 	}
-	b.WriteString("\nIn process (bench/keys: from the stack with its provider, when the jsii kernel is up and the AWS provider loaded, to the end of the synth; the start-up and its noise left out):\n\n| scenario | min | median | max |\n|---|---|---|---|\n")
+	fmt.Fprintf(&b, "\nIn process (bench/keys: from the stack with its provider, when the jsii kernel is up and the AWS provider loaded, to the end of the synth; the start-up and its noise left out). Each run synthesizes %d times and drops the first (cold JavaScript code):\n\n| scenario | samples | min | median | max |\n|---|---|---|---|---|\n", timedRepeats)
 	for _, r := range results {
 		if r.timed {
 			lo, hi := minMax(r.inner)
-			fmt.Fprintf(&b, "| %s | %.1f ms | %.1f ms | %.1f ms |\n", r.name, ms(lo), ms(median(r.inner)), ms(hi))
+			fmt.Fprintf(&b, "| %s | %d | %.1f ms | %.1f ms | %.1f ms |\n", r.name, len(r.inner), ms(lo), ms(median(r.inner)), ms(hi))
 		}
 	}
 	b.WriteString("\nWall time is measured around each process. CPU is user + system time of the process and its waited-for descendants (the jsii node kernel). Peak memory is the largest sum of the resident set sizes of the process and its descendants, sampled from /proc every 5 ms. Scenarios run in interleaved rounds, so drifts of the machine hit all of them alike.\n\n")
