@@ -44,8 +44,17 @@ var (
 	kmsConditionKeys      = dataLines(kmsConditionKeysData)
 	kmsActionsLower       = lowerAll(kmsActions)
 	kmsActionSet          = setOf(kmsActionsLower)
+	kmsActionIndex        = indexOf(kmsActionsLower)
 	kmsConditionKeysLower = lowerAll(kmsConditionKeys)
 )
+
+func indexOf(list []string) map[string]int {
+	out := make(map[string]int, len(list))
+	for i, s := range list {
+		out[s] = i
+	}
+	return out
+}
 
 func setOf(list []string) map[string]bool {
 	out := make(map[string]bool, len(list))
@@ -94,6 +103,13 @@ func ExpandAction(action string) []string {
 		}
 	}
 	pattern := strings.ToLower(name)
+	if !strings.ContainsAny(pattern, "*?[\\") {
+		// No wildcard: one lookup instead of a match against every action.
+		if i, ok := kmsActionIndex[pattern]; ok {
+			return []string{"kms:" + kmsActions[i]}
+		}
+		return nil
+	}
 	var out []string
 	for i, known := range kmsActionsLower {
 		if matched, _ := path.Match(pattern, known); matched {
