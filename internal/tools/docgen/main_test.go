@@ -96,3 +96,61 @@ func TestHelpNamesOnlyMakefileTargets(t *testing.T) {
 		}
 	}
 }
+
+// TestDocLinksResolve checks every relative link of the README, the
+// changelog and docs/: the file exists and, for a Markdown file, so does the
+// heading an anchor names (GitHub's anchors: lower case, punctuation dropped,
+// spaces as "-").
+func TestDocLinksResolve(t *testing.T) {
+	pages, err := filepath.Glob(filepath.Join(root, "docs", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages = append(pages, filepath.Join(root, "README.md"), filepath.Join(root, "CHANGELOG.md"))
+	link := regexp.MustCompile(`\]\(([^)\s]+)\)`)
+	checked := 0
+	for _, page := range pages {
+		raw, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range link.FindAllStringSubmatch(string(raw), -1) {
+			target, anchor, _ := strings.Cut(m[1], "#")
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			file := page
+			if target != "" {
+				file = filepath.Join(filepath.Dir(page), target)
+			}
+			checked++
+			if _, err := os.Stat(file); err != nil {
+				t.Errorf("%s links to %s, which does not exist", page, m[1])
+				continue
+			}
+			if anchor != "" && strings.HasSuffix(file, ".md") && !slices.Contains(headingAnchors(t, file), anchor) {
+				t.Errorf("%s links to %s: no heading with that anchor in %s", page, m[1], file)
+			}
+		}
+	}
+	if checked < 20 {
+		t.Errorf("only %d links checked; is the link pattern still right?", checked)
+	}
+}
+
+// headingAnchors returns the anchors of a Markdown file's headings.
+func headingAnchors(t *testing.T, file string) []string {
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drop := regexp.MustCompile(`[^\p{L}\p{N}_ -]`)
+	var out []string
+	for _, line := range strings.Split(string(raw), "\n") {
+		if h, ok := strings.CutPrefix(line, "#"); ok {
+			h = strings.TrimLeft(h, "#")
+			out = append(out, strings.ReplaceAll(drop.ReplaceAllString(strings.ToLower(strings.TrimSpace(h)), ""), " ", "-"))
+		}
+	}
+	return out
+}
