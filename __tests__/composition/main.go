@@ -114,17 +114,7 @@ func build(app cdktf.App) error {
 		Name:     jsii.String("/orders/prod"),
 		KmsKeyId: key.KeyArn(),
 	})
-	bucket := s3bucket.NewS3Bucket(stack, jsii.String("data"), &s3bucket.S3BucketConfig{Bucket: jsii.String("orders-prod-data")})
-	s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(stack, jsii.String("data_sse"),
-		&s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationAConfig{
-			Bucket: bucket.Id(),
-			Rule: &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{{
-				ApplyServerSideEncryptionByDefault: &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{
-					SseAlgorithm:   jsii.String("aws:kms"),
-					KmsMasterKeyId: key.KeyArn(),
-				},
-			}},
-		})
+	encryptedBucket(stack, "data", "orders-prod-data", key.KeyArn())
 
 	// A key nested in the user's own construct, and a second key directly
 	// in the stack.
@@ -156,17 +146,7 @@ func build(app cdktf.App) error {
 
 	// A second stack that uses the key's ARN.
 	consumer := newStack(app, "composition-consumer")
-	reports := s3bucket.NewS3Bucket(consumer, jsii.String("reports"), &s3bucket.S3BucketConfig{Bucket: jsii.String("orders-prod-reports")})
-	s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(consumer, jsii.String("reports_sse"),
-		&s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationAConfig{
-			Bucket: reports.Id(),
-			Rule: &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{{
-				ApplyServerSideEncryptionByDefault: &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{
-					SseAlgorithm:   jsii.String("aws:kms"),
-					KmsMasterKeyId: key.KeyArn(),
-				},
-			}},
-		})
+	encryptedBucket(consumer, "reports", "orders-prod-reports", key.KeyArn())
 
 	// Two environment stacks that grant the same shared role.
 	for _, env := range []string{"a", "b"} {
@@ -183,4 +163,20 @@ func build(app cdktf.App) error {
 		}
 	}
 	return nil
+}
+
+// encryptedBucket adds an S3 bucket (id) whose default encryption is the
+// key (id_sse).
+func encryptedBucket(scope constructs.Construct, id, name string, keyArn *string) {
+	bucket := s3bucket.NewS3Bucket(scope, jsii.String(id), &s3bucket.S3BucketConfig{Bucket: jsii.String(name)})
+	s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(scope, jsii.String(id+"_sse"),
+		&s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationAConfig{
+			Bucket: bucket.Id(),
+			Rule: &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{{
+				ApplyServerSideEncryptionByDefault: &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{
+					SseAlgorithm:   jsii.String("aws:kms"),
+					KmsMasterKeyId: keyArn,
+				},
+			}},
+		})
 }
