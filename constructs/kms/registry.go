@@ -17,8 +17,7 @@ import (
 // synthesized JSON (cdktf writes two elements with the same Terraform name
 // into one, the last winning) or a panic of the jsii runtime.
 //
-//   - Per stack: Terraform addresses of resources and names of outputs and
-//     provider aliases.
+//   - Per stack: Terraform addresses of resources and names of outputs.
 //   - Per app: names that are global in AWS, across every stack of the app:
 //     IAM role names per account, aliases per account and region, inline
 //     grant policy names per IAM identity.
@@ -43,8 +42,7 @@ type stackState struct {
 	node  constructs.Node
 	id    string    // the stack's construct id, once fetched (stackName)
 	app   *appState // once fetched (appState)
-	// names: "resource <type>.<name>", "output <name>", "provider <alias>"
-	// -> who owns it.
+	// names: "resource <type>.<name>", "output <name>" -> who owns it.
 	names map[string]string
 	// owned are the constructs the construct created (skipped by the synth
 	// check).
@@ -117,6 +115,9 @@ type claim struct {
 	key string
 	// what describes it in a message.
 	what string
+	// child is the construct id a direct child of the stack with this
+	// Terraform name has (resources and outputs; "" for app-wide names).
+	child string
 	// field and value name the configuration it comes from.
 	field field
 	value any
@@ -131,11 +132,11 @@ type claims struct {
 }
 
 func (c *claims) resource(typ, name string, f field, value any) {
-	c.list = append(c.list, claim{key: "resource " + typ + "." + name, what: typ + "." + name, field: f, value: value})
+	c.list = append(c.list, claim{key: "resource " + typ + "." + name, what: typ + "." + name, child: name, field: f, value: value})
 }
 
 func (c *claims) output(name string, f field, value any) {
-	c.list = append(c.list, claim{key: "output " + name, what: "output " + name, field: f, value: value})
+	c.list = append(c.list, claim{key: "output " + name, what: "output " + name, child: name, field: f, value: value})
 }
 
 func (c *claims) global(key, what string, f field, value any) {
@@ -183,18 +184,10 @@ func (c *claims) check() error {
 func (c *claims) checkChildren(skip string) error {
 	var p problems
 	for _, cl := range c.list {
-		if cl.global || cl.key == skip {
+		if cl.child == "" || cl.key == skip {
 			continue
 		}
-		kind, rest, _ := strings.Cut(cl.key, " ")
-		name := rest
-		if kind == "resource" {
-			_, name, _ = strings.Cut(rest, ".")
-		}
-		if kind != "resource" && kind != "output" {
-			continue
-		}
-		child := c.st.node.TryFindChild(jsii.String(name))
+		child := c.st.node.TryFindChild(jsii.String(cl.child))
 		if child == nil || c.st.owned[child] {
 			continue
 		}
