@@ -140,13 +140,7 @@ func (k *KmsKey) AddAlias(name string) (kmsalias.KmsAlias, error) {
 		}
 	}
 	c := &claims{st: k.stack, owner: k.Address()}
-	account := k.config.AwsAccountId
-	c.resource("aws_kms_alias", rn, f, name)
-	c.global(aliasKey(account, k.config.AwsRegion, name), fmt.Sprintf("alias %s in account %s, region %s", name, account, k.config.AwsRegion), f, name)
-	for _, r := range k.config.ReplicaRegions {
-		c.resource("aws_kms_alias", replicaAliasResourceName(k.name, name, r), f, name)
-		c.global(aliasKey(account, r, name), fmt.Sprintf("alias %s in account %s, region %s", name, account, r), f, name)
-	}
+	k.claimAlias(c, f, name)
 	firstAlias := len(k.aliases) == 0 && !k.config.SkipOutputs
 	if firstAlias {
 		c.output(k.config.outputName(outputAliasNames), f, name)

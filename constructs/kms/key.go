@@ -176,15 +176,9 @@ func (k *KmsKey) claims() *claims {
 	cfg := &k.config
 	fID := field{"id", "id"}
 	c.resource("aws_kms_key", k.name, fID, k.name)
-	account, region := cfg.AwsAccountId, cfg.AwsRegion
+	account := cfg.AwsAccountId
 	for i, a := range cfg.Aliases {
-		fa := field{"Aliases", "aliases"}.index(i)
-		c.resource("aws_kms_alias", aliasResourceName(k.name, a), fa, a)
-		c.global(aliasKey(account, region, a), fmt.Sprintf("alias %s in account %s, region %s", a, account, region), fa, a)
-		for _, r := range cfg.ReplicaRegions {
-			c.resource("aws_kms_alias", replicaAliasResourceName(k.name, a, r), fa, a)
-			c.global(aliasKey(account, r, a), fmt.Sprintf("alias %s in account %s, region %s", a, account, r), fa, a)
-		}
+		k.claimAlias(c, field{"Aliases", "aliases"}.index(i), a)
 	}
 	for i, r := range cfg.ReplicaRegions {
 		c.resource("aws_kms_replica_key", replicaResourceName(k.name, r), field{"ReplicaRegions", "replica_regions"}.index(i), r)
@@ -212,6 +206,20 @@ func (k *KmsKey) claims() *claims {
 	return c
 }
 
+// claimAlias adds the names an alias creates: its resource and the alias
+// in the key's region, and the same for each replica region.
+func (k *KmsKey) claimAlias(c *claims, f field, alias string) {
+	account := k.config.AwsAccountId
+	claimIn := func(resourceName, region string) {
+		c.resource("aws_kms_alias", resourceName, f, alias)
+		c.global(aliasKey(account, region, alias), fmt.Sprintf("alias %s in account %s, region %s", alias, account, region), f, alias)
+	}
+	claimIn(aliasResourceName(k.name, alias), k.config.AwsRegion)
+	for _, r := range k.config.ReplicaRegions {
+		claimIn(replicaAliasResourceName(k.name, alias, r), r)
+	}
+}
+
 // aliasKey and roleKey identify names that are global in AWS.
 func aliasKey(account, region, alias string) string {
 	return "alias " + account + " " + region + " " + alias
@@ -233,9 +241,9 @@ func (k *KmsKey) keyResourceConfig(policy string) *kmskey.KmsKeyConfig {
 		Policy:            k.lit(policy),
 		Tags:              k.tags(),
 	}
-	if c.DeletionWindowInDays != 0 {
-		kc.DeletionWindowInDays = jsii.Number(c.DeletionWindowInDays)
-	}
+	shared := c.sharedKeyArguments()
+	kc.DeletionWindowInDays, kc.IsEnabled = shared.deletionWindow, shared.enabled
+	kc.BypassPolicyLockoutSafetyCheck, kc.Lifecycle = shared.bypass, shared.lifecycle
 	if c.RotationPeriodInDays != 0 {
 		kc.RotationPeriodInDays = jsii.Number(c.RotationPeriodInDays)
 	}
@@ -248,16 +256,37 @@ func (k *KmsKey) keyResourceConfig(policy string) *kmskey.KmsKeyConfig {
 	if c.MultiRegion {
 		kc.MultiRegion = jsii.Bool(true)
 	}
+	return kc
+}
+
+// keyArguments are the arguments the key and its replicas share; nil
+// where the option is unset, so that nothing is written. The booleans are
+// any, as in the bindings: a nil *bool in an interface field would not be
+// unset.
+type keyArguments struct {
+	deletionWindow *float64
+	enabled        any
+	bypass         any
+	lifecycle      *cdktf.TerraformResourceLifecycle
+}
+
+// sharedKeyArguments maps the options that apply to the key and to each
+// replica alike.
+func (c *KmsKeyConfig) sharedKeyArguments() keyArguments {
+	var a keyArguments
+	if c.DeletionWindowInDays != 0 {
+		a.deletionWindow = jsii.Number(c.DeletionWindowInDays)
+	}
 	if c.IsEnabled != nil {
-		kc.IsEnabled = jsii.Bool(*c.IsEnabled)
+		a.enabled = jsii.Bool(*c.IsEnabled)
 	}
 	if c.BypassPolicyLockoutSafetyCheck {
-		kc.BypassPolicyLockoutSafetyCheck = jsii.Bool(true)
+		a.bypass = jsii.Bool(true)
 	}
 	if c.PreventDestroy {
-		kc.Lifecycle = &cdktf.TerraformResourceLifecycle{PreventDestroy: jsii.Bool(true)}
+		a.lifecycle = &cdktf.TerraformResourceLifecycle{PreventDestroy: jsii.Bool(true)}
 	}
-	return kc
+	return a
 }
 
 // tags returns the Name and Environment tags, then the extra tags. A
@@ -344,7 +373,7 @@ func (k *KmsKey) outputNames() []string {
 	if c.KeyIdOutput {
 		names = append(names, c.outputName(outputKeyId))
 	}
-	if len(c.Aliases) > 0 || len(k.aliases) > 0 {
+	if len(c.Aliases) > 0 { // AddAlias appends to it
 		names = append(names, c.outputName(outputAliasNames), c.outputName(outputAliasArns))
 	}
 	if len(c.ReplicaRegions) > 0 {

@@ -7,7 +7,6 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsreplicakey"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
 // Replica is a replica of a multi-Region key in another region of the same
@@ -65,29 +64,21 @@ func (c *KmsKeyConfig) validateReplicas(p *problems, partition string) {
 // region.
 func (k *KmsKey) addReplicas(v validated) {
 	c := &k.config
+	shared := c.sharedKeyArguments()
 	for _, region := range c.ReplicaRegions {
 		prov := k.replicaProvider(region)
 		name := replicaResourceName(k.name, region)
-		cfg := &kmsreplicakey.KmsReplicaKeyConfig{
-			PrimaryKeyArn: k.key.Arn(),
-			Description:   k.lit(c.description()),
-			Policy:        k.lit(v.replicas[region]),
-			Tags:          k.tags(),
-			Provider:      prov,
-		}
-		if c.DeletionWindowInDays != 0 {
-			cfg.DeletionWindowInDays = jsii.Number(c.DeletionWindowInDays)
-		}
-		if c.IsEnabled != nil {
-			cfg.Enabled = jsii.Bool(*c.IsEnabled)
-		}
-		if c.BypassPolicyLockoutSafetyCheck {
-			cfg.BypassPolicyLockoutSafetyCheck = jsii.Bool(true)
-		}
-		if c.PreventDestroy {
-			cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{PreventDestroy: jsii.Bool(true)}
-		}
-		r := kmsreplicakey.NewKmsReplicaKey(k.node, jsii.String(name), cfg)
+		r := kmsreplicakey.NewKmsReplicaKey(k.node, jsii.String(name), &kmsreplicakey.KmsReplicaKeyConfig{
+			PrimaryKeyArn:                  k.key.Arn(),
+			Description:                    k.lit(c.description()),
+			Policy:                         k.lit(v.replicas[region]),
+			Tags:                           k.tags(),
+			Provider:                       prov,
+			DeletionWindowInDays:           shared.deletionWindow,
+			Enabled:                        shared.enabled,
+			BypassPolicyLockoutSafetyCheck: shared.bypass,
+			Lifecycle:                      shared.lifecycle,
+		})
 		k.pin(r, name)
 		k.replicas = append(k.replicas, &Replica{Region: region, Resource: r, Provider: prov})
 	}
