@@ -14,6 +14,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
+	"github.com/cdktf-kms/cdktf-kms/internal/excerpt"
 	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
 
@@ -81,16 +82,7 @@ func (e *EnvironmentError) Unwrap() error { return e.Err }
 const maxShown = 80
 
 // quote quotes a name or value for a message, cut to a readable length.
-func quote(s string) string {
-	if len(s) <= maxShown {
-		return strconv.Quote(s)
-	}
-	n := maxShown
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return fmt.Sprintf("%s... (%d bytes)", strconv.Quote(s[:n]), len(s))
-}
+func quote(s string) string { return excerpt.Quote(s, maxShown) }
 
 // ParseEnvironments decodes the environments object of cdktf.json strictly
 // and validates every environment and what environments must not share. It

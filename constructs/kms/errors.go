@@ -3,7 +3,8 @@ package kms
 import (
 	"errors"
 	"fmt"
-	"unicode/utf8"
+
+	"github.com/cdktf-kms/cdktf-kms/internal/excerpt"
 )
 
 // FieldError is one problem with one configuration field.
@@ -49,28 +50,10 @@ func (e *FieldError) describe() string {
 const maxShownValue = 120
 
 // quoteCut quotes a value for a message, cutting it to a readable length.
-func quoteCut(v string) string {
-	if len(v) <= maxShownValue {
-		return fmt.Sprintf("%q", v)
-	}
-	return fmt.Sprintf("%q... (%d bytes in all)", cutUTF8(v, maxShownValue), len(v))
-}
+func quoteCut(v string) string { return excerpt.Quote(v, maxShownValue) }
 
 // cut shortens an unquoted value for a message.
-func cut(v string) string {
-	if len(v) <= maxShownValue {
-		return v
-	}
-	return fmt.Sprintf("%s... (%d bytes in all)", cutUTF8(v, maxShownValue), len(v))
-}
-
-// cutUTF8 returns at most n bytes of s without splitting a character.
-func cutUTF8(s string, n int) string {
-	for n > 0 && n < len(s) && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
+func cut(v string) string { return excerpt.Plain(v, maxShownValue) }
 
 // FieldErrors returns every *FieldError in err, which may be a single
 // *FieldError or a tree of errors joined with errors.Join.

@@ -25,18 +25,9 @@ var keySpecUsages = map[string][]string{
 	"SM2":               {"ENCRYPT_DECRYPT", "SIGN_VERIFY", "KEY_AGREEMENT"},
 }
 
-var keyUsages = []string{"ENCRYPT_DECRYPT", "SIGN_VERIFY", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"}
+var keyUsages = []string{usageEncryptDecrypt, usageSignVerify, usageMac, usageKeyAgreement}
 
 func keySpecNames() string { return strings.Join(slices.Sorted(maps.Keys(keySpecUsages)), ", ") }
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
 
 // validateKeyType checks key usage, key spec, their pairing, rotation and
 // the rotation period.
@@ -44,7 +35,7 @@ func (c *KmsKeyConfig) validateKeyType(p *problems, partition string) {
 	fUsage := field{"KeyUsage", "key_usage"}
 	fSpec := field{"CustomerMasterKeySpec", "customer_master_key_spec"}
 	usageOK, specOK := true, true
-	if c.KeyUsage != "" && !contains(keyUsages, c.KeyUsage) {
+	if c.KeyUsage != "" && !slices.Contains(keyUsages, c.KeyUsage) {
 		p.add(fUsage, c.KeyUsage, "must be one of %s", strings.Join(keyUsages, ", "))
 		usageOK = false
 	}
@@ -57,7 +48,7 @@ func (c *KmsKeyConfig) validateKeyType(p *problems, partition string) {
 		}
 	}
 	if usageOK && specOK {
-		if allowed := keySpecUsages[c.keySpec()]; !contains(allowed, c.keyUsage()) {
+		if allowed := keySpecUsages[c.keySpec()]; !slices.Contains(allowed, c.keyUsage()) {
 			what := c.CustomerMasterKeySpec
 			f := fSpec
 			if c.CustomerMasterKeySpec == "" {

@@ -124,9 +124,6 @@ func (d PolicyDocument) render() string { return mustJSON(d) }
 // still as cdktf tokens).
 func (d PolicyDocument) Render() string { return d.render() }
 
-// accountRootArn is the ARN of an account's root principal in a partition.
-func accountRootArn(partition, account string) string { return awsarn.RootArn(partition, account) }
-
 // statementSource names the configuration a key policy statement comes
 // from, so that a finding of the linter names the field to fix.
 type statementSource struct {
@@ -192,7 +189,7 @@ func (c *KmsKeyConfig) buildPolicy(partition, region string, extra []addedStatem
 	b.doc.Version = PolicyVersion
 	b.add(PolicyStatement{
 		Effect:    "Allow",
-		Principal: map[string]OneOrMany{"AWS": {accountRootArn(partition, c.AwsAccountId)}},
+		Principal: map[string]OneOrMany{"AWS": {awsarn.RootArn(partition, c.AwsAccountId)}},
 		Action:    OneOrMany{actionAllKMS},
 		Resource:  OneOrMany{"*"},
 	}, statementSource{field: field{"AwsAccountId", "aws_account_id"}})
