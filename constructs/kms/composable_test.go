@@ -34,16 +34,10 @@ func (v *pathVisitor) Visit(node constructs.IConstruct) {
 
 func TestEveryKeyIsANodeOfItsOwn(t *testing.T) {
 	stack := synthtest.NewStack(t)
-	first, err := kms.NewKmsKey(stack, "first", usageExample())
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := mustKey(t, stack, "first", usageExample())
 	second := usageExample()
 	second.OutputPrefix = "second"
-	k, err := kms.NewKmsKey(stack, "second", second)
-	if err != nil {
-		t.Fatal(err)
-	}
+	k := mustKey(t, stack, "second", second)
 	stackPath := *stack.Node().Path()
 	if got := *k.Node().Path(); got != stackPath+"/second" {
 		t.Errorf("key node path = %s, want %s/second", got, stackPath)
@@ -153,10 +147,7 @@ func TestReferencesAreAccepted(t *testing.T) {
 	cfg.Description = "Key of " + *app.Name()
 	cfg.Tags = map[string]string{"Owner": *app.Name()}
 	cfg.Roles = []kms.RoleSpec{{Service: "lambda", PermissionsBoundary: *admin.Arn(), ManagedPolicyArns: []string{*admin.Arn()}}}
-	k, err := kms.NewKmsKey(stack, "key", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	k := mustKey(t, stack, "key", cfg)
 	doc := synthtest.Synth(t, stack)
 	statements := synthtest.JSONArg(t, doc.Resource(t, "aws_kms_key", "key"), "policy").(map[string]any)["Statement"].([]any)
 	if p := statements[2].(map[string]any)["Principal"].(map[string]any)["AWS"]; p != synthtest.Ref("aws_iam_role.app", "arn") {
@@ -173,7 +164,7 @@ func TestReferencesAreAccepted(t *testing.T) {
 	bad := usageExample()
 	arn := *app.Arn()
 	bad.AdditionalPrincipals = []string{arn, arn, "not-an-arn"}
-	err = bad.Validate()
+	err := bad.Validate()
 	for _, want := range []string{"AdditionalPrincipals[1]", "duplicates additional_principals[0]", "AdditionalPrincipals[2]", "IAM or STS ARN"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate() = %v, want it to say %q", err, want)
@@ -195,10 +186,7 @@ func TestReferencesAreAccepted(t *testing.T) {
 
 func TestGrantsTakeResourcesNamesArnsAndReferences(t *testing.T) {
 	stack := synthtest.NewStack(t)
-	k, err := kms.NewKmsKey(stack, "key", usageExample())
-	if err != nil {
-		t.Fatal(err)
-	}
+	k := mustKey(t, stack, "key", usageExample())
 	role := newRole(stack, "reader")
 	user := iamuser.NewIamUser(stack, jsii.String("alice"), &iamuser.IamUserConfig{Name: jsii.String("alice")})
 	group := iamgroup.NewIamGroup(stack, jsii.String("ops"), &iamgroup.IamGroupConfig{Name: jsii.String("ops")})
@@ -253,10 +241,7 @@ func TestGrantLevelsFollowTheKeyUsage(t *testing.T) {
 	stack := synthtest.NewStack(t)
 	cfg := usageExample()
 	cfg.KeyUsage, cfg.CustomerMasterKeySpec = "GENERATE_VERIFY_MAC", "HMAC_256"
-	k, err := kms.NewKmsKey(stack, "mac", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	k := mustKey(t, stack, "mac", cfg)
 	g, err := k.GrantGenerateMac("signer")
 	if err != nil || !reflect.DeepEqual(g.Actions, []string{"kms:GenerateMac"}) {
 		t.Errorf("GrantGenerateMac = %+v, %v", g, err)
@@ -274,10 +259,7 @@ func TestGrantLevelsFollowTheKeyUsage(t *testing.T) {
 
 func TestAddAliasAndAddToResourcePolicyAfterConstruction(t *testing.T) {
 	stack := synthtest.NewStack(t)
-	k, err := kms.NewKmsKey(stack, "key", usageExample())
-	if err != nil {
-		t.Fatal(err)
-	}
+	k := mustKey(t, stack, "key", usageExample())
 	if _, err := k.AddAlias("later"); err != nil {
 		t.Fatal(err)
 	}
@@ -293,10 +275,7 @@ func TestAddAliasAndAddToResourcePolicyAfterConstruction(t *testing.T) {
 	}
 	other := usageExample()
 	other.OutputPrefix = "other"
-	k2, err := kms.NewKmsKey(stack, "other", other)
-	if err != nil {
-		t.Fatal(err)
-	}
+	k2 := mustKey(t, stack, "other", other)
 	if _, err := k2.AddAlias("later"); err == nil || !strings.Contains(err.Error(), "alias alias/later in account 123456789012, region eu-west-1 is already created by aws_kms_key.key of stack") {
 		t.Errorf("the same alias on another key: %v", err)
 	}

@@ -48,10 +48,7 @@ func TestReplicasInEveryListedRegion(t *testing.T) {
 	cfg.DeletionWindowInDays = 14
 	cfg.PreventDestroy = true
 	cfg.KeyAdministrators = []string{"arn:aws:iam::123456789012:role/kms-admin"}
-	k, err := kms.NewKmsKey(stack, "key", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	k := mustKey(t, stack, "key", cfg)
 	doc := synthtest.Synth(t, stack)
 	replicas := doc.Resources("aws_kms_replica_key")
 	if len(replicas) != 2 || len(k.Replicas()) != 2 {
@@ -109,10 +106,7 @@ func TestReplicasReuseTheStacksProviderAndAcceptTheirOwn(t *testing.T) {
 	cfg.MultiRegion = true
 	cfg.ReplicaRegions = []string{"eu-central-1", "us-east-1", "eu-north-1"}
 	cfg.ReplicaProviders = map[string]provider.AwsProvider{"us-east-1": given}
-	k, err := kms.NewKmsKey(stack, "key", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	k := mustKey(t, stack, "key", cfg)
 	got := map[string]provider.AwsProvider{}
 	for _, r := range k.Replicas() {
 		got[r.Region] = r.Provider
@@ -124,10 +118,7 @@ func TestReplicasReuseTheStacksProviderAndAcceptTheirOwn(t *testing.T) {
 	second.OutputPrefix = "second"
 	second.MultiRegion = true
 	second.ReplicaRegions = []string{"eu-north-1"}
-	k2, err := kms.NewKmsKey(stack, "second", second)
-	if err != nil {
-		t.Fatal(err)
-	}
+	k2 := mustKey(t, stack, "second", second)
 	if k2.Replicas()[0].Provider != got["eu-north-1"] {
 		t.Errorf("the second key did not share the provider the first one added for eu-north-1")
 	}
@@ -356,10 +347,7 @@ func TestMovedFromMovesEveryResourceTheKeyOwns(t *testing.T) {
 	cfg.Aliases = []string{"orders"}
 	cfg.Roles = []kms.RoleSpec{{Service: "lambda"}}
 	cfg.MovedFrom = "aws_kms_key.old"
-	k, err := kms.NewKmsKey(stack, "key", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	k := mustKey(t, stack, "key", cfg)
 	if _, err := k.AddAlias("later"); err != nil {
 		t.Fatal(err)
 	}

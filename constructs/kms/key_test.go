@@ -14,6 +14,16 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(synthtest.Main(m)) }
 
+// mustKey creates a key and stops the test when NewKmsKey refuses it.
+func mustKey(t testing.TB, scope constructs.Construct, id string, cfg *kms.KmsKeyConfig) *kms.KmsKey {
+	t.Helper()
+	k, err := kms.NewKmsKey(scope, id, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
 var usageActions = []any{
 	"kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey*", "kms:DescribeKey",
 }
@@ -143,18 +153,12 @@ func TestPartitionFollowsTheRegion(t *testing.T) {
 
 func TestKeyAddressIsThePathBelowTheStack(t *testing.T) {
 	stack := synthtest.NewStack(t)
-	direct, err := kms.NewKmsKey(stack, "general_encryption_key", usageExample())
-	if err != nil {
-		t.Fatal(err)
-	}
+	direct := mustKey(t, stack, "general_encryption_key", usageExample())
 	platform := constructs.NewConstruct(stack, jsii.String("platform"))
 	team := constructs.NewConstruct(platform, jsii.String("team-a"))
 	cfg := usageExample()
 	cfg.OutputPrefix = "team_a"
-	nested, err := kms.NewKmsKey(team, "logs", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	nested := mustKey(t, team, "logs", cfg)
 	// These addresses are state: changing them destroys and recreates real
 	// keys. Update this test only with a migration (moved blocks) in place.
 	if got, want := direct.Address(), "aws_kms_key.general_encryption_key"; got != want {
@@ -172,10 +176,7 @@ func TestKeyAddressIsThePathBelowTheStack(t *testing.T) {
 
 func TestArnOutputCanBeRenamedOrSkipped(t *testing.T) {
 	stack := synthtest.NewStack(t)
-	first, err := kms.NewKmsKey(stack, "logs", usageExample())
-	if err != nil {
-		t.Fatal(err)
-	}
+	first := mustKey(t, stack, "logs", usageExample())
 	second := usageExample()
 	second.OutputPrefix = "data"
 	if _, err := kms.NewKmsKey(stack, "data", second); err != nil {
@@ -183,10 +184,7 @@ func TestArnOutputCanBeRenamedOrSkipped(t *testing.T) {
 	}
 	third := usageExample()
 	third.SkipOutputs = true
-	skipped, err := kms.NewKmsKey(stack, "scratch", third)
-	if err != nil {
-		t.Fatal(err)
-	}
+	skipped := mustKey(t, stack, "scratch", third)
 	if first.ArnOutput() == nil || skipped.ArnOutput() != nil {
 		t.Errorf("ArnOutput(): want an output for the first key and nil for the skipped one")
 	}
@@ -242,10 +240,7 @@ func TestScopeOutsideAStackIsRefused(t *testing.T) {
 func TestConfigIsCopied(t *testing.T) {
 	stack := synthtest.NewStack(t)
 	cfg := usageExample()
-	k, err := kms.NewKmsKey(stack, "kms", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	k := mustKey(t, stack, "kms", cfg)
 	cfg.AdditionalPrincipals[0] = "changed"
 	if got := k.Policy().Statement[2].Principal["AWS"][0]; got != "arn:aws:iam::123456789012:role/example-role" {
 		t.Errorf("changing the caller's slice changed the key's policy: %s", got)
@@ -254,10 +249,7 @@ func TestConfigIsCopied(t *testing.T) {
 
 func TestAccessorsReturnTokens(t *testing.T) {
 	stack := synthtest.NewStack(t)
-	k, err := kms.NewKmsKey(stack, "kms", usageExample())
-	if err != nil {
-		t.Fatal(err)
-	}
+	k := mustKey(t, stack, "kms", usageExample())
 	for name, tok := range map[string]*string{"KeyArn": k.KeyArn(), "KeyId": k.KeyId()} {
 		if tok == nil || !strings.HasPrefix(*tok, "${TfToken[") {
 			t.Errorf("%s() = %v, want a cdktf token", name, tok)

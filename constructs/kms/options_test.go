@@ -15,10 +15,7 @@ import (
 func synthKey(t *testing.T, cfg *kms.KmsKeyConfig) (*kms.KmsKey, *synthtest.Doc) {
 	t.Helper()
 	stack := synthtest.NewStack(t)
-	k, err := kms.NewKmsKey(stack, "kms", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	k := mustKey(t, stack, "kms", cfg)
 	return k, synthtest.Synth(t, stack)
 }
 

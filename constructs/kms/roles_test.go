@@ -219,10 +219,7 @@ func TestGrantsOnExistingRoles(t *testing.T) {
 	stack := synthtest.NewStack(t)
 	cfg := usageExample()
 	cfg.Aliases = []string{"granted"}
-	k, err := kms.NewKmsKey(stack, "kms", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	k := mustKey(t, stack, "kms", cfg)
 	if _, err := k.GrantEncrypt("app-writer"); err != nil {
 		t.Fatal(err)
 	}
@@ -255,10 +252,7 @@ func TestGrantsOnExistingRoles(t *testing.T) {
 
 func TestGrantErrors(t *testing.T) {
 	stack := synthtest.NewStack(t)
-	k, err := kms.NewKmsKey(stack, "kms", usageExample())
-	if err != nil {
-		t.Fatal(err)
-	}
+	k := mustKey(t, stack, "kms", usageExample())
 	cases := map[string]string{
 		"":                                   "must be a role name",
 		"a b":                                "must be a role name",
