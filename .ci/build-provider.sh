@@ -13,7 +13,8 @@
 # ($CDKTF_KMS_TOOLS, default ~/.cache/cdktf-kms/tools), keyed by the
 # pseudo-version, and built only when it is missing. The binary is written to
 # a temporary name and renamed into place, so an interrupted build leaves no
-# half-written provider behind.
+# half-written provider behind. Concurrent calls build once: the others wait
+# on a lock and then use the binary.
 set -euo pipefail
 module=github.com/hashicorp/terraform-provider-aws
 pseudo="${CDKTF_KMS_PROVIDER_PSEUDO:-v1.60.1-0.20260602190131-5f2286d6d836}"
@@ -28,6 +29,23 @@ if [ -x "$bin" ]; then
   exit 0
 fi
 mkdir -p "$dir"
+# One build at a time per machine: a second call (another checkout, a
+# parallel CI job) waits for the first instead of building again, which
+# would double the time and the memory.
+exec 9>"$mirror.lock"
+if ! flock -n 9; then
+  echo "build-provider: another build of the provider is running (lock $mirror.lock); waiting for it" >&2
+  flock 9
+fi
+# A build started by an older copy of this script holds no lock.
+while pgrep -f "go install.*$module@$pseudo" >/dev/null 2>&1; do
+  echo "build-provider: a build of $module@$pseudo without the lock is running; waiting for it" >&2
+  sleep 30
+done
+if [ -x "$bin" ]; then
+  echo "$mirror"
+  exit 0
+fi
 gobin=$(mktemp -d "$dir/.build.XXXXXX")
 trap 'rm -rf "$gobin"' EXIT
 echo "build-provider: building $module@$pseudo (AWS provider $version; 35-50 minutes on 2 cores, once per machine)" >&2
