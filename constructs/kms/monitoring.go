@@ -83,7 +83,7 @@ func (m *MonitoringConfig) namespace() string {
 var (
 	logGroupNamePattern = regexp.MustCompile(`^[A-Za-z0-9._/#-]{1,512}$`)
 	emailPattern        = regexp.MustCompile(`^[A-Za-z0-9.!#$%&'*+/=?^_{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$`)
-	namespacePattern    = regexp.MustCompile(`^[A-Za-z0-9._/#:-][A-Za-z0-9._/#: -]{0,254}$`)
+	namespacePattern    = regexp.MustCompile(`^[A-Za-z0-9._/#-][A-Za-z0-9._/# -]{0,254}$`)
 )
 
 // Limits of the alarm settings (CloudWatch PutMetricAlarm): a period is a
@@ -173,7 +173,7 @@ func (c *KmsKeyConfig) validateMonitoring(p *problems, partition string) {
 		p.add(f.sub("EvaluationPeriods", "evaluation_periods"), m.EvaluationPeriods, "%d periods of %d s are more than one day, CloudWatch's limit (at most %d periods)", evals, period, maxPeriodSeconds/period)
 	}
 	if m.MetricNamespace != "" && (!namespacePattern.MatchString(m.MetricNamespace) || strings.HasPrefix(m.MetricNamespace, "AWS/")) {
-		p.add(f.sub("MetricNamespace", "metric_namespace"), m.MetricNamespace, "must be a CloudWatch namespace (1 to 255 characters, not starting with AWS/)")
+		p.add(f.sub("MetricNamespace", "metric_namespace"), m.MetricNamespace, "must be a CloudWatch namespace that metric filters accept: 1 to 255 letters, digits, spaces and . _ / # - (no colon), not starting with AWS/")
 	}
 }
 

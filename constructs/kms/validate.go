@@ -117,6 +117,7 @@ func (c *KmsKeyConfig) validateBasics(p *problems) string {
 	c.validateMigration(p, partition)
 	c.validateExtraStatements(p)
 	c.validateRoles(p, partition)
+	c.validateProviderRules(p, partition)
 	c.validateMonitoring(p, partition)
 	c.validateKmsGrants(p, partition)
 	return partition
