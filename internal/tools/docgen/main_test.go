@@ -83,10 +83,10 @@ func TestHelpNamesOnlyMakefileTargets(t *testing.T) {
 		t.Fatal(err)
 	}
 	targets := map[string]bool{}
-	for _, m := range regexp.MustCompile(`(?m)^([a-z][a-z-]*):`).FindAllStringSubmatch(string(makefile), -1) {
+	for _, m := range regexp.MustCompile(`(?m)^([a-z][a-z0-9-]*):`).FindAllStringSubmatch(string(makefile), -1) {
 		targets[m[1]] = true
 	}
-	named := regexp.MustCompile(`\bmake ([a-z][a-z-]*)`).FindAllStringSubmatch(string(help), -1)
+	named := regexp.MustCompile(`\bmake ([a-z][a-z0-9-]*)`).FindAllStringSubmatch(string(help), -1)
 	if len(named) < 5 {
 		t.Fatalf("the help file names only %d make commands", len(named))
 	}
