@@ -415,10 +415,10 @@ func (e *env) up(t *testing.T, st *stack) bool {
 			t.Fatal(err)
 		}
 	}) && step(t, "init", func(t *testing.T, ctx context.Context) {
-		if err := st.tf.Init(ctx); err != nil {
+		e.attach(t, ctx, st)
+		if err := st.init(ctx); err != nil {
 			t.Fatal(err)
 		}
-		e.attach(t, ctx, st)
 	})
 	if !ok {
 		return false
@@ -732,6 +732,17 @@ func (e *env) validate(ctx context.Context, st *stack) (*tfjson.ValidateOutput, 
 		return nil, fmt.Errorf("terraform validate: %v: %w\n%s%s", err, jerr, out.String(), stderr.String())
 	}
 	return &v, nil
+}
+
+// init initializes the stack's folder: the backend, and the provider from
+// the mirror unless the stack has a provider server (then terraform
+// installs nothing for it).
+func (st *stack) init(ctx context.Context) error {
+	var opts []tfexec.InitOption
+	if st.server != nil {
+		opts = append(opts, tfexec.Reattach(st.server.Reattach))
+	}
+	return st.tf.Init(ctx, opts...)
 }
 
 // apply applies the stack (only the targets when they are not nil).

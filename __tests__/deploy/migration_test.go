@@ -111,10 +111,15 @@ func (e *env) applyModule(t *testing.T, ctx context.Context, in moduleInputs) (*
 		}
 	})
 	tf := e.terraform(t, dir, log)
-	if err := tf.Init(ctx); err != nil {
+	server, err := tfworkspace.StartProvider(ctx, providerMirror, e.settings, log)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := tf.Apply(ctx); err != nil {
+	defer server.Stop()
+	if err := tf.Init(ctx, tfexec.Reattach(server.Reattach)); err != nil {
+		t.Fatal(err)
+	}
+	if err := tf.Apply(ctx, tfexec.Reattach(server.Reattach)); err != nil {
 		t.Fatal(err)
 	}
 	state, err := readStateFile(filepath.Join(dir, "terraform.tfstate"))
@@ -199,10 +204,10 @@ func (e *env) takeOver(t *testing.T, ctx context.Context, st *stack, check func(
 	if err := awsaccount.Prepare(ctx, e.server.URL, st.doc); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.tf.Init(ctx); err != nil {
+	e.attach(t, ctx, st)
+	if err := st.init(ctx); err != nil {
 		t.Fatal(err)
 	}
-	e.attach(t, ctx, st)
 	_, changes := e.planStream(t, ctx, st, nil, false)
 	migrationPlan(t, changes, check)
 	if t.Failed() {
@@ -332,7 +337,7 @@ func TestMovingAKeyKeepsIt(t *testing.T) {
 	if err := tfworkspace.WriteProviderOverride(st.dir); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.tf.Init(ctx); err != nil {
+	if err := st.init(ctx); err != nil {
 		t.Fatal(err)
 	}
 	ok := t.Run("plan moves and destroys nothing", func(t *testing.T) {
