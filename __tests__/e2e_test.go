@@ -51,11 +51,17 @@ func (e *buildError) Error() string { return "go build: " + e.err.Error() + "\n"
 func projectDir(t *testing.T, environments string) string {
 	t.Helper()
 	dir := t.TempDir()
+	writeConfig(t, dir, environments)
+	return dir
+}
+
+// writeConfig writes the cdktf.json of a project folder.
+func writeConfig(t *testing.T, dir, environments string) {
+	t.Helper()
 	cfg := `{"language": "go", "app": "` + builtApp(t) + `", "sendCrashReports": "false", "context": {"environments": ` + environments + `}}`
 	if err := os.WriteFile(filepath.Join(dir, "cdktf.json"), []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return dir
 }
 
 type runResult struct {
@@ -127,13 +133,17 @@ func TestAppSynthesizesEveryEnvironment(t *testing.T) {
 	}
 	// A separate process: runs beside the in-process tests.
 	t.Parallel()
-	dir := projectDir(t, e2eEnvironments)
-	// A stack from an environment since removed from cdktf.json: the app
-	// removes it, as cdktf synth does.
+	// An earlier synth had an environment since removed from cdktf.json:
+	// the app removes the stack's synthesized file, as cdktf synth does.
+	dir := projectDir(t, strings.Replace(e2eEnvironments, `"gov":`, `"old": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "old"}, "gov":`, 1))
+	if res := run(t, dir, builtApp(t)); res.code != 0 {
+		t.Fatalf("app exited %d:\n%s", res.code, res.stderr)
+	}
 	orphan := filepath.Join(dir, "cdktf.out", "stacks", "kms-old")
-	if err := os.MkdirAll(orphan, 0o755); err != nil {
+	if _, err := os.Stat(filepath.Join(orphan, "cdk.tf.json")); err != nil {
 		t.Fatal(err)
 	}
+	writeConfig(t, dir, e2eEnvironments)
 	res := run(t, dir, builtApp(t))
 	if res.code != 0 {
 		t.Fatalf("app exited %d:\n%s", res.code, res.stderr)
@@ -259,14 +269,21 @@ func TestCdktfSynthMatchesTheApp(t *testing.T) {
 	// A separate process: runs beside the in-process tests.
 	t.Parallel()
 	cli := cdktfCLI(t)
-	viaCLI := projectDir(t, e2eEnvironments)
+	// With an environment that draws warnings: both paths say them, and
+	// their output holds no stack traces with temp paths.
+	environments := strings.Replace(e2eEnvironments, `"dev":`, `"warn": `+warningEnvironment+`, "dev":`, 1)
+	viaCLI := projectDir(t, environments)
 	res := run(t, viaCLI, cli, "synth")
 	if res.code != 0 {
 		t.Fatalf("cdktf synth exited %d:\n%s\n%s", res.code, res.stdout, res.stderr)
 	}
-	direct := projectDir(t, e2eEnvironments)
-	if res := run(t, direct, builtApp(t)); res.code != 0 {
-		t.Fatalf("app exited %d:\n%s", res.code, res.stderr)
+	const warning = "WARN [kms-warn/general_encryption_key]: is_enabled is false"
+	if !strings.Contains(res.stdout+res.stderr, warning) {
+		t.Errorf("cdktf synth does not say %q:\n%s\n%s", warning, res.stdout, res.stderr)
+	}
+	direct := projectDir(t, environments)
+	if res := run(t, direct, builtApp(t)); res.code != 0 || !strings.Contains(res.stderr, warning) {
+		t.Fatalf("app exited %d, and must say %q:\n%s", res.code, warning, res.stderr)
 	}
 	// The same files, byte for byte, in two different folders.
 	if diffs := compareTrees(t, filepath.Join(viaCLI, "cdktf.out"), filepath.Join(direct, "cdktf.out")); len(diffs) != 0 {
@@ -293,6 +310,9 @@ func TestSynthIsReproducibleAcrossCheckouts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The shipped environments and one that draws warnings (their
+		// annotations go into manifest.json).
+		cfg = bytes.Replace(cfg, []byte(`"environments": {`), []byte(`"environments": {"warn": `+warningEnvironment+`,`), 1)
 		if err := os.WriteFile(filepath.Join(dir, "cdktf.json"), cfg, 0o644); err != nil {
 			t.Fatal(err)
 		}

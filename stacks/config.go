@@ -44,22 +44,43 @@ var envNamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
 
 // Validate checks the environment without creating anything and returns
 // every problem, each naming the environment and the cdktf.json key.
-func (e *Environment) Validate() error {
+func (e *Environment) Validate() error { return e.validate(nil) }
+
+// validate is Validate without the problems of the keys in skip (keys whose
+// value could not be decoded: their problem is already reported).
+func (e *Environment) validate(skip map[string]bool) error {
 	var errs []error
 	if !envNamePattern.MatchString(e.Name) {
 		errs = append(errs, fmt.Errorf("environment %s: the name must be 1 to 64 letters, digits, - or _, starting with a letter or digit (it becomes the stack name kms-<name>)", quote(e.Name)))
 	}
 	var fieldErrs []error
 	for _, fe := range kms.FieldErrors(e.KmsKeyConfig.Validate()) {
-		fieldErrs = append(fieldErrs, fe)
+		if !underAny(fe.Key, skip) {
+			fieldErrs = append(fieldErrs, fe)
+		}
 	}
 	if e.Backend != nil && e.Backend.S3 != nil {
-		fieldErrs = append(fieldErrs, e.Backend.S3.validate()...)
+		for _, err := range e.Backend.S3.validate() {
+			if fe, ok := err.(*kms.FieldError); !ok || !underAny(fe.Key, skip) {
+				fieldErrs = append(fieldErrs, err)
+			}
+		}
 	}
 	for _, err := range fieldErrs {
 		errs = append(errs, &EnvironmentError{Environment: e.Name, Err: err})
 	}
 	return errors.Join(errs...)
+}
+
+// underAny says whether a key path (roles[0].name) is one of paths or
+// lies under one of them.
+func underAny(key string, paths map[string]bool) bool {
+	for p := range paths {
+		if key == p || strings.HasPrefix(key, p+".") || strings.HasPrefix(key, p+"[") {
+			return true
+		}
+	}
+	return false
 }
 
 // EnvironmentError is a problem with one environment of cdktf.json.
@@ -114,21 +135,25 @@ func ParseEnvironments(data []byte) ([]Environment, error) {
 	}
 	sort.Strings(names)
 
-	var envs []Environment
+	var envs, checked []Environment
 	var errs []error
 	for _, name := range names {
-		env, err := decodeEnvironment(name, raw[name])
-		if err != nil {
+		env, decodeErrs, failed := decodeEnvironment(name, raw[name])
+		for _, err := range decodeErrs {
 			errs = append(errs, &EnvironmentError{Environment: name, Err: err})
-			continue
 		}
-		if err := env.Validate(); err != nil {
+		err := env.validate(failed)
+		if err != nil {
 			errs = append(errs, err)
-			continue
 		}
-		envs = append(envs, env)
+		if envNamePattern.MatchString(name) {
+			checked = append(checked, env)
+		}
+		if err == nil && len(decodeErrs) == 0 {
+			envs = append(envs, env)
+		}
 	}
-	errs = append(errs, sharedProblems(envs)...)
+	errs = append(errs, sharedProblems(checked)...)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -147,61 +172,35 @@ func duplicateError(se *jsontext.SyntacticError) error {
 	return &EnvironmentError{Environment: parts[0], Err: fmt.Errorf("%s: the key is given twice; the second value would silently replace the first", keyPath(parts[1:]))}
 }
 
-// decodeEnvironment decodes one environment strictly.
-func decodeEnvironment(name string, data jsontext.Value) (Environment, error) {
+// decodeEnvironment decodes one environment strictly and returns every
+// problem with it, and the keys whose values could not be decoded.
+func decodeEnvironment(name string, data jsontext.Value) (Environment, []error, map[string]bool) {
 	env := Environment{Name: name}
-	if err := json.Unmarshal(data, &env, json.RejectUnknownMembers(true)); err != nil {
-		return env, describeDecodeError(err)
+	d := &decoder{}
+	switch data.Kind() {
+	case 'n':
+		d.fail(nil, `is null; an environment is an object of settings, like {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "app"}`)
+		return env, d.errs, d.failed
+	case '{':
+		d.object(data, reflect.ValueOf(&env).Elem(), nil)
+	default:
+		d.fail(nil, "must be an object of settings, got a JSON %s", kindName(data.Kind()))
+		return env, d.errs, d.failed
 	}
-	if err := tokenMarkers(reflect.ValueOf(env.KmsKeyConfig), nil); err != nil {
-		return env, err
-	}
-	var keys map[string]jsontext.Value
-	_ = json.Unmarshal(data, &keys)
-	if _, set := keys["environment"]; !set {
-		env.Environment = name
-	}
-	return env, nil
-}
-
-// describeDecodeError turns the decoder's errors into messages that name
-// the key's path and what is allowed.
-func describeDecodeError(err error) error {
-	var syn *jsontext.SyntacticError
-	if errors.As(err, &syn) {
-		if errors.Is(err, jsontext.ErrDuplicateName) {
-			return fmt.Errorf("%s: the key is given twice; the second value would silently replace the first", keyPath(pointerParts(string(syn.JSONPointer))))
+	d.errs = append(d.errs, tokenMarkers(reflect.ValueOf(env.KmsKeyConfig), nil)...)
+	ms, _ := members(data)
+	env.Environment, env.Name = name, name
+	for _, m := range ms {
+		if m.name == "environment" {
+			var v string
+			if json.Unmarshal(m.value, &v) == nil {
+				env.Environment = v
+			} else {
+				env.Environment = ""
+			}
 		}
-		return fmt.Errorf("invalid JSON: %v", shortError(err))
 	}
-	var sem *json.SemanticError
-	if !errors.As(err, &sem) {
-		return fmt.Errorf("must be an object of settings: %v", shortError(err))
-	}
-	parts := pointerParts(string(sem.JSONPointer))
-	path := keyPath(parts)
-	switch {
-	case sem.Err != nil && strings.Contains(sem.Err.Error(), "unknown object member"):
-		last := parts[len(parts)-1]
-		allowed := allowedKeysAt(parts[:len(parts)-1])
-		if len(parts) == 1 {
-			return fmt.Errorf("unknown key %s; allowed keys: %s", quote(last), strings.Join(allowed, ", "))
-		}
-		return fmt.Errorf("%s: unknown key; allowed keys in %s: %s", path, keyPath(parts[:len(parts)-1]), strings.Join(allowed, ", "))
-	case len(parts) == 0:
-		return fmt.Errorf("must be an object of settings, got a JSON %s", kindName(sem.JSONKind))
-	case sem.GoType != nil && isInteger(sem.GoType) && sem.JSONKind == '0':
-		if sem.Err != nil && strings.Contains(sem.Err.Error(), "out of range") {
-			return fmt.Errorf("%s: the number is out of range; give a whole number within the limits of the setting", path)
-		}
-		return fmt.Errorf("%s: must be a whole number (no fraction or exponent)", path)
-	case sem.Err != nil:
-		// An error of a type's own decoder (a policy statement's).
-		return fmt.Errorf("%s: %v", path, sem.Err)
-	case sem.GoType != nil:
-		return fmt.Errorf("%s: got a JSON %s, want %s", path, kindName(sem.JSONKind), jsonTypeName(sem.GoType))
-	}
-	return fmt.Errorf("%s: %v", path, shortError(err))
+	return env, d.errs, d.failed
 }
 
 // shortError cuts an error message that might echo a large value.
@@ -297,34 +296,6 @@ func jsonTypeName(t reflect.Type) string {
 	return t.String()
 }
 
-// allowedKeysAt lists the keys allowed in the object at a path of an
-// environment, from the json tags of the Go types.
-func allowedKeysAt(parts []string) []string {
-	t := reflect.TypeOf(Environment{})
-	for _, p := range parts {
-		for t.Kind() == reflect.Pointer {
-			t = t.Elem()
-		}
-		switch t.Kind() {
-		case reflect.Slice, reflect.Map:
-			t = t.Elem()
-		case reflect.Struct:
-			f, ok := fieldByJSONName(t, p)
-			if !ok {
-				return nil
-			}
-			t = f.Type
-		}
-	}
-	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
-		t = t.Elem()
-	}
-	if t.Kind() != reflect.Struct {
-		return nil
-	}
-	return jsonKeys(t)
-}
-
 // jsonKeys lists a struct's JSON keys (embedded structs inlined), sorted.
 func jsonKeys(t reflect.Type) []string {
 	var keys []string
@@ -350,52 +321,31 @@ func jsonName(f reflect.StructField) string {
 	return tag
 }
 
-func fieldByJSONName(t reflect.Type, name string) (reflect.StructField, bool) {
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if f.Anonymous {
-			if sub, ok := fieldByJSONName(f.Type, name); ok {
-				return sub, true
-			}
-			continue
-		}
-		if jsonName(f) == name {
-			return f, true
-		}
-	}
-	return reflect.StructField{}, false
-}
-
 // tokenMarkers refuses cdktf token markers in any string of a decoded
 // environment: a marker in cdktf.json is not a reference the app made, and
 // cdktf would turn it into one (a cross-stack reference, or a panic).
-func tokenMarkers(v reflect.Value, path []string) error {
+func tokenMarkers(v reflect.Value, path []string) []error {
+	at := func(more string) []string { return append(append([]string(nil), path...), more) }
+	var errs []error
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
-		if v.IsNil() {
-			return nil
+		if !v.IsNil() {
+			errs = tokenMarkers(v.Elem(), path)
 		}
-		return tokenMarkers(v.Elem(), path)
 	case reflect.String:
 		if s := v.String(); tftemplate.IsUnresolved(s) || tftemplate.HasComplexMarker(s) {
-			return fmt.Errorf("%s: %s holds a cdktf token marker (${TfToken[...]}); values in cdktf.json are data, never references: write the value itself", keyPath(path), quote(s))
+			errs = append(errs, fmt.Errorf("%s: %s holds a cdktf token marker (${TfToken[...]}); values in cdktf.json are data, never references: write the value itself", keyPath(path), quote(s)))
 		}
 	case reflect.Slice:
 		for i := 0; i < v.Len(); i++ {
-			if err := tokenMarkers(v.Index(i), append(path, strconv.Itoa(i))); err != nil {
-				return err
-			}
+			errs = append(errs, tokenMarkers(v.Index(i), at(strconv.Itoa(i)))...)
 		}
 	case reflect.Map:
 		keys := v.MapKeys()
 		sort.Slice(keys, func(i, j int) bool { return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j]) })
 		for _, k := range keys {
-			if err := tokenMarkers(k, path); err != nil {
-				return err
-			}
-			if err := tokenMarkers(v.MapIndex(k), append(path, fmt.Sprint(k))); err != nil {
-				return err
-			}
+			errs = append(errs, tokenMarkers(k, path)...)
+			errs = append(errs, tokenMarkers(v.MapIndex(k), at(fmt.Sprint(k)))...)
 		}
 	case reflect.Struct:
 		t := v.Type()
@@ -410,14 +360,12 @@ func tokenMarkers(v reflect.Value, path []string) error {
 				if name == "" {
 					continue
 				}
-				p = append(path, name)
+				p = at(name)
 			}
-			if err := tokenMarkers(v.Field(i), p); err != nil {
-				return err
-			}
+			errs = append(errs, tokenMarkers(v.Field(i), p)...)
 		}
 	}
-	return nil
+	return errs
 }
 
 // sharedProblems refuses what two environments must not share: a stack

@@ -4,7 +4,9 @@
 package synthtest
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
+	"github.com/cdktf-kms/cdktf-kms/synth"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
@@ -149,34 +152,31 @@ func Ref(address, attribute string) string {
 }
 
 // Main runs a test package that uses the jsii runtime and leaves nothing
-// behind: it gives the process a private temp directory (TMPDIR, so that
-// t.TempDir, os.MkdirTemp and the processes the tests start use it), puts
-// the test app's output there, closes the jsii runtime (which removes its
-// jsii-runtime.* folder), removes a cdktf.out that examples made in the
-// package folder, and removes the private directory.
-//
-// The runtime's Node-20 banner is silenced by the environment of the shell
-// (the Makefile exports the variables): os.Setenv here would be too late,
-// because the jsii runtime fixes the kernel process's environment when the
-// generated packages register their types at init. For the same reason the
-// node kernel keeps the original temp directory; the runtime's own folder is
-// removed by jsii.Close.
+// behind: synth.Run gives the runtime, the node kernel and the tests a
+// private temp directory (TMPDIR, so that t.TempDir, os.MkdirTemp and the
+// processes the tests start use it), removes it at the end, and on SIGINT
+// or SIGTERM stops the kernel so that the run ends and cleans up. The test
+// app's output goes there too; a cdktf.out that examples made in the
+// package folder is removed.
 func Main(m *testing.M) int {
-	tmp, err := os.MkdirTemp("", "cdktf-kms-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "synthtest:", err)
-		return 1
-	}
-	defer os.RemoveAll(tmp)
-	os.Setenv("TMPDIR", tmp)
-	outdir = filepath.Join(tmp, "cdktf.out")
 	_, statErr := os.Stat("cdktf.out")
 	hadOutput := statErr == nil
-
-	code := m.Run()
-	jsii.Close()
+	code := 0
+	err := synth.Run(func(context.Context) error {
+		outdir = filepath.Join(os.TempDir(), "cdktf.out")
+		code = m.Run()
+		return nil
+	})
 	if !hadOutput {
 		os.RemoveAll("cdktf.out")
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "synthtest:", err)
+		var stopped *synth.Interrupted
+		if errors.As(err, &stopped) {
+			return stopped.ExitCode()
+		}
+		return 1
 	}
 	return code
 }

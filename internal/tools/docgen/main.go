@@ -12,7 +12,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -24,25 +26,33 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
+	"github.com/cdktf-kms/cdktf-kms/synth"
 )
 
 func main() { os.Exit(run()) }
 
-// run writes the documents. It closes the jsii runtime that reading the
-// construct's defaults starts (else its temp folder and node process would
-// outlive the run).
+// run writes the documents. Reading the construct's defaults starts the
+// jsii runtime: synth.Run removes its temp files and stops it on every
+// path, an interrupt included.
 func run() int {
-	defer jsii.Close()
-	files, err := generate(".")
-	if err == nil {
+	err := synth.Run(func(ctx context.Context) error {
+		files, err := generate(".")
+		if err != nil {
+			return err
+		}
 		for name, content := range files {
-			if err = os.WriteFile(name, content, 0o644); err != nil {
-				break
+			if err := os.WriteFile(name, content, 0o644); err != nil {
+				return err
 			}
 		}
+		return nil
+	})
+	var stopped *synth.Interrupted
+	if errors.As(err, &stopped) {
+		fmt.Fprintln(os.Stderr, "docgen:", err)
+		return stopped.ExitCode()
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "docgen:", err)

@@ -7,6 +7,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -26,6 +27,7 @@ import (
 	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
 	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
+	"github.com/cdktf-kms/cdktf-kms/synth"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
@@ -56,8 +58,28 @@ func main() {
 	os.Exit(run(os.Stdout, os.Stderr))
 }
 
-func run(stdout, stderr io.Writer) (code int) {
-	defer jsii.Close()
+// run scans; synth.Run removes the jsii runtime's temp files and stops the
+// scan on SIGINT or SIGTERM (the context stops the scanners), so the temp
+// folder of the stacks is removed on every path.
+func run(stdout, stderr io.Writer) int {
+	code := 0
+	err := synth.Run(func(ctx context.Context) error {
+		code = scan(ctx, stdout, stderr)
+		return nil
+	})
+	var stopped *synth.Interrupted
+	if errors.As(err, &stopped) {
+		fmt.Fprintf(stderr, "scan: %v\n", err)
+		return stopped.ExitCode()
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "scan: %v\n", err)
+		return 2
+	}
+	return code
+}
+
+func scan(ctx context.Context, stdout, stderr io.Writer) int {
 	out := flag.String("out", "", "directory to keep the synthesized stacks and reports in (default: a temp dir, removed at the end)")
 	config := flag.String("config", "cdktf.json", "the app's cdktf.json (its environments are scanned)")
 	allFeatures := flag.String("all-features", "security/all-features.json", "an environment with every option on")
@@ -100,14 +122,14 @@ func run(stdout, stderr io.Writer) (code int) {
 	}
 	findings = append(findings, lint...)
 	if *tfsec != "" {
-		f, err := runTfsec(*tfsec, stackDirs)
+		f, err := runTfsec(ctx, *tfsec, stackDirs)
 		if err != nil {
 			return fail("tfsec: %v", err)
 		}
 		findings = append(findings, f...)
 	}
 	if *kics != "" {
-		f, err := runKics(*kics, *kicsAssets, filepath.Join(*out, "cdktf.out", "stacks"), filepath.Join(*out, "kics"))
+		f, err := runKics(ctx, *kics, *kicsAssets, filepath.Join(*out, "cdktf.out", "stacks"), filepath.Join(*out, "kics"))
 		if err != nil {
 			return fail("kics: %v", err)
 		}
@@ -248,10 +270,10 @@ func rootAccount(policy, partition string) string {
 }
 
 // runTfsec scans each stack directory with tfsec.
-func runTfsec(bin string, dirs map[string]string) ([]finding, error) {
+func runTfsec(ctx context.Context, bin string, dirs map[string]string) ([]finding, error) {
 	var out []finding
 	for _, name := range sortedNames(dirs) {
-		cmd := exec.Command(bin, dirs[name], "--no-module-downloads", "--format", "json", "--soft-fail", "--no-color")
+		cmd := exec.CommandContext(ctx, bin, dirs[name], "--no-module-downloads", "--format", "json", "--soft-fail", "--no-color")
 		raw, err := cmd.Output()
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", name, err)
@@ -275,11 +297,11 @@ func runTfsec(bin string, dirs map[string]string) ([]finding, error) {
 }
 
 // runKics scans all stacks with KICS in one run.
-func runKics(bin, assets, stacksDir, reportDir string) ([]finding, error) {
+func runKics(ctx context.Context, bin, assets, stacksDir, reportDir string) ([]finding, error) {
 	if assets == "" {
 		return nil, errors.New("-kics-assets is required with -kics")
 	}
-	cmd := exec.Command(bin, "scan", "-p", stacksDir,
+	cmd := exec.CommandContext(ctx, bin, "scan", "-p", stacksDir,
 		"-q", filepath.Join(assets, "queries"), "--libraries-path", filepath.Join(assets, "libraries"),
 		"--type", "Terraform", "--cloud-provider", "aws",
 		"--report-formats", "json", "-o", reportDir, "--output-name", "kics",

@@ -1,0 +1,150 @@
+package synth
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+)
+
+// interrupts turns SIGINT and SIGTERM into a cancelled context, as
+// terraform does: the first signal cancels the run and stops the jsii
+// kernel process (the node child whose call the program is waiting for),
+// so that the program returns and its cleanup runs; a second signal has
+// its default effect and ends the program at once.
+type interrupts struct {
+	ctx      context.Context
+	cancel   context.CancelFunc
+	ch       chan os.Signal
+	done     chan struct{}
+	stopOnce sync.Once
+
+	mu  sync.Mutex
+	sig os.Signal
+	// installing: the output is being moved into place; a signal now is
+	// recorded and waits for the moves to end.
+	installing bool
+	// runtimeDir is the private temp folder of the jsii runtime: the
+	// kernel process is the child whose command line names it.
+	runtimeDir string
+}
+
+func watchInterrupts(runtimeDir string) *interrupts {
+	ctx, cancel := context.WithCancel(context.Background())
+	in := &interrupts{ctx: ctx, cancel: cancel, ch: make(chan os.Signal, 1), done: make(chan struct{}), runtimeDir: runtimeDir}
+	signal.Notify(in.ch, os.Interrupt, syscall.SIGTERM)
+	go in.loop()
+	return in
+}
+
+func (in *interrupts) loop() {
+	select {
+	case s := <-in.ch:
+		in.mu.Lock()
+		in.sig = s
+		installing := in.installing
+		in.mu.Unlock()
+		if installing {
+			return // Main reports it once the output is in place
+		}
+		// A second signal ends the program the default way.
+		signal.Reset(os.Interrupt, syscall.SIGTERM)
+		in.cancel()
+		stopRuntime(in.runtimeDir)
+	case <-in.done:
+	}
+}
+
+// install marks the start of the moves into the output folder; it returns
+// false when a signal came first.
+func (in *interrupts) install() bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.installing = true
+	return in.sig == nil
+}
+
+// signal returns the signal that interrupted the run, or nil.
+func (in *interrupts) signal() os.Signal {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.sig
+}
+
+// stop ends the watch and restores the default handling of the signals.
+func (in *interrupts) stop() {
+	in.stopOnce.Do(func() {
+		signal.Stop(in.ch)
+		close(in.done)
+		in.cancel()
+	})
+}
+
+// exitCode is the conventional status of a program ended by a signal:
+// 128 plus the signal's number (130 for SIGINT, 143 for SIGTERM).
+func exitCode(s os.Signal) int {
+	if n, ok := s.(syscall.Signal); ok {
+		return 128 + int(n)
+	}
+	return 1
+}
+
+// stopRuntime ends the jsii kernel: the child processes of this program
+// whose command line names the runtime's private folder. The call the
+// program is waiting for then fails at once instead of running to its end.
+// Where /proc is missing (not Linux) it does nothing: a Ctrl-C in a
+// terminal reaches the kernel anyway, and the run stops at its next step.
+func stopRuntime(runtimeDir string) {
+	if runtimeDir == "" {
+		return
+	}
+	// The runtime reports the end of its process on os.Stderr ("Runtime
+	// process exited abnormally"); the program's own messages go to the
+	// writer Main was given.
+	if devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
+		os.Stderr = devnull
+	}
+	for _, pid := range childrenNaming(runtimeDir) {
+		syscall.Kill(pid, syscall.SIGKILL)
+	}
+}
+
+// childrenNaming lists the child processes of this program whose command
+// line holds s, from /proc.
+func childrenNaming(s string) []int {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	self := os.Getpid()
+	var out []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// The command name is in parentheses and may hold spaces; the
+		// parent's pid is the second field after it.
+		fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+		if len(fields) < 2 {
+			continue
+		}
+		if ppid, _ := strconv.Atoi(fields[1]); ppid != self {
+			continue
+		}
+		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err == nil && bytes.Contains(cmdline, []byte(s)) {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
