@@ -302,6 +302,9 @@ func (t *keyTarget) grant(g any, access Access, actions []string) (*Grant, error
 	registryMu.Lock()
 	defer registryMu.Unlock()
 	fGrantee, fAccess := field{"grantee", "grantee"}, field{"access", "access"}
+	if err := t.st.afterSynth(fGrantee, granteeValue(g)); err != nil {
+		return nil, err
+	}
 	var p problems
 	r, msg := t.resolveGrantee(g)
 	if msg != "" {

@@ -98,6 +98,9 @@ func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*Km
 	registryMu.Lock()
 	defer registryMu.Unlock()
 	k.stack = stateOf(stack)
+	if err := k.stack.afterSynth(field{"id", "id"}, id); err != nil {
+		return nil, err
+	}
 	c := k.claims()
 	if err := c.check(); err != nil {
 		return nil, err
@@ -494,6 +497,9 @@ func (k *KmsKey) AddToResourcePolicy(s PolicyStatement) error {
 	registryMu.Lock()
 	defer registryMu.Unlock()
 	f := field{"statement", "statement"}
+	if err := k.stack.afterSynth(f, nil); err != nil {
+		return err
+	}
 	var p problems
 	for _, msg := range statementProblems(s) {
 		p.add(f, nil, "%s", msg)

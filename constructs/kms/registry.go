@@ -50,6 +50,9 @@ type stackState struct {
 	// providers are the AWS providers for replica regions, by region.
 	providers map[string]provider.AwsProvider
 	resolver  cdktf.ITokenResolver
+	// synthesized: the app has synthesized the stack; a change now would
+	// not reach the output, so the construct refuses it.
+	synthesized bool
 }
 
 // appState tracks names that are global in AWS across an app's stacks.
@@ -79,9 +82,34 @@ func stateOf(stack cdktf.TerraformStack) *stackState {
 		owned: map[any]bool{},
 	}
 	stackStates[stack] = st
-	// One check per stack at synth, for clashes made after the keys.
+	// One check per stack at synth, for clashes made after the keys; it
+	// also marks the stack synthesized. An app that skips validations gets
+	// an aspect for the mark instead (aspects run at every synth).
 	st.node.AddValidation(&stackValidation{st: st})
+	if app, ok := st.node.Root().(cdktf.App); ok && app.SkipValidation() != nil && *app.SkipValidation() {
+		cdktf.Aspects_Of(stack).Add(&synthMark{st: st})
+	}
 	return st
+}
+
+// synthMark marks its stack synthesized when the app invokes aspects.
+type synthMark struct{ st *stackState }
+
+// Visit implements cdktf.IAspect.
+func (m *synthMark) Visit(constructs.IConstruct) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	m.st.synthesized = true
+}
+
+// afterSynth refuses a change to a stack the app has synthesized
+// (registryMu held): it would not reach the output.
+func (st *stackState) afterSynth(f field, value any) error {
+	if !st.synthesized {
+		return nil
+	}
+	return &FieldError{Field: f.goName, Key: f.key, Value: value,
+		Rule: fmt.Sprintf("stack %s has already been synthesized (app.Synth()), so this change would not reach its output; make every change before calling Synth", st.stackName())}
 }
 
 // stackName returns the stack's construct id (registryMu held).
@@ -252,6 +280,7 @@ type stackValidation struct{ st *stackState }
 func (v *stackValidation) Validate() *[]*string {
 	registryMu.Lock()
 	defer registryMu.Unlock()
+	v.st.synthesized = true
 	var out []string
 	for _, c := range *v.st.node.FindAll(constructs.ConstructOrder_PREORDER) {
 		if v.st.owned[c] {
