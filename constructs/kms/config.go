@@ -229,6 +229,15 @@ type KmsKeyConfig struct {
 	// module's behaviour (any account, usage actions only). Default: none.
 	TrustedAccountIds []string `json:"trusted_account_ids,omitempty"`
 
+	// TrustedServicePrincipals are AWS service principals (like
+	// dnssec-route53.amazonaws.com) that may get more than the usage actions:
+	// management or grant actions in extra statements, or grant operations
+	// (CreateGrant, RetireGrant) in native grants. Without it, a service
+	// principal gets the usage actions only, whatever statement or grant
+	// names it; name a service here only when its documentation asks for
+	// more. Default: none.
+	TrustedServicePrincipals []string `json:"trusted_service_principals,omitempty"`
+
 	// BypassPolicyLockoutSafetyCheck sets the key's
 	// bypass_policy_lockout_safety_check. AWS's check refuses a policy that
 	// would lock the caller out of the key; bypassing it risks an
@@ -300,6 +309,7 @@ func (c KmsKeyConfig) clone() KmsKeyConfig {
 	c.KeyServiceUsers = cloneList(c.KeyServiceUsers)
 	c.KeyServiceRolesForAutoscaling = cloneList(c.KeyServiceRolesForAutoscaling)
 	c.TrustedAccountIds = cloneList(c.TrustedAccountIds)
+	c.TrustedServicePrincipals = cloneList(c.TrustedServicePrincipals)
 	c.Tags = maps.Clone(c.Tags)
 	c.Roles = append([]RoleSpec(nil), c.Roles...)
 	for i, r := range c.Roles {

@@ -95,7 +95,7 @@ func (c *KmsKeyConfig) validateKmsGrants(p *problems, partition string) {
 	allowed := c.grantOperations()
 	names := map[string]int{}
 	principal := func(v string) string {
-		if strings.Contains(v, ".amazonaws.com") || strings.Contains(v, ".c2s.ic.gov") || strings.Contains(v, ".sc2s.sgov.gov") {
+		if isServicePrincipal(v) {
 			return policylint.ServicePrincipalProblem(v, partition)
 		}
 		_, msg := awsarn.ParsePrincipal(v, partition)
@@ -118,10 +118,24 @@ func (c *KmsKeyConfig) validateKmsGrants(p *problems, partition string) {
 		if g.GranteePrincipal == "" {
 			p.add(fg, "", "required: the principal that gets the permissions")
 		} else {
-			validateReference(p, fg, g.GranteePrincipal, principal)
+			validateReference(p, fg, g.GranteePrincipal, func(v string) string {
+				if msg := principal(v); msg != "" {
+					return msg
+				}
+				// A grant is a way to reach the key like a statement: the
+				// same rule decides who may get which operations
+				// (CreateGrant lets the grantee make further grants).
+				return policylint.ReachProblem(c.lintContext(partition), principalKind(v), v, prefixed(g.Operations))
+			})
 		}
 		if g.RetiringPrincipal != "" {
-			validateReference(p, fi.sub("RetiringPrincipal", "retiring_principal"), g.RetiringPrincipal, principal)
+			validateReference(p, fi.sub("RetiringPrincipal", "retiring_principal"), g.RetiringPrincipal, func(v string) string {
+				if msg := principal(v); msg != "" {
+					return msg
+				}
+				// The retiring principal may retire the grant.
+				return policylint.ReachProblem(c.lintContext(partition), principalKind(v), v, []string{"kms:RetireGrant"})
+			})
 		}
 		fo := fi.sub("Operations", "operations")
 		if len(g.Operations) == 0 {
@@ -140,6 +154,29 @@ func (c *KmsKeyConfig) validateKmsGrants(p *problems, partition string) {
 		c.validateGrantConstraints(p, fi, g)
 		validateEach(p, fi.sub("GrantCreationTokens", "grant_creation_tokens"), g.GrantCreationTokens, false, func(string) string { return "" })
 	}
+}
+
+// isServicePrincipal says whether a principal is an AWS service principal
+// (s3.amazonaws.com, or a partition's other suffix).
+func isServicePrincipal(v string) bool {
+	return strings.Contains(v, ".amazonaws.com") || strings.Contains(v, ".c2s.ic.gov") || strings.Contains(v, ".sc2s.sgov.gov")
+}
+
+// principalKind is the key policy principal type of a grantee.
+func principalKind(v string) string {
+	if isServicePrincipal(v) {
+		return "Service"
+	}
+	return "AWS"
+}
+
+// prefixed returns grant operations as the kms: actions they allow.
+func prefixed(operations []string) []string {
+	out := make([]string, len(operations))
+	for i, op := range operations {
+		out[i] = "kms:" + op
+	}
+	return out
 }
 
 // validateGrantConstraints checks the encryption context constraints.

@@ -275,7 +275,7 @@ func (c *KmsKeyConfig) policyFor(partition, region string, extra []addedStatemen
 		p.add(fAdditionalPrincipals, nil, "%s", c.sizeProblem(partition, region, extra, size))
 		return ""
 	}
-	ctx := policylint.Context{Partition: partition, Account: c.AwsAccountId, TrustedAccounts: c.TrustedAccountIds}
+	ctx := c.lintContext(partition)
 	before := len(*p)
 	for _, f := range policylint.Lint(rendered, ctx) {
 		p.add(b.fieldOf(f), nil, "%s", f)

@@ -114,6 +114,7 @@ func (c *KmsKeyConfig) validateBasics(p *problems) string {
 	c.validateTags(p)
 	c.validatePrincipalLists(p, partition)
 	c.validateTrustedAccounts(p)
+	c.validateTrustedServices(p, partition)
 	c.validateMigration(p, partition)
 	c.validateExtraStatements(p)
 	c.validateRoles(p, partition)
@@ -284,6 +285,17 @@ func validateName(p *problems, f field, value string, maxLen int) {
 	case !namePattern.MatchString(value):
 		p.add(f, value, "may contain only letters, digits, - and _, and must start with a letter or digit (it ends up in tag values, alias names and IAM role names)")
 	}
+}
+
+// validateTrustedServices checks the trusted service principals.
+func (c *KmsKeyConfig) validateTrustedServices(p *problems, partition string) {
+	validateEach(p, field{"TrustedServicePrincipals", "trusted_service_principals"}, c.TrustedServicePrincipals, false,
+		func(sp string) string { return policylint.ServicePrincipalProblem(sp, partition) })
+}
+
+// lintContext is what the linter and the reach rule know of the key.
+func (c *KmsKeyConfig) lintContext(partition string) policylint.Context {
+	return policylint.Context{Partition: partition, Account: c.AwsAccountId, TrustedAccounts: c.TrustedAccountIds, TrustedServices: c.TrustedServicePrincipals}
 }
 
 // validateTrustedAccounts checks the trusted accounts.

@@ -206,10 +206,50 @@ type Context struct {
 	// TrustedAccounts are other accounts that may get more than the usage
 	// actions (KeyConfig.TrustedAccountIds).
 	TrustedAccounts []string
+	// TrustedServices are service principals that may get more than the
+	// usage actions (KeyConfig.TrustedServicePrincipals).
+	TrustedServices []string
 }
 
 func (c Context) trusted(account string) bool {
 	return account == c.Account || slices.Contains(c.TrustedAccounts, account)
+}
+
+// ReachProblem is the one rule that decides whether a principal may get
+// actions on the key, whatever gives them (a key policy statement of any
+// origin, a native grant, a replica's policy): usage actions go to anyone
+// the policy names, but anything more (managing the key, its policy,
+// rotation, deletion, tags or aliases, and making, listing, retiring or
+// revoking grants) goes only to principals of the key's account or of a
+// trusted account, and to service principals named in TrustedServices.
+// kind is "AWS" or "Service"; actions are documented actions with the
+// kms: prefix (ExpandAction). A reference or "*" (whose account is not
+// known here) returns "": lintReach checks wildcards with their
+// conditions. The result is "" or the problem.
+func ReachProblem(ctx Context, kind, principal string, actions []string) string {
+	var management []string
+	for _, a := range actions {
+		if !IsUsageAction(a) && !slices.Contains(management, a) {
+			management = append(management, a)
+		}
+	}
+	if len(management) == 0 || tftemplate.IsUnresolved(principal) || tftemplate.HasComplexMarker(principal) {
+		return ""
+	}
+	switch kind {
+	case "AWS":
+		account := principalAccount(principal)
+		if account == "" || ctx.trusted(account) {
+			return ""
+		}
+		return fmt.Sprintf("gives %s in account %s %s; list %s in trusted_account_ids (TrustedAccountIds) to allow that", principal, account, describeManagement(management), account)
+	case "Service":
+		if slices.Contains(ctx.TrustedServices, principal) {
+			return ""
+		}
+		return fmt.Sprintf("gives the service principal %s %s; AWS services get the usage actions unless you name the service in trusted_service_principals (TrustedServicePrincipals) to allow more", principal, describeManagement(management))
+	}
+	return ""
 }
 
 // Finding is one problem in one statement.
@@ -552,11 +592,14 @@ func (l *linter) lintReach(p parsed) {
 			}
 			continue
 		}
-		account := principalAccount(v)
-		if account == "" || l.ctx.trusted(account) || len(management) == 0 {
-			continue
+		if msg := ReachProblem(l.ctx, "AWS", v, p.actions); msg != "" {
+			l.add(n, s.Sid, v, "%s", msg)
 		}
-		l.add(n, s.Sid, v, "gives %s in account %s %s; list %s in trusted_account_ids (TrustedAccountIds) to allow that", v, account, describeManagement(management), account)
+	}
+	for _, v := range p.principals["Service"] {
+		if msg := ReachProblem(l.ctx, "Service", v, p.actions); msg != "" {
+			l.add(n, s.Sid, v, "%s", msg)
+		}
 	}
 }
 

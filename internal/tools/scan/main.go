@@ -142,10 +142,10 @@ func scan(ctx context.Context, stdout, stderr io.Writer) int {
 }
 
 // synthesize writes the shipped stacks and the all-features stack, and
-// returns each stack's folder and the accounts its environment trusts
-// (trusted_account_ids, which the linter needs to judge cross-account
-// statements as the construct did).
-func synthesize(configPath, allFeaturesPath, outdir string) (dirs map[string]string, trusted map[string][]string, err error) {
+// returns each stack's folder and what its environment trusts
+// (trusted_account_ids and trusted_service_principals, which the linter
+// needs to judge statements as the construct did).
+func synthesize(configPath, allFeaturesPath, outdir string) (dirs map[string]string, trusted map[string]trust, err error) {
 	os.Unsetenv(stacks.ContextEnv)
 	envs, err := stacks.LoadEnvironments(configPath)
 	if err != nil {
@@ -161,14 +161,14 @@ func synthesize(configPath, allFeaturesPath, outdir string) (dirs map[string]str
 	}
 	envs = append(envs, extra...)
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir)})
-	dirs, trusted = map[string]string{}, map[string][]string{}
+	dirs, trusted = map[string]string{}, map[string]trust{}
 	for _, env := range envs {
 		if _, err := stacks.NewEnvironmentStack(app, env); err != nil {
 			return nil, nil, err
 		}
 		name := stacks.StackName(env.Name)
 		dirs[name] = filepath.Join(outdir, "stacks", name)
-		trusted[name] = env.TrustedAccountIds
+		trusted[name] = trust{Accounts: env.TrustedAccountIds, Services: env.TrustedServicePrincipals}
 	}
 	app.Synth()
 	// Done with the bindings: free the node kernel (~0.8 GB) before the
@@ -178,8 +178,9 @@ func synthesize(configPath, allFeaturesPath, outdir string) (dirs map[string]str
 }
 
 // lintStacks runs the key-policy linter on the policy of every aws_kms_key
-// and aws_kms_replica_key; trusted holds each stack's trusted accounts.
-func lintStacks(dirs map[string]string, trusted map[string][]string) ([]finding, error) {
+// and aws_kms_replica_key; trusted holds what each stack's environment
+// trusts.
+func lintStacks(dirs map[string]string, trusted map[string]trust) ([]finding, error) {
 	var out []finding
 	for _, name := range sortedNames(dirs) {
 		raw, err := os.ReadFile(filepath.Join(dirs[name], "cdk.tf.json"))
@@ -198,9 +199,13 @@ func lintStacks(dirs map[string]string, trusted map[string][]string) ([]finding,
 // policyResources are the resource types whose policy is a key policy.
 var policyResources = []string{"aws_kms_key", "aws_kms_replica_key"}
 
+// trust is what an environment trusts besides its own account:
+// trusted_account_ids and trusted_service_principals.
+type trust struct{ Accounts, Services []string }
+
 // lintStack lints the key policies of one synthesized stack, whose
-// environment trusts the given accounts besides its own.
-func lintStack(name string, raw []byte, trusted []string) ([]finding, error) {
+// environment trusts the given accounts and services.
+func lintStack(name string, raw []byte, trusted trust) ([]finding, error) {
 	type withPolicy struct {
 		Policy string `json:"policy"`
 	}
@@ -232,7 +237,7 @@ func lintStack(name string, raw []byte, trusted []string) ([]finding, error) {
 				return nil, fmt.Errorf("%s: %s: the policy is not a Terraform template: %w", name, address, err)
 			}
 			policy = referenceMarkers(policy)
-			ctx := policylint.Context{Partition: partition, Account: rootAccount(policy, partition), TrustedAccounts: trusted}
+			ctx := policylint.Context{Partition: partition, Account: rootAccount(policy, partition), TrustedAccounts: trusted.Accounts, TrustedServices: trusted.Services}
 			for _, f := range policylint.Lint(policy, ctx) {
 				out = append(out, finding{"policylint", "key-policy", f.String(), "HIGH", name, address})
 			}
