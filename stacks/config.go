@@ -370,11 +370,26 @@ func tokenMarkers(v reflect.Value, path []string) []error {
 
 // sharedProblems refuses what two environments must not share: a stack
 // name that differs only in case (the stacks' folders collide on
-// case-insensitive file systems, and people confuse them) and one S3 state.
+// case-insensitive file systems, and people confuse them), one S3 state,
+// and names AWS keeps per account (aliases, role names) in one account.
 func sharedProblems(envs []Environment) []error {
 	var errs []error
 	folded := map[string]string{}
 	states := map[string]string{}
+	// Names AWS keeps per account (and region): the first environment, in
+	// name order, keeps each; the others are told who has it, as the
+	// construct's registry would when the stacks are built.
+	global := map[string]string{}
+	for _, e := range envs {
+		for _, g := range e.GlobalNames() {
+			if other, taken := global[g.Key]; taken && other != e.Name {
+				errs = append(errs, &EnvironmentError{Environment: e.Name, Err: &kms.FieldError{Field: g.Field, Key: g.ConfigKey, Value: g.Value,
+					Rule: fmt.Sprintf("%s is already created by aws_kms_key.%s of stack %s; names must be unique", g.What, KeyID, StackName(other))}})
+				continue
+			}
+			global[g.Key] = e.Name
+		}
+	}
 	for _, e := range envs {
 		lower := strings.ToLower(StackName(e.Name))
 		if other, dup := folded[lower]; dup {

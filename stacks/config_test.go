@@ -423,3 +423,27 @@ func TestOneRunReportsEveryProblem(t *testing.T) {
 		}
 	}
 }
+
+// TestSharedNamesAndOtherProblemsComeInOneRun: names two environments of
+// one account would share are reported with the other environments'
+// problems, before anything is built.
+func TestSharedNamesAndOtherProblemsComeInOneRun(t *testing.T) {
+	_, err := ParseEnvironments([]byte(`{
+		"a": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "a", "aliases": ["shared"], "roles": [{"service": "lambda", "name": "Reader"}]},
+		"b": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "b", "aliases": ["alias/shared"], "roles": [{"service": "lambda", "name": "reader"}]},
+		"c": {"aws_account_id": "1", "aws_region": "eu-west-1", "name_prefix": "c"},
+		"d": {"aws_account_id": "210987654321", "aws_region": "eu-west-1", "name_prefix": "d", "aliases": ["shared"]}}`))
+	msg := err.Error()
+	for _, want := range []string{
+		`environment "b": aliases[0]: "alias/shared": alias alias/shared in account 123456789012, region eu-west-1 is already created by aws_kms_key.general_encryption_key of stack kms-a`,
+		`environment "b": roles[0].name: "reader": IAM role name reader in account 123456789012 is already created by aws_kms_key.general_encryption_key of stack kms-a`,
+		`environment "c": aws_account_id: "1": must be exactly 12 digits`,
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error does not say %q:\n%s", want, msg)
+		}
+	}
+	if strings.Contains(msg, `environment "d"`) {
+		t.Errorf("an alias of another account is reported as shared:\n%s", msg)
+	}
+}

@@ -369,3 +369,26 @@ func TestNamesAreUniqueAcrossTheStacksOfAnApp(t *testing.T) {
 		t.Errorf("the same alias in another region: %v", err)
 	}
 }
+
+// TestNewKmsKeyReportsEveryProblemAtOnce: a configuration problem, a name
+// taken in the app and a policy finding come from one call.
+func TestNewKmsKeyReportsEveryProblemAtOnce(t *testing.T) {
+	app := synthtest.NewApp()
+	a := synthtest.NewStackIn(t, app)
+	mustKey(t, a, "kms", &kms.KmsKeyConfig{AwsAccountId: "123456789012", AwsRegion: "eu-west-1", NamePrefix: "a", Environment: "a", Aliases: []string{"shared"}})
+	b := synthtest.NewStackIn(t, app)
+	_, err := kms.NewKmsKey(b, "kms", &kms.KmsKeyConfig{AwsAccountId: "123456789012", AwsRegion: "eu-west-1", NamePrefix: "b", Environment: "b",
+		Aliases:              []string{"shared"},
+		AdditionalPrincipals: []string{"arn:aws:iam::123456789012:user/*"},
+		ExtraPolicyStatements: mustStatements(`{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:role/x"}, "Action": "kms:PutKeyPolicy", "Resource": "*"}`),
+	})
+	fields := map[string]bool{}
+	for _, fe := range kms.FieldErrors(err) {
+		fields[fe.Field] = true
+	}
+	for _, want := range []string{"Aliases[0]", "AdditionalPrincipals[0]", "ExtraPolicyStatements[0]"} {
+		if !fields[want] {
+			t.Errorf("no error on %s in one call: %v", want, err)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package kms
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -73,13 +74,13 @@ const keyResourceId = "Default"
 // is checked against the names already in the stack (and, for names that
 // are global in AWS, in the app); a clash is an error naming both sides.
 func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*KmsKey, error) {
-	v, err := config.validate()
-	if err != nil {
-		return nil, err
+	v, invalid := config.validate()
+	if config == nil {
+		return nil, invalid
 	}
 	name, stack, err := terraformName(scope, id)
 	if err != nil {
-		return nil, err
+		return nil, errors.Join(invalid, err)
 	}
 	cfg := config.clone()
 	k := &KmsKey{
@@ -92,25 +93,36 @@ func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*Km
 		nested:         name != id,
 	}
 	if err := cfg.checkMovedFrom(k.Address()); err != nil {
-		return nil, err
+		invalid = errors.Join(invalid, err)
 	}
 
 	registryMu.Lock()
 	defer registryMu.Unlock()
 	k.stack = stateOf(stack)
 	if err := k.stack.afterSynth(field{"id", "id"}, id); err != nil {
-		return nil, err
+		return nil, errors.Join(invalid, err)
 	}
+	// The names are checked even when the configuration has problems, so
+	// that one call reports every problem.
 	c := k.claims()
-	if err := c.check(); err != nil {
-		return nil, err
-	}
+	clash := c.check()
 	skip := ""
 	if !k.nested {
 		skip = "resource aws_kms_key." + k.name
 	}
-	if err := c.checkChildren(skip); err != nil {
-		return nil, err
+	if clash == nil {
+		clash = c.checkChildren(skip)
+	}
+	if invalid != nil || clash != nil {
+		// A clash of a name whose field is invalid only repeats it.
+		var p, more problems
+		for _, fe := range FieldErrors(invalid) {
+			p = append(p, fe)
+		}
+		for _, fe := range FieldErrors(clash) {
+			more = append(more, fe)
+		}
+		return nil, p.withNew(more).err()
 	}
 	if err := k.create(scope, id, v, c); err != nil {
 		return nil, err
@@ -179,9 +191,12 @@ func (k *KmsKey) claims() *claims {
 	cfg := &k.config
 	fID := field{"id", "id"}
 	c.resource("aws_kms_key", k.name, fID, k.name)
-	account := cfg.AwsAccountId
 	for i, a := range cfg.Aliases {
-		k.claimAlias(c, field{"Aliases", "aliases"}.index(i), a)
+		f := field{"Aliases", "aliases"}.index(i)
+		c.resource("aws_kms_alias", aliasResourceName(k.name, a), f, a)
+		for _, r := range cfg.ReplicaRegions {
+			c.resource("aws_kms_alias", replicaAliasResourceName(k.name, a, r), f, a)
+		}
 	}
 	for i, r := range cfg.ReplicaRegions {
 		c.resource("aws_kms_replica_key", replicaResourceName(k.name, r), field{"ReplicaRegions", "replica_regions"}.index(i), r)
@@ -192,7 +207,9 @@ func (k *KmsKey) claims() *claims {
 		tf := k.roleResourceName(name)
 		c.resource("aws_iam_role", tf, fr, name)
 		c.resource("aws_iam_role_policy", tf+"_kms", fr, name)
-		c.global(roleKey(account, name), fmt.Sprintf("IAM role name %s in account %s", name, account), fr, name)
+	}
+	for _, g := range cfg.GlobalNames() {
+		c.global(g.Key, g.What, field{g.Field, g.ConfigKey}, g.Value)
 	}
 	for i, g := range cfg.KmsGrants {
 		c.resource("aws_kms_grant", k.kmsGrantResourceName(g), field{"KmsGrants", "kms_grants"}.index(i).sub("Name", "name"), g.Name)
@@ -209,18 +226,59 @@ func (k *KmsKey) claims() *claims {
 	return c
 }
 
-// claimAlias adds the names an alias creates: its resource and the alias
-// in the key's region, and the same for each replica region.
+// claimAlias adds the names an alias added later creates: its resource and
+// the alias in the key's region, and the same for each replica region.
 func (k *KmsKey) claimAlias(c *claims, f field, alias string) {
-	account := k.config.AwsAccountId
-	claimIn := func(resourceName, region string) {
-		c.resource("aws_kms_alias", resourceName, f, alias)
-		c.global(aliasKey(account, region, alias), fmt.Sprintf("alias %s in account %s, region %s", alias, account, region), f, alias)
-	}
-	claimIn(aliasResourceName(k.name, alias), k.config.AwsRegion)
+	c.resource("aws_kms_alias", aliasResourceName(k.name, alias), f, alias)
 	for _, r := range k.config.ReplicaRegions {
-		claimIn(replicaAliasResourceName(k.name, alias, r), r)
+		c.resource("aws_kms_alias", replicaAliasResourceName(k.name, alias, r), f, alias)
 	}
+	for _, g := range k.config.aliasNames(f, alias) {
+		c.global(g.Key, g.What, f, alias)
+	}
+}
+
+// GlobalName is a name a key creates that AWS keeps unique beyond the
+// stack: a role name per account, an alias per account and region.
+type GlobalName struct {
+	// Key identifies the name in AWS ("alias <account> <region> <alias>",
+	// "role <account> <lower-case name>": IAM compares role names without
+	// case).
+	Key string
+	// What describes it in a message.
+	What string
+	// Field and ConfigKey name the configuration it comes from, in Go and
+	// in cdktf.json; Value is the name as given.
+	Field, ConfigKey, Value string
+}
+
+// GlobalNames lists the names the configuration makes that AWS keeps
+// unique per account (role names) or per account and region (aliases, in
+// the key's region and each replica region). Two keys of one account must
+// not share any; the construct checks that across the stacks of an app,
+// and the environment app across its environments before it synthesizes.
+func (c *KmsKeyConfig) GlobalNames() []GlobalName {
+	var out []GlobalName
+	for i, a := range normalizeAliases(c.Aliases) {
+		out = append(out, c.aliasNames(field{"Aliases", "aliases"}.index(i), a)...)
+	}
+	account := c.AwsAccountId
+	for i, r := range c.Roles {
+		f := field{"Roles", "roles"}.index(i).sub("Name", "name")
+		name := c.roleName(r)
+		out = append(out, GlobalName{roleKey(account, name), fmt.Sprintf("IAM role name %s in account %s", name, account), f.goName, f.key, name})
+	}
+	return out
+}
+
+// aliasNames are the global names of one alias.
+func (c *KmsKeyConfig) aliasNames(f field, alias string) []GlobalName {
+	account := c.AwsAccountId
+	var out []GlobalName
+	for _, region := range append([]string{c.AwsRegion}, c.ReplicaRegions...) {
+		out = append(out, GlobalName{aliasKey(account, region, alias), fmt.Sprintf("alias %s in account %s, region %s", alias, account, region), f.goName, f.key, alias})
+	}
+	return out
 }
 
 // aliasKey and roleKey identify names that are global in AWS.

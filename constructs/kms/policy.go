@@ -3,6 +3,8 @@ package kms
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/cdktf-kms/cdktf-kms/internal/awsarn"
 	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
@@ -272,7 +274,8 @@ func (c *KmsKeyConfig) policyFor(partition, region string, extra []addedStatemen
 	rendered := b.doc.render()
 	size := estimatedSize(b.doc, rendered)
 	if size > MaxKeyPolicyBytes {
-		p.add(fAdditionalPrincipals, nil, "%s", c.sizeProblem(partition, region, extra, size))
+		f, msg := c.sizeProblem(partition, region, extra, b, size)
+		p.add(f, nil, "%s", msg)
 		return ""
 	}
 	ctx := c.lintContext(partition)
@@ -289,7 +292,7 @@ func (c *KmsKeyConfig) policyFor(partition, region string, extra []addedStatemen
 // fieldOf names the configuration field a linter finding is about.
 func (b builtPolicy) fieldOf(f policylint.Finding) field {
 	if f.Statement < 1 || f.Statement > len(b.sources) {
-		return field{"KeyPolicy", "key_policy"}
+		return fKeyPolicy
 	}
 	src := b.sources[f.Statement-1]
 	for i, p := range src.principals {
@@ -323,21 +326,100 @@ func estimatedSize(doc PolicyDocument, rendered string) int {
 	return size
 }
 
-// sizeProblem says how large the policy is and how many of the additional
-// principals would fit.
-func (c *KmsKeyConfig) sizeProblem(partition, region string, extra []addedStatement, size int) string {
-	fit := 0
-	for n := len(c.AdditionalPrincipals) - 1; n >= 0; n-- {
-		trial := *c
-		trial.AdditionalPrincipals = c.AdditionalPrincipals[:n]
-		d := trial.buildPolicy(partition, region, extra).doc
-		if estimatedSize(d, d.render()) <= MaxKeyPolicyBytes {
-			fit = n
-			break
+// principalLists are the configuration's lists of principals, each with
+// its field, as pointers into c (so that a trial can shorten one).
+func (c *KmsKeyConfig) principalLists() []struct {
+	f    field
+	list *[]string
+} {
+	type entry = struct {
+		f    field
+		list *[]string
+	}
+	return []entry{
+		{fAdditionalPrincipals, &c.AdditionalPrincipals},
+		{fServicePrincipals, &c.ServicePrincipals},
+		{fKeyAdministrators, &c.KeyAdministrators},
+		{field{"KeyUsers", "key_users"}, &c.KeyUsers},
+		{field{"KeySymmetricEncryptionUsers", "key_symmetric_encryption_users"}, &c.KeySymmetricEncryptionUsers},
+		{field{"KeyAsymmetricPublicEncryptionUsers", "key_asymmetric_public_encryption_users"}, &c.KeyAsymmetricPublicEncryptionUsers},
+		{field{"KeyAsymmetricSignVerifyUsers", "key_asymmetric_sign_verify_users"}, &c.KeyAsymmetricSignVerifyUsers},
+		{field{"KeyHmacUsers", "key_hmac_users"}, &c.KeyHmacUsers},
+		{fKeyServiceUsers, &c.KeyServiceUsers},
+		{fAutoscaling, &c.KeyServiceRolesForAutoscaling},
+	}
+}
+
+// baseField strips the index from a field: additional_principals[3] is
+// part of additional_principals.
+func baseField(f field) field {
+	if i := strings.IndexByte(f.goName, '['); i >= 0 {
+		f.goName = f.goName[:i]
+	}
+	if i := strings.IndexByte(f.key, '['); i >= 0 {
+		f.key = f.key[:i]
+	}
+	return f
+}
+
+// sizeProblem names the fields that make the policy too large, how many
+// bytes each adds, and what would fit: the problem is the largest
+// contributor's, and the message says how many of its principals fit with
+// everything else unchanged.
+func (c *KmsKeyConfig) sizeProblem(partition, region string, extra []addedStatement, b builtPolicy, size int) (field, string) {
+	type share struct {
+		f          field
+		bytes, n   int
+		statements int
+	}
+	var shares []*share
+	byKey := map[string]*share{}
+	for i, st := range b.doc.Statement {
+		f := baseField(b.sources[i].field)
+		if f.key == "aws_account_id" || f.key == "aws_region" {
+			f = field{"original statements", "the original module's statements"}
+		}
+		sh, ok := byKey[f.key]
+		if !ok {
+			sh = &share{f: f}
+			byKey[f.key] = sh
+			shares = append(shares, sh)
+		}
+		one := PolicyDocument{Statement: []PolicyStatement{st}}
+		sh.bytes += estimatedSize(one, one.render()) - len(`{"Statement":[],"Version":""}`) + 1 // and its comma
+		sh.statements++
+		for _, values := range st.Principal {
+			sh.n += len(values)
 		}
 	}
-	return fmt.Sprintf("%d principals make a key policy of %d bytes (references counted at %d bytes for a principal, %d for other values), over AWS's limit of %d bytes; %d of them fit with the other statements (grant the rest through IAM policies or a role they can assume)",
-		len(c.AdditionalPrincipals), size, maxPrincipalReferenceBytes, maxReferenceBytes, MaxKeyPolicyBytes, fit)
+	sort.SliceStable(shares, func(i, j int) bool { return shares[i].bytes > shares[j].bytes })
+	var parts []string
+	for _, sh := range shares {
+		parts = append(parts, fmt.Sprintf("%s %d bytes (%d principals)", sh.f.key, sh.bytes, sh.n))
+	}
+	largest := shares[0]
+	over := size - MaxKeyPolicyBytes
+	fit := ""
+	for _, l := range c.principalLists() {
+		if l.f.key != largest.f.key {
+			continue
+		}
+		all := *l.list
+		// The most principals of the list that fit, the rest unchanged.
+		n := sort.Search(len(all)+1, func(n int) bool {
+			trial := *c
+			for _, t := range trial.principalLists() {
+				if t.f.key == l.f.key {
+					*t.list = all[:n]
+				}
+			}
+			d := trial.buildPolicy(partition, region, extra).doc
+			return estimatedSize(d, d.render()) > MaxKeyPolicyBytes
+		}) - 1
+		fit = fmt.Sprintf("; %d of the %d principals of %s fit with everything else unchanged (grant the rest through IAM policies or a role they can assume)", max(n, 0), len(all), l.f.key)
+	}
+	return largest.f, fmt.Sprintf("the key policy would be %d bytes, %d over AWS's limit of %d bytes (references counted at %d bytes for a principal, %d for other values): %s%s",
+		size, over, MaxKeyPolicyBytes, maxPrincipalReferenceBytes, maxReferenceBytes, strings.Join(parts, ", "), fit)
 }
 
 func mustJSON(v any) string {

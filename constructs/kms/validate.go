@@ -31,6 +31,7 @@ var (
 	fAutoscaling          = field{"KeyServiceRolesForAutoscaling", "key_service_roles_for_autoscaling"}
 	fExtraStatements      = field{"ExtraPolicyStatements", "extra_policy_statements"}
 	fTrustedAccounts      = field{"TrustedAccountIds", "trusted_account_ids"}
+	fKeyPolicy            = field{"KeyPolicy", "key_policy"}
 )
 
 // namePattern is the intersection of what AWS allows in tag values, alias
@@ -60,10 +61,15 @@ func (c *KmsKeyConfig) validate() (validated, error) {
 	}
 	var p problems
 	v := validated{partition: c.validateBasics(&p)}
+	// The policy is rendered and linted even when fields have problems, so
+	// that one run reports everything; a finding about a field that
+	// already has one only repeats it.
+	var lint problems
+	rendered := c.renderPolicies(v.partition, nil, &lint)
 	if len(p) == 0 {
-		v = c.renderPolicies(v.partition, nil, &p)
+		return rendered, lint.err()
 	}
-	return v, p.err()
+	return v, p.withNew(lint, "aws_account_id", "aws_region").err()
 }
 
 // renderPolicies renders and lints the key's policy and each replica's.
