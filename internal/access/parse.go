@@ -79,7 +79,7 @@ type statement struct {
 // parseStack reads a stack's cdk.tf.json.
 func parseStack(name string, raw []byte) (*stackDoc, error) {
 	var doc struct {
-		Provider map[string][]map[string]any         `json:"provider"`
+		Provider map[string][]map[string]any          `json:"provider"`
 		Resource map[string]map[string]map[string]any `json:"resource"`
 	}
 	if err := json.Unmarshal(raw, &doc); err != nil {

@@ -307,7 +307,7 @@ var refPattern = regexp.MustCompile(`\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]
 func readStack(t *testing.T, name string, raw []byte) stackInputs {
 	t.Helper()
 	var doc struct {
-		Provider map[string][]map[string]any         `json:"provider"`
+		Provider map[string][]map[string]any          `json:"provider"`
 		Resource map[string]map[string]map[string]any `json:"resource"`
 	}
 	if err := json.Unmarshal(raw, &doc); err != nil {
