@@ -65,11 +65,15 @@ func run(args []string, stderr io.Writer) (code int) {
 	flags := flag.NewFlagSet("cdktf-kms", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	hcl := flags.Bool("hcl", false, "write HCL (cdk.tf) instead of JSON (cdk.tf.json); SYNTH_HCL_OUTPUT=true does the same")
+	accessOpts := accessFlags(flags)
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
+	}
+	if accessOpts.requested() {
+		return runAccess(accessOpts, stderr)
 	}
 
 	envs, err := stacks.LoadEnvironments("cdktf.json")

@@ -30,12 +30,22 @@ func Build(source string, stacks map[string][]byte) (*Report, error) {
 }
 
 // JSON returns the report's JSON form, indented, with a final newline.
-func (r *Report) JSON() ([]byte, error) {
+func (r *Report) JSON() ([]byte, error) { return marshal(r) }
+
+// JSON returns the diff's JSON form, indented, with a final newline.
+func (d DiffReport) JSON() ([]byte, error) {
+	if d.Changes == nil {
+		d.Changes = []Change{}
+	}
+	return marshal(d)
+}
+
+func marshal(v any) ([]byte, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(r); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return nil, fmt.Errorf("encoding the report: %w", err)
 	}
 	return b.Bytes(), nil
