@@ -240,7 +240,7 @@ func (c Condition) String() string {
 		if c.Kind == CondEncryptionContextSubset {
 			word = "includes"
 		}
-		return fmt.Sprintf("the encryption context %s %s (%s)", word, strings.Join(pairs, ", "), c.Resource)
+		return fmt.Sprintf("the encryption context %s %s", word, strings.Join(pairs, ", "))
 	case CondThisGrant:
 		return "only " + c.Resource
 	case CondGrantsAsStrict:
