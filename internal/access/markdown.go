@@ -172,7 +172,9 @@ func (r *Report) Markdown(title, intro string) []byte {
 	return b.Bytes()
 }
 
-func levelID(l Level) string { return "level_" + strings.ReplaceAll(strings.ToLower(string(l)), " ", "_") }
+func levelID(l Level) string {
+	return "level_" + strings.ReplaceAll(strings.ToLower(string(l)), " ", "_")
+}
 
 // stripMarks removes footnote marks and strikethrough for diagram labels.
 func stripMarks(s string) string {
