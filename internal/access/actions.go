@@ -236,3 +236,9 @@ var grantConstrainedOperations = []string{
 	"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyPair", "kms:GenerateDataKeyPairWithoutPlaintext",
 	"kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo",
 }
+
+// RequestConditionKeys returns the request-specific condition keys the
+// report takes an action's requests to carry (families end in ":" or
+// "/"), for the test that compares them with the Service Authorization
+// Reference.
+func RequestConditionKeys(action string) []string { return slices.Clone(requestKeys[action]) }
