@@ -109,6 +109,9 @@ func runAccess(o *accessOptions, stderr io.Writer) int {
 		}
 		return 1
 	}
+	if ctx.Err() != nil {
+		return fail(130, "interrupted")
+	}
 	report, err := access.Build(source, synthesized)
 	if err != nil {
 		return fail(1, "%v", err)
