@@ -257,7 +257,7 @@ func TestGrantCells(t *testing.T) {
 	want(t, p, "kms:DescribeKey", Allowed, "aws_kms_grant.g")
 	want(t, p, "kms:CreateGrant", Conditional, "at least as strict")
 	want(t, p, "kms:Encrypt", Denied)
-	want(t, principalOf(t, k, retirer), "kms:RetireGrant", Conditional, "only aws_kms_grant.g")
+	want(t, principalOf(t, k, retirer), "kms:RetireGrant", Conditional, "if only that grant (aws_kms_grant.g)")
 }
 
 // A reference the report cannot resolve stays a reference; one to a role

@@ -242,9 +242,9 @@ func (c Condition) String() string {
 		}
 		return fmt.Sprintf("the encryption context %s %s", word, strings.Join(pairs, ", "))
 	case CondThisGrant:
-		return "only " + c.Resource
+		return "only that grant"
 	case CondGrantsAsStrict:
-		return "the new grant's encryption context constraint is at least as strict as " + c.Resource + "'s"
+		return "the new grant's encryption context constraint is at least as strict"
 	}
 	return c.Kind
 }

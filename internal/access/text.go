@@ -41,10 +41,20 @@ func (p Principal) items() []item {
 			out = append(out, item{c.Level, c.Name, hows[0]})
 			continue
 		}
-		for i, a := range c.Actions {
-			if hows[i] != "" {
-				out = append(out, item{c.Level, c.Name + " (" + a + ")", hows[i]})
+		// Actions that say the same read as one item.
+		done := map[int]bool{}
+		for i := range c.Actions {
+			if hows[i] == "" || done[i] {
+				continue
 			}
+			var actions []string
+			for j := i; j < len(c.Actions); j++ {
+				if hows[j] == hows[i] {
+					actions = append(actions, c.Actions[j])
+					done[j] = true
+				}
+			}
+			out = append(out, item{c.Level, c.Name + " (" + strings.Join(actions, ", ") + ")", hows[i]})
 		}
 	}
 	return out
@@ -126,7 +136,7 @@ func (r *Report) WriteText(w io.Writer) error {
 					ew.printf("      nothing\n")
 				}
 				for _, group := range groupItems(items) {
-					ew.printf("      %-22s %s: %s\n", group.level, group.name, group.how)
+					ew.printf("      %-23s %s: %s\n", group.level, group.name, group.how)
 				}
 			}
 		}
