@@ -14,7 +14,7 @@ FUZZ_TARGETS := ./constructs/kms:FuzzNewKmsKey ./stacks:FuzzParseEnvironments ./
 	./internal/policylint:FuzzLint ./internal/tftemplate:FuzzEscape
 FUZZTIME ?= 15s
 
-.PHONY: help install synth app-synth hcl test test-short golden docs vet fmt fuzz scan bench consumer diff deploy clean
+.PHONY: help install synth app-synth hcl access test test-short golden docs vet fmt fuzz scan bench consumer diff deploy clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ app-synth: ## synthesize with the app alone (go run .; no CLI start-up)
 hcl: ## synthesize HCL (cdk.tf) instead of JSON (go run . -hcl)
 	go run . -hcl
 
+access: ## who can do what with each key (go run . -access; ENV=prod for one environment); docs/access/README.md
+	go run . -access $(if $(filter command line,$(origin ENV)),-env $(ENV),)
+
 test: ## run every test, including __tests__ (go test ./... skips it), failing on leftovers in the temp directory
 	go run ./internal/tools/tmpcheck -- go test ./... ./__tests__/
 
@@ -44,7 +47,7 @@ golden: ## rewrite the golden files (shipped stacks, composition app); review th
 	go test ./__tests__/ -run 'TestGolden|TestCompositionGolden' -update
 	git diff --stat -- __tests__/testdata/golden
 
-docs: ## regenerate docs/configuration.md and docs/scan-exceptions.md from the code (a test fails when they are stale)
+docs: ## regenerate docs/configuration.md, docs/scan-exceptions.md and docs/access/ from the code (a test fails when they are stale)
 	go run ./internal/tools/docgen
 
 vet: ## gofmt check and go vet

@@ -73,6 +73,7 @@ func run(args []string, stderr io.Writer) int {
 	flags.SetOutput(stderr)
 	hcl := flags.Bool("hcl", false, "write HCL (cdk.tf) instead of JSON (cdk.tf.json); SYNTH_HCL_OUTPUT=true does the same")
 	strict := flags.Bool("strict", os.Getenv(strictEnv) == "true", "treat warnings as errors: print them and write nothing ("+strictEnv+"=true does the same under cdktf synth)")
+	accessOpts := accessFlags(flags)
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -82,6 +83,9 @@ func run(args []string, stderr io.Writer) int {
 	if flags.NArg() > 0 {
 		fmt.Fprintf(stderr, "error: unexpected arguments %q\n", flags.Args())
 		return 2
+	}
+	if accessOpts.requested() {
+		return runAccess(accessOpts, stderr)
 	}
 
 	envs, err := stacks.LoadEnvironments("cdktf.json")

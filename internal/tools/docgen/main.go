@@ -3,7 +3,8 @@
 // default and rule, from the config structs and their doc comments; every
 // output; every access level with its actions, from the action lists) and
 // docs/scan-exceptions.md (the accepted scanner findings with their reasons,
-// from security/exceptions.json).
+// from security/exceptions.json) and the access reports of docs/access
+// (from the synthesized stacks of cdktf.json and examples/environments).
 //
 //	go run ./internal/tools/docgen        # or: make docs
 //
@@ -19,6 +20,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -76,10 +78,16 @@ func generate(root string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string][]byte{
+	files := map[string][]byte{
 		filepath.Join(root, "docs", "configuration.md"):   config,
 		filepath.Join(root, "docs", "scan-exceptions.md"): exceptions,
-	}, nil
+	}
+	pages, err := accessReports(root)
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(files, pages)
+	return files, nil
 }
 
 // fieldComments reads the doc comments of every struct field in the
