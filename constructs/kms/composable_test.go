@@ -378,8 +378,8 @@ func TestNewKmsKeyReportsEveryProblemAtOnce(t *testing.T) {
 	mustKey(t, a, "kms", &kms.KmsKeyConfig{AwsAccountId: "123456789012", AwsRegion: "eu-west-1", NamePrefix: "a", Environment: "a", Aliases: []string{"shared"}})
 	b := synthtest.NewStackIn(t, app)
 	_, err := kms.NewKmsKey(b, "kms", &kms.KmsKeyConfig{AwsAccountId: "123456789012", AwsRegion: "eu-west-1", NamePrefix: "b", Environment: "b",
-		Aliases:              []string{"shared"},
-		AdditionalPrincipals: []string{"arn:aws:iam::123456789012:user/*"},
+		Aliases:               []string{"shared"},
+		AdditionalPrincipals:  []string{"arn:aws:iam::123456789012:user/*"},
 		ExtraPolicyStatements: mustStatements(`{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:role/x"}, "Action": "kms:PutKeyPolicy", "Resource": "*"}`),
 	})
 	fields := map[string]bool{}
