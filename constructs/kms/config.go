@@ -25,6 +25,20 @@ const KeyDescription = "General KMS key for encrypting CloudWatch logs, S3 bucke
 // reference; the others still run. Values read from cdktf.json are data and
 // never references. Every other string is a literal: the construct escapes
 // "${" and "%{" so that Terraform passes it to AWS unchanged.
+//
+// Whole lists: every list of principals that takes references (and
+// ServicePrincipalsSourceArns, and a native grant's or Grant's grantee)
+// also takes a whole Terraform list(string), as the one entry of
+// cdktf.Token_AsList(...) or a variable's ListValue() gives it, mixed with
+// literals and string references. In a key policy the statement's list
+// becomes jsonencode(concat(...)), so Terraform writes every element into
+// the JSON; a whole list among AdditionalPrincipals makes one statement for
+// all its elements; a statement that names only whole lists gets a
+// precondition that they are not all empty (AWS refuses a statement with no
+// principal). A native grant or a Grant to a whole list is made once per
+// element (for_each). A whole list counts as one principal in the 32 KB
+// estimate: its length is known only at apply. Where one string is taken,
+// a whole list is refused: give one element with cdktf.Fn_Element.
 type KmsKeyConfig struct {
 	// AwsAccountId is the 12-digit id of the account that owns the key. Its
 	// root principal gets full control of the key. Required; a literal.

@@ -143,6 +143,11 @@ func outputSyntax() tftemplate.Syntax {
 // evaluates to exactly s, with cdktf's tokens kept as references.
 func (k *KmsKey) lit(s string) *string { return jsii.String(tftemplate.Escape(s, k.syntax)) }
 
+// policyArg returns a rendered key policy as a resource argument: whole
+// list references become expressions that write their elements into the
+// JSON (withListReferences), the rest is escaped as a literal.
+func (k *KmsKey) policyArg(policy string) *string { return k.lit(withListReferences(policy)) }
+
 // create adds the constructs. The jsii runtime panics on what the checks
 // did not foresee; then the key's node is removed, its names are released
 // and the panic is returned as an error.
@@ -299,12 +304,12 @@ func (k *KmsKey) keyResourceConfig(policy string) *kmskey.KmsKeyConfig {
 	kc := &kmskey.KmsKeyConfig{
 		Description:       k.lit(c.description()),
 		EnableKeyRotation: jsii.Bool(c.rotationEnabled()),
-		Policy:            k.lit(policy),
+		Policy:            k.policyArg(policy),
 		Tags:              k.tags(),
 	}
 	shared := c.sharedKeyArguments()
 	kc.DeletionWindowInDays, kc.IsEnabled = shared.deletionWindow, shared.enabled
-	kc.BypassPolicyLockoutSafetyCheck, kc.Lifecycle = shared.bypass, shared.lifecycle
+	kc.BypassPolicyLockoutSafetyCheck, kc.Lifecycle = shared.bypass, k.lifecycle(policy)
 	if c.RotationPeriodInDays != 0 {
 		kc.RotationPeriodInDays = jsii.Number(c.RotationPeriodInDays)
 	}
@@ -577,9 +582,12 @@ func (k *KmsKey) addStatement(a addedStatement) error {
 		return err
 	}
 	k.added = append(k.added, a)
-	k.key.SetPolicy(k.lit(v.policy))
+	k.key.SetPolicy(k.policyArg(v.policy))
+	if lc := k.lifecycle(v.policy); lc != nil && lc.Precondition != nil {
+		k.key.SetLifecycle(lc)
+	}
 	for _, r := range k.replicas {
-		r.Resource.SetPolicy(k.lit(v.replicas[r.Region]))
+		r.Resource.SetPolicy(k.policyArg(v.replicas[r.Region]))
 	}
 	return nil
 }

@@ -8,9 +8,11 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsgrant"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/cdktf-kms/cdktf-kms/internal/awsarn"
 	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
+	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
 
 // KmsGrantSpec is a native KMS grant on the key (aws_kms_grant): the
@@ -115,9 +117,12 @@ func (c *KmsKeyConfig) validateKmsGrants(p *problems, partition string) {
 			names[tf] = i
 		}
 		fg := fi.sub("GranteePrincipal", "grantee_principal")
-		if g.GranteePrincipal == "" {
+		switch {
+		case g.GranteePrincipal == "":
 			p.add(fg, "", "required: the principal that gets the permissions")
-		} else {
+		case tftemplate.IsListToken(g.GranteePrincipal):
+			// A whole list reference: one grant per element (for_each).
+		default:
 			validateReference(p, fg, g.GranteePrincipal, func(v string) string {
 				if msg := principal(v); msg != "" {
 					return msg
@@ -233,6 +238,11 @@ func (k *KmsKey) addKmsGrants() {
 			KeyId:            k.key.KeyId(),
 			GranteePrincipal: k.lit(g.GranteePrincipal),
 			Operations:       jsii.Strings(g.Operations...),
+		}
+		if tftemplate.IsListToken(g.GranteePrincipal) {
+			// One grant per element of the list.
+			it := cdktf.TerraformIterator_FromList(&[]*string{jsii.String(g.GranteePrincipal)})
+			cfg.ForEach, cfg.GranteePrincipal = it, cdktf.Token_AsString(it.Value(), nil)
 		}
 		if g.RetiringPrincipal != "" {
 			cfg.RetiringPrincipal = k.lit(g.RetiringPrincipal)

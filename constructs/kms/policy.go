@@ -305,20 +305,32 @@ func (b builtPolicy) fieldOf(f policylint.Finding) field {
 
 // estimatedSize is the policy's size once Terraform has filled in its
 // references, at their worst case.
+//
+// A whole list reference counts as one value of its kind: how many
+// elements it has is known only at apply (AWS refuses a policy over 32 KB
+// then).
 func estimatedSize(doc PolicyDocument, rendered string) int {
 	size := len(rendered)
+	count := func(v string, worst int) {
+		if tftemplate.IsListToken(v) {
+			size += worst - len(v)
+			return
+		}
+		for _, m := range tftemplate.Markers(v) {
+			size += worst - len(m)
+		}
+	}
 	for _, s := range doc.Statement {
 		for _, values := range s.Principal {
 			for _, v := range values {
-				for _, m := range tftemplate.Markers(v) {
-					size += maxPrincipalReferenceBytes - len(m)
-				}
+				count(v, maxPrincipalReferenceBytes)
 			}
 		}
 		for _, keys := range s.Condition {
 			for _, v := range keys {
-				for _, m := range tftemplate.Markers(fmt.Sprint(v)) {
-					size += maxReferenceBytes - len(m)
+				values, _ := conditionStrings(v)
+				for _, s := range values {
+					count(s, maxReferenceBytes)
 				}
 			}
 		}

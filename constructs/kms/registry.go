@@ -10,6 +10,8 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
 
 // The registry records every name the construct creates, so that a clash is
@@ -305,10 +307,7 @@ func (v *stackValidation) Validate() *[]*string {
 // resolve returns the Terraform expression a token stands for, like
 // "${aws_iam_role.app.name}".
 func (st *stackState) resolve(token string) string {
-	if st.resolver == nil {
-		st.resolver = cdktf.NewDefaultTokenResolver(cdktf.NewStringConcat())
-	}
-	out := cdktf.Tokenization_Resolve(jsii.String(token), &cdktf.ResolveOptions{Resolver: st.resolver, Scope: st.stack})
+	out := st.resolveAny(token)
 	if s, ok := out.(string); ok {
 		return s
 	}
@@ -316,4 +315,16 @@ func (st *stackState) resolve(token string) string {
 		return *s
 	}
 	return fmt.Sprint(out)
+}
+
+// resolveAny returns what a token (a string or a whole list token)
+// resolves to.
+func (st *stackState) resolveAny(token string) any {
+	if st.resolver == nil {
+		st.resolver = cdktf.NewDefaultTokenResolver(cdktf.NewStringConcat())
+	}
+	if tftemplate.IsListToken(token) {
+		return cdktf.Tokenization_Resolve(&[]*string{jsii.String(token)}, &cdktf.ResolveOptions{Resolver: st.resolver, Scope: st.stack})
+	}
+	return cdktf.Tokenization_Resolve(jsii.String(token), &cdktf.ResolveOptions{Resolver: st.resolver, Scope: st.stack})
 }

@@ -71,7 +71,7 @@ func (k *KmsKey) addReplicas(v validated) {
 		r := kmsreplicakey.NewKmsReplicaKey(k.node, jsii.String(name), &kmsreplicakey.KmsReplicaKeyConfig{
 			PrimaryKeyArn:                  k.key.Arn(),
 			Description:                    k.lit(c.description()),
-			Policy:                         k.lit(v.replicas[region]),
+			Policy:                         k.policyArg(v.replicas[region]),
 			Tags:                           k.tags(),
 			Provider:                       prov,
 			DeletionWindowInDays:           shared.deletionWindow,

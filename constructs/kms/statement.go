@@ -189,8 +189,13 @@ func statementProblems(s PolicyStatement) []string {
 		}
 	}
 	strs := append(append([]string{s.Sid}, s.Action...), s.Resource...)
+	// Principal and condition values may also be whole list references
+	// (their elements join the list AWS receives).
+	values := func(vs []string) []string {
+		return slices.DeleteFunc(slices.Clone(vs), tftemplate.IsListToken)
+	}
 	for _, kind := range slices.Sorted(maps.Keys(s.Principal)) {
-		strs = append(strs, s.Principal[kind]...)
+		strs = append(strs, values(s.Principal[kind])...)
 	}
 	for _, op := range slices.Sorted(maps.Keys(s.Condition)) {
 		keys := s.Condition[op]
@@ -200,11 +205,11 @@ func statementProblems(s PolicyStatement) []string {
 		strs = append(strs, op)
 		for _, key := range slices.Sorted(maps.Keys(keys)) {
 			strs = append(strs, key)
-			values, msg := conditionStrings(keys[key])
+			vs, msg := conditionStrings(keys[key])
 			if msg != "" {
 				out = append(out, fmt.Sprintf("Condition %s %s: %s", op, key, msg))
 			}
-			strs = append(strs, values...)
+			strs = append(strs, values(vs)...)
 		}
 	}
 	for _, v := range strs {
@@ -246,9 +251,18 @@ func conditionStrings(v any) ([]string, string) {
 // literalProblem says why a string of the configuration cannot reach AWS as
 // written, or returns "". Token markers (references) are fine in any
 // string; what is around them must be something Terraform carries unchanged.
+//
+// A whole list reference is accepted only where a list of principals is
+// (validateEach); anywhere else a list or map token is refused with advice
+// that gives a string Terraform can put into a template (one element or
+// one value, never the whole collection: Terraform refuses a list in a
+// string template).
 func literalProblem(s string) string {
-	if tftemplate.HasComplexMarker(s) {
-		return "holds a cdktf list or map token; pass a string (a literal, or cdktf.Token_AsString of a reference)"
+	switch {
+	case strings.Contains(s, "#{TfToken["):
+		return "holds a cdktf list token (a whole list) where one string is taken; give one element, for example cdktf.Token_AsString(cdktf.Fn_Element(list, jsii.Number(0)), nil) with list the whole *[]*string (of cdktf.Token_AsList or a variable's ListValue), not its first entry"
+	case tftemplate.HasComplexMarker(s):
+		return "holds a cdktf map token where one string is taken; give one value, for example cdktf.Token_AsString(cdktf.Fn_Lookup(m, jsii.String(\"key\"), nil), nil)"
 	}
 	return tftemplate.Problem(s)
 }

@@ -258,8 +258,12 @@ func validateEach(p *problems, f field, values []string, references bool, proble
 			continue
 		}
 		seen[v] = i
-		if !references && tftemplate.IsUnresolved(v) {
+		if !references && tftemplate.IsReference(v) {
 			p.add(fi, v, "holds a cdktf token, but this field takes a literal")
+			continue
+		}
+		if references && tftemplate.IsListToken(v) {
+			// A whole list reference: its elements are known at apply.
 			continue
 		}
 		validateReference(p, fi, v, problem)

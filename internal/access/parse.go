@@ -101,6 +101,14 @@ func parseStack(name string, raw []byte) (*stackDoc, error) {
 		}
 		return tftemplate.Render(v)
 	}
+	// A policy is a JSON document: its references stay JSON strings.
+	policyArg := func(args map[string]any) (string, error) {
+		v, ok := args["policy"].(string)
+		if !ok {
+			return "", nil
+		}
+		return tftemplate.RenderJSON(v)
+	}
 	for _, typ := range []string{"aws_iam_role", "aws_iam_user", "aws_iam_group"} {
 		for _, n := range slices.Sorted(maps.Keys(doc.Resource[typ])) {
 			args := doc.Resource[typ][n]
@@ -149,7 +157,7 @@ func parseStack(name string, raw []byte) (*stackDoc, error) {
 					}
 				}
 			}
-			policy, err := str(args, "policy")
+			policy, err := policyArg(args)
 			if err != nil {
 				return nil, fmt.Errorf("stack %s: %s: the policy is not a Terraform template: %w", name, address, err)
 			}
@@ -172,7 +180,7 @@ func parseStack(name string, raw []byte) (*stackDoc, error) {
 			if err != nil {
 				return nil, fmt.Errorf("stack %s: %s: %w", name, address, err)
 			}
-			policy, err := str(args, "policy")
+			policy, err := policyArg(args)
 			if err != nil {
 				return nil, fmt.Errorf("stack %s: %s: the policy is not a Terraform template: %w", name, address, err)
 			}

@@ -461,8 +461,8 @@ func actionProblem(a string) string {
 // principalProblem checks the form of one principal.
 func (l *linter) principalProblem(kind, v string) string {
 	switch {
-	case tftemplate.IsUnresolved(v):
-		return "" // a reference: its value is known only at apply
+	case tftemplate.IsReference(v):
+		return "" // a reference (or a whole list): its value is known only at apply
 	case v == "*" && kind == "AWS":
 		return "" // checked with the statement's conditions (lintReach)
 	case kind == "AWS":
@@ -561,7 +561,7 @@ func conditionValues(raw any) (values []string, concrete bool) {
 		if !ok {
 			s = fmt.Sprint(item)
 		}
-		if tftemplate.IsUnresolved(s) || strings.ContainsAny(s, "*?") || strings.Contains(s, "${") {
+		if tftemplate.IsReference(s) || strings.ContainsAny(s, "*?") || strings.Contains(s, "${") {
 			concrete = false
 		}
 		values = append(values, s)
@@ -758,7 +758,7 @@ func exempts(conditions map[string]map[string]any, managers []string, account st
 func likeValues(raw any) ([]string, bool) {
 	values, _ := conditionValues(raw)
 	for _, v := range values {
-		if tftemplate.IsUnresolved(v) || strings.Contains(v, "${") {
+		if tftemplate.IsReference(v) || strings.Contains(v, "${") {
 			return nil, false
 		}
 	}

@@ -135,7 +135,7 @@ func JSONArg(t testing.TB, args map[string]any, name string) any {
 	if !ok {
 		t.Fatalf("argument %s is %T, want a JSON string", name, args[name])
 	}
-	rendered, err := tftemplate.Render(s)
+	rendered, err := tftemplate.RenderJSON(s)
 	if err != nil {
 		t.Fatalf("argument %s is not a Terraform template: %v\n%s", name, err, s)
 	}

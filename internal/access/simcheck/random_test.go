@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
@@ -117,6 +118,21 @@ func randomEnvironment(seed uint64) stacks.Environment {
 		}
 		for _, i := range r.Perm(len(ops))[:1+r.IntN(3)] {
 			spec.Operations = append(spec.Operations, ops[i])
+		}
+		// The reach rule: grant operations (CreateGrant, RetireGrant) go
+		// only to the key's or a trusted account, or to a trusted service.
+		manages := slices.ContainsFunc(mgmtAccounts, func(a string) bool { return strings.Contains(spec.GranteePrincipal, ":"+a+":") })
+		if spec.GranteePrincipal == "dynamodb.amazonaws.com" && r.IntN(2) == 0 {
+			c.TrustedServicePrincipals = []string{"dynamodb.amazonaws.com"}
+		}
+		if !manages && !slices.Contains(c.TrustedServicePrincipals, spec.GranteePrincipal) {
+			spec.Operations = slices.DeleteFunc(spec.Operations, func(op string) bool { return op == "CreateGrant" || op == "RetireGrant" })
+			if len(spec.Operations) == 0 {
+				spec.Operations = []string{ops[0]}
+				if ops[0] == "CreateGrant" {
+					spec.Operations = []string{"DescribeKey"}
+				}
+			}
 		}
 		if r.IntN(2) == 0 {
 			spec.RetiringPrincipal = principal(account)

@@ -232,7 +232,7 @@ func lintStack(name string, raw []byte, trusted trust) ([]finding, error) {
 			address := typ + "." + key
 			// The synthesized policy is a Terraform template: lint what
 			// Terraform sends to AWS (references stay as ${...}).
-			policy, err := tftemplate.Render(doc.Resource[typ][key].Policy)
+			policy, err := tftemplate.RenderJSON(doc.Resource[typ][key].Policy)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %s: the policy is not a Terraform template: %w", name, address, err)
 			}
