@@ -170,11 +170,17 @@ func TestReferencesAreAccepted(t *testing.T) {
 			t.Errorf("Validate() = %v, want it to say %q", err, want)
 		}
 	}
-	// A cdktf list token is not a string.
+	// A whole list is a list of principals (TestWholeListReferencesAreAccepted);
+	// a map token is not a principal, and the error says how to take one value.
+	ok := usageExample()
+	ok.AdditionalPrincipals = []string{"#{TfToken[TOKEN.1]}"}
+	if err := ok.Validate(); err != nil {
+		t.Errorf("a whole list token as principals: %v", err)
+	}
 	bad = usageExample()
-	bad.AdditionalPrincipals = []string{"#{TfToken[TOKEN.1]}"}
-	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "list or map token") {
-		t.Errorf("a list token as a principal: %v", err)
+	bad.AdditionalPrincipals = []string{"&{TfToken[TOKEN.1]}"}
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "holds a cdktf map token where one string is taken; give one value, for example cdktf.Token_AsString(cdktf.Fn_Lookup(") {
+		t.Errorf("a map token as a principal: %v", err)
 	}
 	// Fields that form Terraform names take literals only.
 	bad = usageExample()
