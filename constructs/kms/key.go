@@ -46,9 +46,14 @@ type KmsKey struct {
 	// added are the key policy statements added after construction.
 	added []addedStatement
 	// monitoring
-	alarmTopicArn *string
-	alarmNames    []string
-	outputs       map[string]cdktf.TerraformOutput
+	alarmKey kmskey.KmsKey
+	// dependencyWarnings are what the synth found that the key's monitoring
+	// depends on and the key could disable (warnMonitoringDependencies).
+	dependencyWarnings  []string
+	dependenciesChecked bool
+	alarmTopicArn       *string
+	alarmNames          []string
+	outputs             map[string]cdktf.TerraformOutput
 	// movedPrefix is the old address prefix of the key's resources, with
 	// MovedFrom: "<module path>" and "<old name>".
 	movedModule, movedName string
@@ -169,6 +174,7 @@ func (k *KmsKey) create(scope constructs.Construct, id string, v validated, c *c
 	k.node = constructs.NewConstruct(scope, jsii.String(id))
 	k.key = kmskey.NewKmsKey(k.node, jsii.String(keyResourceId), k.keyResourceConfig(v.policy))
 	k.stack.own(k.node)
+	k.stack.keys = append(k.stack.keys, k)
 	k.pin(k.key, k.name)
 	k.addReplicas(v)
 	k.addAliases()

@@ -183,9 +183,9 @@ func (c *KmsKeyConfig) logsStatement(partition, region string) PolicyStatement {
 // buildPolicy builds the key policy of a validated configuration for a
 // region (the key's, or a replica's): the original module's statements,
 // then the service principals, the key administrators, the key users, the
-// service users, CloudWatch for the alarm topic the construct creates, and
-// the extra statements, each only when configured; then what was added after
-// construction (extra).
+// service users and the extra statements, each only when configured; then
+// what was added after construction (extra). (The alarm topic has a key of
+// its own: see addAlarmKey.)
 func (c *KmsKeyConfig) buildPolicy(partition, region string, extra []addedStatement) builtPolicy {
 	var b builtPolicy
 	b.doc.Version = PolicyVersion
@@ -225,9 +225,6 @@ func (c *KmsKeyConfig) buildPolicy(partition, region string, extra []addedStatem
 		s := listStatement(SidKeyServiceRolesForAutoscalingGrant, "AWS", r, []string{"kms:CreateGrant"})
 		s.Condition = grantForAWSResource()
 		b.add(s, statementSource{field: fAutoscaling, principals: r})
-	}
-	if c.Monitoring.createsTopic() {
-		b.add(cloudWatchStatement(), statementSource{field: field{"Monitoring", "monitoring"}})
 	}
 	for i, s := range c.ExtraPolicyStatements {
 		b.add(s, statementSource{field: fExtraStatements.index(i)})

@@ -55,6 +55,8 @@ type stackState struct {
 	// synthesized: the app has synthesized the stack; a change now would
 	// not reach the output, so the construct refuses it.
 	synthesized bool
+	// keys are the construct's keys in the stack.
+	keys []*KmsKey
 }
 
 // appState tracks names that are global in AWS across an app's stacks.
@@ -101,7 +103,10 @@ type synthMark struct{ st *stackState }
 func (m *synthMark) Visit(constructs.IConstruct) {
 	registryMu.Lock()
 	defer registryMu.Unlock()
-	m.st.synthesized = true
+	if !m.st.synthesized {
+		m.st.synthesized = true
+		m.st.warnMonitoringDependencies(*m.st.node.FindAll(constructs.ConstructOrder_PREORDER))
+	}
 }
 
 // afterSynth refuses a change to a stack the app has synthesized
@@ -284,7 +289,9 @@ func (v *stackValidation) Validate() *[]*string {
 	defer registryMu.Unlock()
 	v.st.synthesized = true
 	var out []string
-	for _, c := range *v.st.node.FindAll(constructs.ConstructOrder_PREORDER) {
+	all := *v.st.node.FindAll(constructs.ConstructOrder_PREORDER)
+	v.st.warnMonitoringDependencies(all)
+	for _, c := range all {
 		if v.st.owned[c] {
 			continue
 		}

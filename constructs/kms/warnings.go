@@ -63,5 +63,11 @@ func (k *KmsKey) addWarnings() {
 }
 
 // Warnings returns the warnings the key's configuration gave (see
-// KmsKeyConfig for what is risky but accepted).
-func (k *KmsKey) Warnings() []string { return k.config.warnings() }
+// KmsKeyConfig for what is risky but accepted), and, once the app has
+// synthesized, what the key's monitoring was found to depend on that the
+// key itself could disable.
+func (k *KmsKey) Warnings() []string {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	return append(k.config.warnings(), k.dependencyWarnings...)
+}
