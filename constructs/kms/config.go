@@ -163,16 +163,29 @@ type KmsKeyConfig struct {
 	// ServicePrincipalsSourceAccount limits the ServicePrincipals statement
 	// to requests a service makes on behalf of the key's own account
 	// (condition StringEquals aws:SourceAccount), the confused-deputy
-	// protection AWS documents. Refused for a service that AWS does not
-	// document as sending aws:SourceAccount to KMS (see
-	// SourceConditionServices). Default: false.
+	// protection AWS documents. Only for services whose documentation gives
+	// aws:SourceAccount for key policies (ServiceConditionTable, with the
+	// source of each row) or that ServicePrincipalsConditionsAsserted names:
+	// a condition on a key the service does not send would deny it.
+	// Default: false.
 	ServicePrincipalsSourceAccount bool `json:"service_principals_source_account,omitempty"`
 
 	// ServicePrincipalsSourceArns limits the ServicePrincipals statement to
 	// requests made on behalf of these resources (condition ArnLike
-	// aws:SourceArn; wildcards allowed). Same services as
-	// ServicePrincipalsSourceAccount. Takes references. Default: none.
+	// aws:SourceArn; wildcards allowed). Only for services whose
+	// documentation gives aws:SourceArn (ServiceConditionTable) or that
+	// ServicePrincipalsConditionsAsserted names; each service of the table
+	// needs an ARN of its own resources among them. Takes references.
+	// Default: none.
 	ServicePrincipalsSourceArns []string `json:"service_principals_source_arns,omitempty"`
+
+	// ServicePrincipalsConditionsAsserted are service principals of
+	// ServicePrincipals that are not in the table of documented conditions
+	// (ServiceConditionTable) and for which you assert that AWS documents
+	// aws:SourceAccount and aws:SourceArn in key policies: the conditions
+	// are added for them too, with a warning (if the service does not send
+	// them, the key policy denies it). Default: none.
+	ServicePrincipalsConditionsAsserted []string `json:"service_principals_conditions_asserted,omitempty"`
 
 	// RestrictCloudWatchLogs limits the CloudWatch Logs statement of the
 	// original module to log groups of the key's account and region, with
@@ -314,6 +327,7 @@ func (c KmsKeyConfig) clone() KmsKeyConfig {
 	c.ReplicaProviders = maps.Clone(c.ReplicaProviders)
 	c.ServicePrincipals = cloneList(c.ServicePrincipals)
 	c.ServicePrincipalsSourceArns = cloneList(c.ServicePrincipalsSourceArns)
+	c.ServicePrincipalsConditionsAsserted = cloneList(c.ServicePrincipalsConditionsAsserted)
 	c.KeyAdministrators = cloneList(c.KeyAdministrators)
 	c.KeyUsers = cloneList(c.KeyUsers)
 	c.KeySymmetricEncryptionUsers = cloneList(c.KeySymmetricEncryptionUsers)

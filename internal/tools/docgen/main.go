@@ -330,7 +330,34 @@ allow one access level on the key and its replicas, written out as IAM actions
 	b.WriteString(`
 The key policy statements of the user lists (` + "`key_users`" + ` and the ` + "`key_*_users`" + ` lists)
 follow the same key types; see the rules above.
+
+## Service principals and their documented conditions
+
+` + "`service_principals_source_account`" + ` and ` + "`service_principals_source_arns`" + ` add the confused-deputy
+conditions ` + "`aws:SourceAccount`" + ` and ` + "`aws:SourceArn`" + ` to the statement of ` + "`service_principals`" + `. A
+condition on a key the service does not send denies it, so they apply only to the services
+whose own documentation gives them for key policies, below (checked ` + kms.ServiceConditionsChecked + `), and to
+services you name in ` + "`service_principals_conditions_asserted`" + ` (with a warning). Each
+service of the table needs an ARN of its own resources among the source ARNs. CloudWatch
+Logs is documented with ` + "`kms:EncryptionContext:aws:logs:arn`" + ` instead
+(` + "`restrict_cloudwatch_logs`" + `).
+
+| service principal | aws:SourceAccount | aws:SourceArn (form) | source | caveat |
+|---|---|---|---|---|
 `)
+	for _, r := range kms.ServiceConditionTable() {
+		yes := func(b bool) string {
+			if b {
+				return "yes"
+			}
+			return "no"
+		}
+		arn := "no"
+		if r.SourceArn {
+			arn = "yes: " + r.SourceArnForm
+		}
+		fmt.Fprintf(&b, "| `%s.amazonaws.com` | %s | %s | %s | %s |\n", r.Service, yes(r.SourceAccount), cell(arn), cell(r.Source), cell(r.Caveat))
+	}
 	return b.Bytes(), nil
 }
 
