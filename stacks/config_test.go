@@ -447,3 +447,17 @@ func TestSharedNamesAndOtherProblemsComeInOneRun(t *testing.T) {
 		t.Errorf("an alias of another account is reported as shared:\n%s", msg)
 	}
 }
+
+// TestTwoEnvironmentsCannotCreateOneServiceLinkedRole: a service-linked role
+// exists once per account; two environments creating it would fail at
+// apply, so the app refuses it up front.
+func TestTwoEnvironmentsCannotCreateOneServiceLinkedRole(t *testing.T) {
+	env := func(prefix string) string {
+		return `{"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "` + prefix + `", "create_service_linked_roles": true,
+			"key_service_roles_for_autoscaling": ["arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"]}`
+	}
+	_, err := ParseEnvironments([]byte(`{"a": ` + env("a") + `, "b": ` + env("b") + `}`))
+	if err == nil || !strings.Contains(err.Error(), `environment "b": key_service_roles_for_autoscaling[0]`) || !strings.Contains(err.Error(), "service-linked role AWSServiceRoleForAutoScaling in account 123456789012 (create_service_linked_roles) is already created by aws_kms_key.general_encryption_key of stack kms-a") {
+		t.Errorf("got %v", err)
+	}
+}

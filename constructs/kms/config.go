@@ -265,6 +265,19 @@ type KmsKeyConfig struct {
 	// more. Default: none.
 	TrustedServicePrincipals []string `json:"trusted_service_principals,omitempty"`
 
+	// CreateServiceLinkedRoles creates in the stack the service-linked roles
+	// of the key's account that the key policy or a native grant names (an
+	// ARN with the path /aws-service-role/<service>/, like
+	// AWSServiceRoleForAutoScaling): one aws_iam_service_linked_role each,
+	// for the service of the path and the custom suffix after "_" in the
+	// name, at aws_iam_service_linked_role.<name>_slr_<role name>, and the
+	// key waits for them (depends_on). AWS refuses a key policy that names a
+	// principal that does not exist, and a service-linked role exists only
+	// once its service has created it. Without it, each such role draws a
+	// warning. Leave it off where the role exists already (creating it again
+	// fails: the name is taken). Default: false.
+	CreateServiceLinkedRoles bool `json:"create_service_linked_roles,omitempty"`
+
 	// BypassPolicyLockoutSafetyCheck sets the key's
 	// bypass_policy_lockout_safety_check. AWS's check refuses a policy that
 	// would lock the caller out of the key; bypassing it risks an

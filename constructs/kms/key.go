@@ -172,7 +172,12 @@ func (k *KmsKey) create(scope constructs.Construct, id string, v validated, c *c
 	}()
 	c.commit()
 	k.node = constructs.NewConstruct(scope, jsii.String(id))
-	k.key = kmskey.NewKmsKey(k.node, jsii.String(keyResourceId), k.keyResourceConfig(v.policy))
+	slrs := k.addServiceLinkedRoles()
+	kc := k.keyResourceConfig(v.policy)
+	if len(slrs) > 0 {
+		kc.DependsOn = &slrs
+	}
+	k.key = kmskey.NewKmsKey(k.node, jsii.String(keyResourceId), kc)
 	k.stack.own(k.node)
 	k.stack.keys = append(k.stack.keys, k)
 	k.pin(k.key, k.name)
@@ -218,6 +223,9 @@ func (k *KmsKey) claims() *claims {
 		tf := k.roleResourceName(name)
 		c.resource("aws_iam_role", tf, fr, name)
 		c.resource("aws_iam_role_policy", tf+"_kms", fr, name)
+	}
+	for _, r := range cfg.createdServiceLinkedRoles(k.partition) {
+		c.resource("aws_iam_service_linked_role", k.serviceLinkedRoleResourceName(r), r.field, r.arn)
 	}
 	for _, g := range cfg.GlobalNames() {
 		c.global(g.Key, g.What, field{g.Field, g.ConfigKey}, g.Value)
@@ -278,6 +286,11 @@ func (c *KmsKeyConfig) GlobalNames() []GlobalName {
 		f := field{"Roles", "roles"}.index(i).sub("Name", "name")
 		name := c.roleName(r)
 		out = append(out, GlobalName{roleKey(account, name), fmt.Sprintf("IAM role name %s in account %s", name, account), f.goName, f.key, name})
+	}
+	if partition, ok := PartitionOf(c.AwsRegion); ok {
+		for _, r := range c.createdServiceLinkedRoles(partition) {
+			out = append(out, GlobalName{roleKey(account, r.name), fmt.Sprintf("service-linked role %s in account %s (create_service_linked_roles)", r.name, account), r.field.goName, r.field.key, r.arn})
+		}
 	}
 	return out
 }

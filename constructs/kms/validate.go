@@ -126,6 +126,7 @@ func (c *KmsKeyConfig) validateBasics(p *problems) string {
 	c.validateRoles(p, partition)
 	c.validateMonitoring(p, partition)
 	c.validateKmsGrants(p, partition)
+	c.validateServiceLinkedRoles(p, partition)
 	return partition
 }
 

@@ -50,6 +50,9 @@ func (c *KmsKeyConfig) warnings() []string {
 		}
 	}
 	out = append(out, c.sourceConditionWarnings()...)
+	if partition, ok := PartitionOf(c.AwsRegion); ok {
+		out = append(out, c.serviceLinkedRoleWarnings(partition)...)
+	}
 	if c.IsEnabled != nil && !*c.IsEnabled {
 		out = append(out, "is_enabled is false: the key is created disabled, and nothing can encrypt or decrypt with it until it is enabled")
 	}
