@@ -64,6 +64,7 @@ var capabilities = []Capability{
 	{"get public key", LevelRead, "use", []string{"kms:GetPublicKey"}},
 	{"read policy", LevelRead, "manage", []string{"kms:GetKeyPolicy"}},
 	{"rotation status", LevelRead, "manage", []string{"kms:GetKeyRotationStatus"}},
+	{"last usage", LevelRead, "manage", []string{"kms:GetKeyLastUsage"}},
 	{"import parameters", LevelRead, "manage", []string{"kms:GetParametersForImport"}},
 
 	{"encrypt", LevelWrite, "use", []string{"kms:Encrypt"}},

@@ -219,7 +219,6 @@ func TestRolesNameTheConstructsStatements(t *testing.T) {
 		"arn:aws:iam::123456789012:role/ebs-operator":                 "service user (grants for AWS resources)",
 		"arn:aws:iam::123456789012:role/example-role":                 "additional principal",
 		"cloudtrail.amazonaws.com":                                    "service principal",
-		"cloudwatch.amazonaws.com":                                    "CloudWatch alarms (alarm topic)",
 		"logs.eu-west-1.amazonaws.com":                                "CloudWatch Logs",
 		"arn:aws:iam::123456789012:role/scan-all-features-lambda-kms": "predefined role",
 		"arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling": "Auto Scaling service role",
@@ -227,6 +226,14 @@ func TestRolesNameTheConstructsStatements(t *testing.T) {
 	for _, src := range loadSources(t) {
 		if src.name != "security/all-features.json" {
 			continue
+		}
+		// CloudWatch is on the alarm topic's own key, not on the watched one.
+		for _, k := range src.report.Stacks[0].Keys {
+			cw := slices.IndexFunc(k.Principals, func(p access.Principal) bool { return p.ID == "cloudwatch.amazonaws.com" })
+			onAlarmKey := strings.HasSuffix(k.Address, "_alarms_key")
+			if onAlarmKey != (cw >= 0) || cw >= 0 && !slices.Contains(k.Principals[cw].Roles, "CloudWatch alarms (alarm topic)") {
+				t.Errorf("%s: CloudWatch row %v (want one exactly on the alarm key)", k.Address, cw >= 0)
+			}
 		}
 		k := src.report.Stacks[0].Keys[0]
 		for id, role := range want {

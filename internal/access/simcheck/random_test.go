@@ -100,7 +100,16 @@ func randomEnvironment(seed uint64) stacks.Environment {
 		c.ServicePrincipalsSourceAccount = true
 	}
 	if documented && r.IntN(2) == 0 {
-		c.ServicePrincipalsSourceArns = []string{fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/*", region, account)}
+		// One ARN of each service's own resources (the construct refuses a
+		// service none of the ARNs belongs to).
+		for _, sp := range c.ServicePrincipals {
+			switch sp {
+			case "cloudtrail.amazonaws.com":
+				c.ServicePrincipalsSourceArns = append(c.ServicePrincipalsSourceArns, fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/*", region, account))
+			case "delivery.logs.amazonaws.com":
+				c.ServicePrincipalsSourceArns = append(c.ServicePrincipalsSourceArns, fmt.Sprintf("arn:aws:logs:%s:%s:*", region, account))
+			}
+		}
 	}
 	c.RestrictCloudWatchLogs = r.IntN(2) == 0
 	if kind.spec == "" && r.IntN(3) == 0 {
