@@ -38,7 +38,7 @@ access: ## who can do what with each key (go run . -access; ENV=prod for one env
 	go run . -access $(if $(filter command line,$(origin ENV)),-env $(ENV),)
 
 test: ## run every test, including __tests__ (go test ./... skips it), failing on leftovers in the temp directory
-	go run ./internal/tools/tmpcheck -- go test ./... ./__tests__/
+	go run ./internal/tools/tmpcheck -- go test -timeout 30m ./... ./__tests__/
 
 test-short: ## run the tests without the end-to-end runs of the app, the CLI and terraform
 	go run ./internal/tools/tmpcheck -- go test -short ./... ./__tests__/

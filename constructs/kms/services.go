@@ -32,8 +32,10 @@ type ServiceConditions struct {
 	ArnService, SourceArnForm string
 	// Source is the documentation page: guide, title and address.
 	Source string
-	// Caveat is where the documentation says the keys do not apply; the
-	// construct prints it as a warning when the conditions are used.
+	// Caveat is where the documentation says the keys do not apply to a
+	// use of the key a configuration cannot see (the construct prints it as
+	// a warning when the conditions are used); uses it can tell apart are
+	// in Source.
 	Caveat string
 }
 
@@ -44,11 +46,9 @@ type ServiceConditions struct {
 // (RestrictCloudWatchLogs).
 var serviceConditions = []ServiceConditions{
 	{"cloudtrail", true, true, "cloudtrail", "arn:<partition>:cloudtrail:<region>:<account>:trail/<name>",
-		`AWS CloudTrail User Guide, "Configure AWS KMS key policies for CloudTrail", https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html (aws:SourceArn recommended, aws:SourceAccount supported)`,
-		"CloudTrail Lake event data stores do not support aws:SourceArn or aws:SourceAccount in key policies (same page): leave the conditions off for a key that encrypts one"},
+		`AWS CloudTrail User Guide, "Configure AWS KMS key policies for CloudTrail", https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html (trails: aws:SourceArn recommended, aws:SourceAccount supported; CloudTrail Lake event data stores support neither)`, ""},
 	{"delivery.logs", true, true, "logs", "arn:<partition>:logs:<region>:<account>:* (or :delivery-source:*)",
-		`Amazon CloudWatch Logs User Guide, "Logs sent to Amazon S3" and "Enabling logging from AWS services", https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-V2-S3.html`,
-		"CloudFront's standard logs (legacy) document their statement for delivery.logs.amazonaws.com without conditions"},
+		`Amazon CloudWatch Logs User Guide, "Logs sent to Amazon S3" and "Enabling logging from AWS services", https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-V2-S3.html (vended logs; CloudFront's legacy standard logs document no condition)`, ""},
 	{"events", true, true, "events", "arn:<partition>:events:<region>:<account>:event-bus/<name> (or rule/<name>)",
 		`Amazon EventBridge User Guide, "Authorizing EventBridge to use a customer managed key", https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-encryption-key-policy.html`,
 		`Amazon SNS documents aws:SourceAccount and aws:SourceArn as not supported for EventBridge publishing to a topic encrypted with the key (Amazon SNS Developer Guide, "Managing Amazon SNS encryption keys and costs", https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html): leave the conditions off if EventBridge rules publish to such a topic`},
