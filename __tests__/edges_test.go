@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cdktf-kms/cdktf-kms/internal/procs"
 )
 
 // The app's own edges: what it writes, removes and says, whatever happens
@@ -219,30 +221,6 @@ ls -A "$MNT"`
 	}
 }
 
-// childOf returns the first child process of pid whose command line holds
-// s, or 0.
-func childOf(pid int, s string) int {
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		child, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
-		if len(fields) < 2 || fields[1] != strconv.Itoa(pid) {
-			continue
-		}
-		if cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline")); bytes.Contains(cmdline, []byte(s)) {
-			return child
-		}
-	}
-	return 0
-}
-
 // TestInterruptLeavesNothingAndKeepsTheOutput sends SIGINT and SIGTERM to
 // the app while its jsii kernel works: the app exits with 130 and 143,
 // leaves nothing in its temp directory or beside the output folder, no
@@ -277,7 +255,9 @@ func TestInterruptLeavesNothingAndKeepsTheOutput(t *testing.T) {
 			kernel := 0
 			for kernel == 0 && time.Now().Before(deadline) {
 				time.Sleep(20 * time.Millisecond)
-				kernel = childOf(cmd.Process.Pid, "jsii-runtime")
+				if kids := procs.ChildrenNaming(cmd.Process.Pid, "jsii-runtime"); len(kids) > 0 {
+					kernel = kids[0]
+				}
 			}
 			if kernel == 0 {
 				cmd.Process.Kill()

@@ -1,15 +1,13 @@
 package synth
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"sync"
 	"syscall"
+
+	"github.com/cdktf-kms/cdktf-kms/internal/procs"
 )
 
 // interrupts turns SIGINT and SIGTERM into a cancelled context, as
@@ -109,42 +107,7 @@ func stopRuntime(runtimeDir string) {
 	if devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
 		os.Stderr = devnull
 	}
-	for _, pid := range childrenNaming(runtimeDir) {
+	for _, pid := range procs.ChildrenNaming(os.Getpid(), runtimeDir) {
 		syscall.Kill(pid, syscall.SIGKILL)
 	}
-}
-
-// childrenNaming lists the child processes of this program whose command
-// line holds s, from /proc.
-func childrenNaming(s string) []int {
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		return nil
-	}
-	self := os.Getpid()
-	var out []int
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// The command name is in parentheses and may hold spaces; the
-		// parent's pid is the second field after it.
-		fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
-		if len(fields) < 2 {
-			continue
-		}
-		if ppid, _ := strconv.Atoi(fields[1]); ppid != self {
-			continue
-		}
-		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		if err == nil && bytes.Contains(cmdline, []byte(s)) {
-			out = append(out, pid)
-		}
-	}
-	return out
 }
