@@ -9,7 +9,10 @@ export CHECKPOINT_DISABLE ?= 1
 ENV ?= dev
 CDKTF := npx --no-install cdktf
 
-# The fuzz targets: package and function. `make fuzz` runs each for FUZZTIME.
+# The fuzz targets: package and function. `make fuzz` runs each for FUZZTIME,
+# with one worker: a worker of FuzzNewKmsKey starts a jsii kernel (~0.9 GB),
+# and two of them on two cores made the coordinator lose a worker ("fuzzing
+# process hung or terminated unexpectedly", seen before and after 0.3.0).
 FUZZ_TARGETS := ./constructs/kms:FuzzNewKmsKey ./stacks:FuzzParseEnvironments ./internal/awsarn:FuzzParsePrincipal \
 	./internal/policylint:FuzzLint ./internal/tftemplate:FuzzEscape
 FUZZTIME ?= 15s
@@ -57,7 +60,7 @@ vet: ## gofmt check and go vet
 fuzz: ## run each fuzz target for FUZZTIME (default 15s); new findings land in testdata/fuzz
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t#*:} ($${t%%:*}) for $(FUZZTIME)"; \
-		go run ./internal/tools/tmpcheck -- go test $${t%%:*} -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s; \
+		go run ./internal/tools/tmpcheck -- go test $${t%%:*} -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s -parallel 1; \
 	done
 
 scan: ## security gate: policylint, tfsec and KICS on the shipped and all-features stacks

@@ -32,10 +32,12 @@ type interrupts struct {
 	runtimeDir string
 }
 
-func watchInterrupts(runtimeDir string) *interrupts {
+func watchInterrupts(runtimeDir string, signals bool) *interrupts {
 	ctx, cancel := context.WithCancel(context.Background())
 	in := &interrupts{ctx: ctx, cancel: cancel, ch: make(chan os.Signal, 1), done: make(chan struct{}), runtimeDir: runtimeDir}
-	signal.Notify(in.ch, os.Interrupt, syscall.SIGTERM)
+	if signals {
+		signal.Notify(in.ch, os.Interrupt, syscall.SIGTERM)
+	}
 	go in.loop()
 	return in
 }

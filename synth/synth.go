@@ -100,7 +100,7 @@ func Main(opts Options, build Build) int {
 	}
 	code := ExitFailed
 	installed := false
-	err := run(func(ctx context.Context, in *interrupts) error {
+	err := run(true, func(ctx context.Context, in *interrupts) error {
 		code, installed = synthesize(ctx, in, opts, build, outdir, stderr)
 		return nil
 	})
@@ -215,10 +215,17 @@ func (e *Interrupted) ExitCode() int { return exitCode(e.Signal) }
 // *Interrupted. Programs that synthesize into an output folder use Main;
 // tools that only read what they synthesize use Run.
 func Run(f func(ctx context.Context) error) error {
-	return run(func(ctx context.Context, _ *interrupts) error { return f(ctx) })
+	return run(true, func(ctx context.Context, _ *interrupts) error { return f(ctx) })
 }
 
-func run(f func(ctx context.Context, in *interrupts) error) error {
+// RunWithoutSignals is Run for a process whose parent stops it with
+// SIGINT and expects the default handling (a Go fuzzing worker): the
+// runtime's temp files are private and removed, but signals are left alone.
+func RunWithoutSignals(f func(ctx context.Context) error) error {
+	return run(false, func(ctx context.Context, _ *interrupts) error { return f(ctx) })
+}
+
+func run(signals bool, f func(ctx context.Context, in *interrupts) error) error {
 	// The runtime prepared its folder in the shared temp directory when the
 	// bindings initialized; close it (the kernel has not started yet) and
 	// let the next call start one whose files, and the node kernel's, are
@@ -238,7 +245,7 @@ func run(f func(ctx context.Context, in *interrupts) error) error {
 		return err
 	}
 	defer jsii.Close()
-	in := watchInterrupts(private)
+	in := watchInterrupts(private, signals)
 	defer in.stop()
 	err = protect(func() error { return f(in.ctx, in) })
 	if s := in.signal(); s != nil {

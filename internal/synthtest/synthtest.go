@@ -158,11 +158,19 @@ func Ref(address, attribute string) string {
 // or SIGTERM stops the kernel so that the run ends and cleans up. The test
 // app's output goes there too; a cdktf.out that examples made in the
 // package folder is removed.
+//
+// A fuzzing worker process (-test.fuzzworker) gets no signal handling: the
+// fuzzing coordinator stops its workers with SIGINT and expects them to
+// end the way the testing package does.
 func Main(m *testing.M) int {
 	_, statErr := os.Stat("cdktf.out")
 	hadOutput := statErr == nil
 	code := 0
-	err := synth.Run(func(context.Context) error {
+	run := synth.Run
+	if fuzzWorker() {
+		run = synth.RunWithoutSignals
+	}
+	err := run(func(context.Context) error {
 		outdir = filepath.Join(os.TempDir(), "cdktf.out")
 		code = m.Run()
 		return nil
@@ -219,4 +227,14 @@ func NewStackIn(t testing.TB, app cdktf.App) cdktf.TerraformStack {
 	t.Helper()
 	name := fmt.Sprintf("%s-%d", strings.NewReplacer("/", "-", " ", "_").Replace(t.Name()), stackN.Add(1))
 	return cdktf.NewTerraformStack(app, jsii.String(name))
+}
+
+// fuzzWorker says whether the test binary runs as a fuzzing worker.
+func fuzzWorker() bool {
+	for _, a := range os.Args[1:] {
+		if a == "-test.fuzzworker" || a == "-test.fuzzworker=true" || a == "--test.fuzzworker" {
+			return true
+		}
+	}
+	return false
 }
