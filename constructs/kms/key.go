@@ -51,9 +51,11 @@ type KmsKey struct {
 	// depends on and the key could disable (warnMonitoringDependencies).
 	dependencyWarnings  []string
 	dependenciesChecked bool
-	alarmTopicArn       *string
-	alarmNames          []string
-	outputs             map[string]cdktf.TerraformOutput
+	// slrSeen are the service-linked roles created or warned about.
+	slrSeen       map[string]bool
+	alarmTopicArn *string
+	alarmNames    []string
+	outputs       map[string]cdktf.TerraformOutput
 	// movedPrefix is the old address prefix of the key's resources, with
 	// MovedFrom: "<module path>" and "<old name>".
 	movedModule, movedName string
@@ -96,6 +98,7 @@ func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*Km
 		outputs:        map[string]cdktf.TerraformOutput{},
 		replicaAliases: map[string][]kmsalias.KmsAlias{},
 		nested:         name != id,
+		slrSeen:        map[string]bool{},
 	}
 	if err := cfg.checkMovedFrom(k.Address()); err != nil {
 		invalid = errors.Join(invalid, err)
@@ -172,7 +175,7 @@ func (k *KmsKey) create(scope constructs.Construct, id string, v validated, c *c
 	}()
 	c.commit()
 	k.node = constructs.NewConstruct(scope, jsii.String(id))
-	slrs := k.addServiceLinkedRoles()
+	slrs := k.addServiceLinkedRoles(nil)
 	kc := k.keyResourceConfig(v.policy)
 	if len(slrs) > 0 {
 		kc.DependsOn = &slrs
@@ -189,6 +192,9 @@ func (k *KmsKey) create(scope constructs.Construct, id string, v validated, c *c
 	k.addOutputs()
 	k.addMigration()
 	k.addWarnings()
+	for _, r := range k.config.serviceLinkedRoles(k.partition, nil) {
+		k.slrSeen[r.arn] = true // created, or warned about with the configuration
+	}
 	return nil
 }
 
@@ -224,7 +230,7 @@ func (k *KmsKey) claims() *claims {
 		c.resource("aws_iam_role", tf, fr, name)
 		c.resource("aws_iam_role_policy", tf+"_kms", fr, name)
 	}
-	for _, r := range cfg.createdServiceLinkedRoles(k.partition) {
+	for _, r := range cfg.createdServiceLinkedRoles(k.partition, nil) {
 		c.resource("aws_iam_service_linked_role", k.serviceLinkedRoleResourceName(r), r.field, r.arn)
 	}
 	for _, g := range cfg.GlobalNames() {
@@ -288,7 +294,7 @@ func (c *KmsKeyConfig) GlobalNames() []GlobalName {
 		out = append(out, GlobalName{roleKey(account, name), fmt.Sprintf("IAM role name %s in account %s", name, account), f.goName, f.key, name})
 	}
 	if partition, ok := PartitionOf(c.AwsRegion); ok {
-		for _, r := range c.createdServiceLinkedRoles(partition) {
+		for _, r := range c.createdServiceLinkedRoles(partition, nil) {
 			out = append(out, GlobalName{roleKey(account, r.name), fmt.Sprintf("service-linked role %s in account %s (create_service_linked_roles)", r.name, account), r.field.goName, r.field.key, r.arn})
 		}
 	}
@@ -601,6 +607,10 @@ func (k *KmsKey) addStatement(a addedStatement) error {
 		return err
 	}
 	k.added = append(k.added, a)
+	if err := k.serviceLinkedRolesAdded(); err != nil {
+		k.added = k.added[:len(k.added)-1]
+		return err
+	}
 	k.key.SetPolicy(k.policyArg(v.policy))
 	if lc := k.lifecycle(v.policy); lc != nil && lc.Precondition != nil {
 		k.key.SetLifecycle(lc)

@@ -164,7 +164,15 @@ func (c *KmsKeyConfig) validateKmsGrants(p *problems, partition string) {
 // isServicePrincipal says whether a principal is an AWS service principal
 // (s3.amazonaws.com, or a partition's other suffix).
 func isServicePrincipal(v string) bool {
-	return strings.Contains(v, ".amazonaws.com") || strings.Contains(v, ".c2s.ic.gov") || strings.Contains(v, ".sc2s.sgov.gov")
+	if strings.HasPrefix(v, "arn:") {
+		return false // an IAM or STS ARN, whatever its path or name holds
+	}
+	for _, suffix := range []string{".amazonaws.com", ".amazonaws.com.cn", ".c2s.ic.gov", ".sc2s.sgov.gov"} {
+		if strings.HasSuffix(v, suffix) {
+			return true
+		}
+	}
+	return false
 }
 
 // principalKind is the key policy principal type of a grantee.

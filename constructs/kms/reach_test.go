@@ -47,6 +47,9 @@ func TestEveryAccessPathPassesTheSameReachRules(t *testing.T) {
 			"gives the service principal events.amazonaws.com management actions"},
 		{"extra statement of usage for a service", []func(*kms.KmsKeyConfig){statement(`{"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*"}`)}, ""},
 		{"extra statement with grants for a named service", []func(*kms.KmsKeyConfig){statement(`{"Effect": "Allow", "Principal": {"Service": "dnssec-route53.amazonaws.com"}, "Action": "kms:CreateGrant", "Resource": "*", "Condition": {"Bool": {"kms:GrantIsForAWSResource": "true"}}}`), trustService}, ""},
+		{"wildcard pinned by aws:SourceAccount: any service, with management", []func(*kms.KmsKeyConfig){statement(`{"Sid": "S", "Effect": "Allow", "Principal": "*", "Action": ["kms:CreateGrant", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy"], "Resource": "*", "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}}}`)},
+			"pinned only by aws:SourceAccount reaches any AWS service acting for the account"},
+		{"wildcard pinned by aws:SourceAccount: any service, usage", []func(*kms.KmsKeyConfig){statement(`{"Sid": "S", "Effect": "Allow", "Principal": "*", "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*", "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}}}`)}, ""},
 		{"extra statement with CreateGrant to another account", []func(*kms.KmsKeyConfig){statement(`{"Effect": "Allow", "Principal": {"AWS": "` + other + `"}, "Action": "kms:CreateGrant", "Resource": "*"}`)},
 			"ExtraPolicyStatements[0]"},
 		{"replica policies follow the same rule", []func(*kms.KmsKeyConfig){func(c *kms.KmsKeyConfig) {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
+	"github.com/cdktf-kms/cdktf-kms/internal/synthtest"
 )
 
 const autoscalingSLR = "arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
@@ -60,4 +61,43 @@ func toStrings(v any) []string {
 		}
 	}
 	return out
+}
+
+// TestServiceLinkedRolesOfGrantsAndAddedStatements: a native grant may name
+// a service-linked role (it is an IAM role, not a service principal), and a
+// statement added after construction that names one creates it too, or
+// draws the warning.
+func TestServiceLinkedRolesOfGrantsAndAddedStatements(t *testing.T) {
+	cfg := &kms.KmsKeyConfig{AwsAccountId: "123456789012", AwsRegion: "eu-west-1", NamePrefix: "ebs", Environment: "ebs",
+		KmsGrants: []kms.KmsGrantSpec{{Name: "asg", GranteePrincipal: autoscalingSLR, RetiringPrincipal: "arn:aws:iam::123456789012:user/bob.amazonaws.com", Operations: []string{"Decrypt"}}}}
+	if err := cfg.Validate(); err != nil {
+		t.Fatalf("a grant to a service-linked role (and a user whose name ends in .amazonaws.com): %v", err)
+	}
+	if w := strings.Join(cfg.Warnings(), "\n"); !strings.Contains(w, "kms_grants[0].grantee_principal names the service-linked role") {
+		t.Errorf("no warning for the grant's service-linked role: %q", w)
+	}
+
+	cfg = &kms.KmsKeyConfig{AwsAccountId: "123456789012", AwsRegion: "eu-west-1", NamePrefix: "x", Environment: "x", CreateServiceLinkedRoles: true}
+	stack := synthtest.NewStack(t)
+	key := mustKey(t, stack, "kms", cfg)
+	suffixed := autoscalingSLR + "_custom"
+	if err := key.AddToResourcePolicy(kms.PolicyStatement{Effect: "Allow", Principal: map[string]kms.OneOrMany{"AWS": {suffixed}},
+		Action: kms.OneOrMany{"kms:Decrypt"}, Resource: kms.OneOrMany{"*"}}); err != nil {
+		t.Fatal(err)
+	}
+	other := "arn:aws:iam::999999999999:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+	if _, err := key.GrantDecrypt(other); err != nil {
+		t.Fatal(err)
+	}
+	doc := synthtest.Synth(t, stack)
+	slr := doc.Resource(t, "aws_iam_service_linked_role", "kms_slr_AWSServiceRoleForAutoScaling_custom")
+	if slr["custom_suffix"] != "custom" {
+		t.Errorf("service-linked role of the added statement: %v", slr)
+	}
+	if deps := strings.Join(toStrings(doc.Resource(t, "aws_kms_key", "kms")["depends_on"]), ","); !strings.Contains(deps, "aws_iam_service_linked_role.kms_slr_AWSServiceRoleForAutoScaling_custom") {
+		t.Errorf("the key does not wait for it: %s", deps)
+	}
+	if w := strings.Join(key.Warnings(), "\n"); !strings.Contains(w, "names the service-linked role "+other+" of account 999999999999") {
+		t.Errorf("no warning for the other account's role of a grant: %q", w)
+	}
 }

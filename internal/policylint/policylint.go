@@ -495,18 +495,22 @@ func principalAccount(v string) string {
 }
 
 // pinningKeys are the condition keys that can pin a wildcard principal to
-// accounts (or an organization).
+// accounts (or an organization). aws:SourceAccount pins the account a
+// service acts for, not the caller: it is "source".
 var pinningKeys = map[string]string{
 	"aws:principalaccount": "account",
 	"kms:calleraccount":    "account",
-	"aws:sourceaccount":    "account",
+	"aws:sourceaccount":    "source",
 	"aws:principalorgid":   "org",
 }
 
 // pinnedTo returns what a statement's conditions pin the caller to: the
-// accounts, and whether an organization pins it. A key counts only with
-// StringEquals and concrete values (no wildcard, no reference).
-func (l *linter) pinnedTo(s statement) (accounts []string, org bool, pinned bool) {
+// accounts, whether an organization pins it, and whether only
+// aws:SourceAccount does (then the callers are any AWS service acting for
+// those accounts). A key counts only with StringEquals and concrete values
+// (no wildcard, no reference).
+func (l *linter) pinnedTo(s statement) (accounts []string, org, onlySource, pinned bool) {
+	var byCaller bool
 	for op, keys := range s.Condition {
 		if op != "StringEquals" {
 			continue
@@ -525,14 +529,15 @@ func (l *linter) pinnedTo(s statement) (accounts []string, org bool, pinned bool
 				if allMatch(values, awsarn.IsOrgID) {
 					org, pinned = true, true
 				}
-			case "account":
+			case "account", "source":
 				if allMatch(values, awsarn.IsAccountID) {
 					accounts, pinned = append(accounts, values...), true
+					byCaller = byCaller || kind == "account"
 				}
 			}
 		}
 	}
-	return accounts, org, pinned
+	return accounts, org, pinned && !org && !byCaller, pinned
 }
 
 func allMatch(values []string, f func(string) bool) bool {
@@ -577,7 +582,7 @@ func (l *linter) lintReach(p parsed) {
 	management := p.managementActions()
 	for _, v := range p.principals["AWS"] {
 		if v == "*" {
-			accounts, org, pinned := l.pinnedTo(s)
+			accounts, org, onlySource, pinned := l.pinnedTo(s)
 			if !pinned {
 				l.add(n, s.Sid, v, `Principal AWS "*" in an Allow needs a condition that pins the caller to this account or organization: StringEquals on aws:PrincipalAccount, aws:PrincipalOrgID, kms:CallerAccount or aws:SourceAccount with concrete values (this account is %s); other conditions restrict nobody`, l.ctx.Account)
 				continue
@@ -589,6 +594,12 @@ func (l *linter) lintReach(p parsed) {
 			}
 			if org && len(accounts) == 0 && len(management) > 0 {
 				l.add(n, s.Sid, v, `Principal AWS "*" pinned only to an organization gets %s; pin it to accounts with aws:PrincipalAccount or kms:CallerAccount, or allow only usage actions`, describeManagement(management))
+			}
+			if onlySource && len(management) > 0 {
+				// Only a service acting for an account sends aws:SourceAccount:
+				// this reaches every AWS service, and services get more than
+				// usage only by name (ReachProblem).
+				l.add(n, s.Sid, v, `Principal AWS "*" pinned only by aws:SourceAccount reaches any AWS service acting for the account and gets %s; services get more than usage only when a statement names them and trusted_service_principals (TrustedServicePrincipals) lists them: name the service, or allow only usage actions`, describeManagement(management))
 			}
 			continue
 		}
