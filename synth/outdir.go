@@ -112,6 +112,9 @@ type OutdirError struct {
 	Outdir string
 	// Others are the entries (relative to Outdir) that no synth wrote.
 	Others []string
+	// Removed is the stack no longer synthesized whose folder holds Others
+	// ("" when they are elsewhere).
+	Removed string
 	// Err is a problem reading the folder.
 	Err error
 }
@@ -126,6 +129,10 @@ func (e *OutdirError) Error() string {
 	if len(others) > show {
 		more = fmt.Sprintf(" and %d more", len(others)-show)
 		others = others[:show]
+	}
+	if e.Removed != "" {
+		return fmt.Sprintf("output folder %s: stack %s is no longer synthesized, but its folder holds files that no synth wrote (%s%s); nothing was written. Move them out of the output folder (cdktf synth deletes the folders of stacks it no longer synthesizes), or keep the stack",
+			e.Outdir, e.Removed, strings.Join(others, ", "), more)
 	}
 	return fmt.Sprintf("output folder %s holds files that no synth wrote (%s%s); nothing was written. Name an output folder that is new, empty or an earlier synth's (CDKTF_OUTDIR, or \"output\" in cdktf.json): a synth replaces what is there",
 		e.Outdir, strings.Join(others, ", "), more)
@@ -244,7 +251,15 @@ func (e *StateError) Error() string {
 		e.Outdir, e.Stack, strings.Join(e.States, ", "))
 }
 
-// checkRemovedStacks refuses to drop a stack whose folder holds state.
+// isRegenerable says whether an entry of a stack's folder is what terraform
+// init makes again: its working directory and the lock file.
+func isRegenerable(name string) bool { return name == ".terraform" || name == ".terraform.lock.hcl" }
+
+// checkRemovedStacks refuses to drop a stack whose folder holds state or
+// any other file no synth wrote (a plan, a file of the user's): the app
+// leaves such a folder in place, the next synth could not tell it from a
+// folder of the user's, and cdktf synth deletes the folders of the stacks
+// it no longer synthesizes.
 func checkRemovedStacks(dir string, prev previousOutput, next Manifest) error {
 	removed := append([]string(nil), prev.leftovers...)
 	for name := range prev.manifest.Stacks {
@@ -258,14 +273,25 @@ func checkRemovedStacks(dir string, prev previousOutput, next Manifest) error {
 		if err != nil {
 			continue
 		}
-		var states []string
+		ours := map[string]bool{}
+		for _, f := range prev.manifest.Stacks[name].files() {
+			ours[filepath.Base(f)] = true
+		}
+		var states, others []string
 		for _, e := range entries {
-			if isState(e.Name()) {
-				states = append(states, filepath.Join(stacksFolder, name, e.Name()))
+			rel := filepath.Join(stacksFolder, name, e.Name())
+			switch {
+			case isState(e.Name()):
+				states = append(states, rel)
+			case !ours[e.Name()] && !isRegenerable(e.Name()):
+				others = append(others, rel)
 			}
 		}
 		if len(states) > 0 {
 			return &StateError{Outdir: dir, Stack: name, States: states}
+		}
+		if len(others) > 0 {
+			return &OutdirError{Outdir: dir, Others: others, Removed: name}
 		}
 	}
 	return nil

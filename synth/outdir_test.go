@@ -275,3 +275,27 @@ func equalTrees(a, b map[string]string) bool {
 	}
 	return true
 }
+
+// TestRemovingAStackWithFilesOfItsOwnIsRefused: a plan or a file of the
+// user's in the folder of a stack no longer synthesized would make the
+// folder one the next synth refuses (and cdktf synth deletes it): the synth
+// that drops the stack refuses instead, naming the files.
+func TestRemovingAStackWithFilesOfItsOwnIsRefused(t *testing.T) {
+	out := t.TempDir()
+	writeTree(t, out, map[string]string{
+		"manifest.json":                        manifestJSON("kms-dev", "kms-stage"),
+		"stacks/kms-stage/cdk.tf.json":         "{}",
+		"stacks/kms-stage/.terraform.lock.hcl": "",
+		"stacks/kms-stage/tfplan":              "plan",
+	})
+	prev, err := inspectOutdir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = checkRemovedStacks(out, prev, Manifest{Version: "0.20.11", Stacks: map[string]StackManifest{"kms-dev": {}}})
+	var oe *OutdirError
+	if !errors.As(err, &oe) || oe.Removed != "kms-stage" || !slices.Equal(oe.Others, []string{filepath.Join("stacks", "kms-stage", "tfplan")}) ||
+		!strings.Contains(err.Error(), "stack kms-stage is no longer synthesized, but its folder holds files that no synth wrote") {
+		t.Errorf("got %v", err)
+	}
+}
