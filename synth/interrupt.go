@@ -7,14 +7,16 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/aws/jsii-runtime-go"
+
 	"github.com/cdktf-kms/cdktf-kms/internal/procs"
 )
 
 // interrupts turns SIGINT and SIGTERM into a cancelled context, as
 // terraform does: the first signal cancels the run and stops the jsii
 // kernel process (the node child whose call the program is waiting for),
-// so that the program returns and its cleanup runs; a second signal has
-// its default effect and ends the program at once.
+// so that the program returns and its cleanup runs; later signals wait for
+// that cleanup (it is short: the kernel is killed, two folders removed).
 type interrupts struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
@@ -24,39 +26,82 @@ type interrupts struct {
 
 	mu  sync.Mutex
 	sig os.Signal
-	// installing: the output is being moved into place; a signal now is
-	// recorded and waits for the moves to end.
-	installing bool
 	// runtimeDir is the private temp folder of the jsii runtime: the
 	// kernel process is the child whose command line names it.
 	runtimeDir string
+	// installing: the output is being moved into place; a signal now is
+	// recorded and waits for the moves to end.
+	installing bool
 }
 
-func watchInterrupts(runtimeDir string, signals bool) *interrupts {
+// The program is watched from its start: a signal before Main or Run
+// begins (the bindings have prepared the runtime's folder at init) closes
+// the runtime, which removes that folder, and ends the program as the
+// signal would. Main and Run take over from it.
+var (
+	early     = make(chan os.Signal, 1)
+	earlyStop = make(chan struct{})
+	earlyOnce sync.Once
+)
+
+func init() {
+	signal.Notify(early, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		select {
+		case s := <-early:
+			jsii.Close()
+			os.Exit(exitCode(s))
+		case <-earlyStop:
+		}
+	}()
+}
+
+// stopEarly ends the start-up watch (once).
+func stopEarly() {
+	earlyOnce.Do(func() {
+		signal.Stop(early)
+		close(earlyStop)
+	})
+}
+
+func watchInterrupts(signals bool) *interrupts {
 	ctx, cancel := context.WithCancel(context.Background())
-	in := &interrupts{ctx: ctx, cancel: cancel, ch: make(chan os.Signal, 1), done: make(chan struct{}), runtimeDir: runtimeDir}
+	in := &interrupts{ctx: ctx, cancel: cancel, ch: make(chan os.Signal, 1), done: make(chan struct{})}
 	if signals {
+		// Watch first, then end the start-up watch: no signal falls between.
 		signal.Notify(in.ch, os.Interrupt, syscall.SIGTERM)
 	}
+	stopEarly()
 	go in.loop()
 	return in
 }
 
+// setRuntimeDir names the runtime's private folder, once it is made.
+func (in *interrupts) setRuntimeDir(dir string) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.runtimeDir = dir
+}
+
 func (in *interrupts) loop() {
-	select {
-	case s := <-in.ch:
-		in.mu.Lock()
-		in.sig = s
-		installing := in.installing
-		in.mu.Unlock()
-		if installing {
-			return // Main reports it once the output is in place
+	for {
+		select {
+		case s := <-in.ch:
+			in.mu.Lock()
+			first := in.sig == nil
+			if first {
+				in.sig = s
+			}
+			installing, dir := in.installing, in.runtimeDir
+			in.mu.Unlock()
+			if !first || installing {
+				continue // the run is stopping already, or ends its moves first
+			}
+			in.cancel()
+			stopRuntime(dir)
+		case <-in.done:
+			return
 		}
-		// A second signal ends the program the default way.
-		signal.Reset(os.Interrupt, syscall.SIGTERM)
-		in.cancel()
-		stopRuntime(in.runtimeDir)
-	case <-in.done:
 	}
 }
 

@@ -313,7 +313,7 @@ func install(staging, dir string, prev previousOutput, next Manifest) error {
 			return err
 		}
 		rel, err := filepath.Rel(staging, p)
-		if err != nil || rel == "." || rel == manifestFile {
+		if err != nil || rel == "." || rel == manifestFile || rel == stagingMarker {
 			return err
 		}
 		target := filepath.Join(dir, rel)

@@ -107,7 +107,7 @@ func Main(opts Options, build Build) int {
 	var stopped *Interrupted
 	switch {
 	case errors.As(err, &stopped) && installed:
-		fmt.Fprintf(stderr, "interrupted (%v) while the new output was moved into %s; it is complete\n", stopped.Signal, outdir)
+		fmt.Fprintf(stderr, "interrupted (%v) as the new output was written to %s; it is complete\n", stopped.Signal, outdir)
 		return stopped.ExitCode()
 	case errors.As(err, &stopped):
 		fmt.Fprintf(stderr, "interrupted (%v): nothing was written; %s is as it was\n", stopped.Signal, outdir)
@@ -122,12 +122,26 @@ func Main(opts Options, build Build) int {
 // synthesize is Main inside the runtime's lifetime; it returns the exit
 // code and whether the output was moved into place.
 func synthesize(ctx context.Context, in *interrupts, opts Options, build Build, outdir string, stderr io.Writer) (int, bool) {
+	parent, err := outdirParent(outdir)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: output folder %s: %v\n", outdir, err)
+		return ExitFailed, false
+	}
+	// One synth at a time per output folder: from reading what is there to
+	// moving the new files in.
+	unlock, err := lockFolder(parent)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: output folder %s: %v\n", outdir, err)
+		return ExitFailed, false
+	}
+	defer unlock()
+	removeStaleStaging(parent, outdir)
 	prev, err := inspectOutdir(outdir)
 	if err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return ExitFailed, false
 	}
-	staging, err := stagingFolder(outdir)
+	staging, err := stagingFolder(parent, outdir)
 	if err != nil {
 		fmt.Fprintf(stderr, "error: output folder %s: %v\n", outdir, err)
 		return ExitFailed, false
@@ -225,7 +239,16 @@ func RunWithoutSignals(f func(ctx context.Context) error) error {
 	return run(false, func(ctx context.Context, _ *interrupts) error { return f(ctx) })
 }
 
-func run(signals bool, f func(ctx context.Context, in *interrupts) error) error {
+func run(signals bool, f func(ctx context.Context, in *interrupts) error) (err error) {
+	// From here to the end every SIGINT and SIGTERM is handled, the
+	// cleanup below included; the default handling comes back last.
+	in := watchInterrupts(signals)
+	defer func() {
+		in.stop()
+		if s := in.signal(); s != nil {
+			err = &Interrupted{Signal: s}
+		}
+	}()
 	// The runtime prepared its folder in the shared temp directory when the
 	// bindings initialized; close it (the kernel has not started yet) and
 	// let the next call start one whose files, and the node kernel's, are
@@ -236,6 +259,7 @@ func run(signals bool, f func(ctx context.Context, in *interrupts) error) error 
 		return err
 	}
 	defer os.RemoveAll(private)
+	in.setRuntimeDir(private)
 	// Error annotations go into the manifest on every path (the cdktf CLI
 	// sets this too), so that Main reports them the same way under cdktf
 	// synth and go run.
@@ -245,13 +269,7 @@ func run(signals bool, f func(ctx context.Context, in *interrupts) error) error 
 		return err
 	}
 	defer jsii.Close()
-	in := watchInterrupts(private, signals)
-	defer in.stop()
-	err = protect(func() error { return f(in.ctx, in) })
-	if s := in.signal(); s != nil {
-		return &Interrupted{Signal: s}
-	}
-	return err
+	return protect(func() error { return f(in.ctx, in) })
 }
 
 // setenv sets variables for the runtime started next and returns what
@@ -295,18 +313,60 @@ func protect(f func() error) (err error) {
 	return f()
 }
 
-// stagingFolder makes the folder a synth writes into: beside the output
-// folder, so that moving files into it is a rename on one file system.
-func stagingFolder(outdir string) (string, error) {
+// outdirParent returns the folder that holds the output folder (made when
+// missing).
+func outdirParent(outdir string) (string, error) {
 	abs, err := filepath.Abs(outdir)
 	if err != nil {
 		return "", err
 	}
 	parent := filepath.Dir(abs)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
+	return parent, os.MkdirAll(parent, 0o755)
+}
+
+// stagingMarker is a file in every staging folder, so that a later synth
+// can tell a staging folder a killed run left behind (SIGKILL, a power cut)
+// from a folder of the user's, and remove it.
+const stagingMarker = ".cdktf-kms-staging"
+
+// stagingPrefix starts the names of the staging folders of an output
+// folder: .<name>.synth-.
+func stagingPrefix(outdir string) string {
+	return "." + filepath.Base(filepath.Clean(outdir)) + ".synth-"
+}
+
+// stagingFolder makes the folder a synth writes into: beside the output
+// folder, so that moving files into it is a rename on one file system.
+func stagingFolder(parent, outdir string) (string, error) {
+	dir, err := os.MkdirTemp(parent, stagingPrefix(outdir))
+	if err != nil {
 		return "", err
 	}
-	return os.MkdirTemp(parent, "."+filepath.Base(abs)+".synth-")
+	if err := os.WriteFile(filepath.Join(dir, stagingMarker), nil, 0o644); err != nil {
+		os.RemoveAll(dir)
+		return "", err
+	}
+	return dir, nil
+}
+
+// removeStaleStaging removes the staging folders of the output folder that
+// a killed synth left behind: only folders with the staging prefix that
+// hold the marker (the caller holds the lock, so none is in use).
+func removeStaleStaging(parent, outdir string) {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	prefix := stagingPrefix(outdir)
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		dir := filepath.Join(parent, e.Name())
+		if _, err := os.Stat(filepath.Join(dir, stagingMarker)); err == nil {
+			os.RemoveAll(dir)
+		}
+	}
 }
 
 // report prints the annotations of a synth as cdktf synth does ("WARN
