@@ -374,6 +374,15 @@ func TestNothingIsSilentlyDefaulted(t *testing.T) {
 		{"null tag value", `{` + base + `, "tags": {"Team": null}}`, `environment "dev": tags.Team: is null; give a string`},
 		{"null backend", `{` + base + `, "backend": null}`, `environment "dev": backend: is null; give an object`},
 		{"null required", `{"aws_account_id": null, "aws_region": "eu-west-1", "name_prefix": "dev"}`, `environment "dev": aws_account_id: is null; give a string`},
+		// In a policy statement a null Condition would drop the condition.
+		{"null condition", `{` + base + `, "extra_policy_statements": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:Decrypt", "Resource": "*", "Condition": null}]}`,
+			`environment "dev": extra_policy_statements[0]: Condition is null`},
+		{"null principal list", `{` + base + `, "extra_policy_statements": [{"Effect": "Allow", "Principal": {"AWS": null}, "Action": "kms:Decrypt", "Resource": "*"}]}`,
+			`environment "dev": extra_policy_statements[0]: Principal.AWS is null`},
+		{"null action", `{` + base + `, "extra_policy_statements": [{"Effect": "Allow", "Principal": "*", "Action": ["kms:Decrypt", null], "Resource": "*"}]}`,
+			`environment "dev": extra_policy_statements[0]: Action[1] is null`},
+		{"statement element of the wrong type", `{` + base + `, "extra_policy_statements": [{"Sid": 5, "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}]}`,
+			`environment "dev": extra_policy_statements[0]: Sid: got a JSON number, want a string`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseEnvironments([]byte(`{"dev": ` + tc.env + `}`))
