@@ -115,28 +115,34 @@ func quote(s string) string { return excerpt.Quote(s, maxShown) }
 // must be whole and in range, and no string may hold a cdktf token marker
 // (values in cdktf.json are data, never references).
 func ParseEnvironments(data []byte) ([]Environment, error) {
-	var raw map[string]jsontext.Value
-	if err := json.Unmarshal(data, &raw); err != nil {
-		var se *jsontext.SyntacticError
-		if errors.As(err, &se) && errors.Is(err, jsontext.ErrDuplicateName) {
-			return nil, duplicateError(se)
-		}
+	// Valid JSON first (duplicate names are reported one by one below).
+	var any jsontext.Value
+	if err := json.Unmarshal(data, &any, jsontext.AllowDuplicateNames(true)); err != nil {
 		return nil, fmt.Errorf("%s: must be an object of environments keyed by name, like {\"dev\": {...}}: %v", EnvironmentsKey, shortError(err))
 	}
-	if raw == nil {
+	if any.Kind() != '{' {
 		return nil, fmt.Errorf("%s: must be an object of environments keyed by name, like {\"dev\": {...}}", EnvironmentsKey)
 	}
-	if len(raw) == 0 {
+	ms, dups, err := members(any)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", EnvironmentsKey, shortError(err))
+	}
+	if len(ms) == 0 {
 		return nil, fmt.Errorf("%s: is empty; define at least one environment", EnvironmentsKey)
 	}
-	names := make([]string, 0, len(raw))
-	for name := range raw {
-		names = append(names, name)
+	var errs []error
+	for _, name := range dups {
+		errs = append(errs, fmt.Errorf("%s: environment %s is given twice; the second would silently replace the first", EnvironmentsKey, quote(name)))
+	}
+	raw := map[string]jsontext.Value{}
+	names := make([]string, 0, len(ms))
+	for _, m := range ms {
+		raw[m.name] = m.value
+		names = append(names, m.name)
 	}
 	sort.Strings(names)
 
 	var envs, checked []Environment
-	var errs []error
 	for _, name := range names {
 		env, decodeErrs, failed := decodeEnvironment(name, raw[name])
 		for _, err := range decodeErrs {
@@ -160,18 +166,6 @@ func ParseEnvironments(data []byte) ([]Environment, error) {
 	return envs, nil
 }
 
-// duplicateError describes a key given twice.
-func duplicateError(se *jsontext.SyntacticError) error {
-	parts := pointerParts(string(se.JSONPointer))
-	switch len(parts) {
-	case 0:
-		return fmt.Errorf("%s: a key is given twice", EnvironmentsKey)
-	case 1:
-		return fmt.Errorf("%s: environment %s is given twice; the second would silently replace the first", EnvironmentsKey, quote(parts[0]))
-	}
-	return &EnvironmentError{Environment: parts[0], Err: fmt.Errorf("%s: the key is given twice; the second value would silently replace the first", keyPath(parts[1:]))}
-}
-
 // decodeEnvironment decodes one environment strictly and returns every
 // problem with it, and the keys whose values could not be decoded.
 func decodeEnvironment(name string, data jsontext.Value) (Environment, []error, map[string]bool) {
@@ -188,7 +182,7 @@ func decodeEnvironment(name string, data jsontext.Value) (Environment, []error, 
 		return env, d.errs, d.failed
 	}
 	d.errs = append(d.errs, tokenMarkers(reflect.ValueOf(env.KmsKeyConfig), nil)...)
-	ms, _ := members(data)
+	ms, _, _ := members(data)
 	env.Environment, env.Name = name, name
 	for _, m := range ms {
 		if m.name == "environment" {
@@ -437,26 +431,24 @@ func LoadEnvironments(configPath string) ([]Environment, error) {
 		var se *jsontext.SyntacticError
 		if errors.As(err, &se) && errors.Is(err, jsontext.ErrDuplicateName) {
 			parts := pointerParts(string(se.JSONPointer))
-			if len(parts) > 2 && parts[0] == "context" && parts[1] == EnvironmentsKey {
-				return nil, duplicateError(&jsontext.SyntacticError{JSONPointer: jsontext.Pointer("/" + strings.Join(escapePointer(parts[2:]), "/")), Err: se.Err})
+			if len(parts) <= 2 || parts[0] != "context" || parts[1] != EnvironmentsKey {
+				return nil, fmt.Errorf("%s: %s is given twice", configPath, keyPath(parts))
 			}
-			return nil, fmt.Errorf("%s: %s is given twice", configPath, keyPath(parts))
+			// Inside the environments, ParseEnvironments reports every key
+			// given twice with the other problems.
+			file.Context = nil
+			if err := json.Unmarshal(data, &file, jsontext.AllowDuplicateNames(true)); err != nil {
+				return nil, fmt.Errorf("%s: invalid JSON: %v", configPath, shortError(err))
+			}
+		} else {
+			return nil, fmt.Errorf("%s: invalid JSON: %v", configPath, shortError(err))
 		}
-		return nil, fmt.Errorf("%s: invalid JSON: %v", configPath, shortError(err))
 	}
 	envs, ok := file.Context[EnvironmentsKey]
 	if !ok {
 		return nil, fmt.Errorf("%s: context.%s is missing; define one entry per environment", configPath, EnvironmentsKey)
 	}
 	return ParseEnvironments(envs)
-}
-
-func escapePointer(parts []string) []string {
-	out := make([]string, len(parts))
-	for i, p := range parts {
-		out[i] = strings.NewReplacer("~", "~0", "/", "~1").Replace(p)
-	}
-	return out
 }
 
 // ErrorLines flattens an error made with errors.Join into one line per

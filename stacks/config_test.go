@@ -470,3 +470,28 @@ func TestTwoEnvironmentsCannotCreateOneServiceLinkedRole(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// TestAKeyGivenTwiceHidesNothingElse: a duplicate key is reported with
+// every other problem, in one run, at any depth and in cdktf.json itself.
+func TestAKeyGivenTwiceHidesNothingElse(t *testing.T) {
+	envs := `{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev", "tags": {"a": "1", "a": "2"}, "deletion_window_in_days": 2},
+		"prod": {"aws_account_id": "1", "aws_region": "eu-west-1", "name_prefix": "prod"}, "prod": {}}`
+	path := filepath.Join(t.TempDir(), "cdktf.json")
+	if err := os.WriteFile(path, []byte(`{"language": "go", "context": {"environments": `+envs+`}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, fromFile := LoadEnvironments(path)
+	_, direct := ParseEnvironments([]byte(envs))
+	for name, err := range map[string]error{"cdktf.json": fromFile, "ParseEnvironments": direct} {
+		for _, want := range []string{
+			`environments: environment "prod" is given twice`,
+			`environment "dev": tags.a: the key is given twice`,
+			`environment "dev": deletion_window_in_days: 2: must be 7 to 30 days`,
+			`environment "prod": aws_account_id: "1": must be exactly 12 digits`,
+		} {
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: %v\ndoes not say %q", name, err, want)
+			}
+		}
+	}
+}

@@ -92,11 +92,12 @@ func (d *decoder) decode(raw jsontext.Value, v reflect.Value, path []string) {
 			d.fail(path, "got a JSON %s, want %s", kindName(kind), jsonTypeName(t))
 			return
 		}
-		ms, err := members(raw)
+		ms, dups, err := members(raw)
 		if err != nil {
 			d.fail(path, "%v", err)
 			return
 		}
+		d.duplicates(path, dups)
 		m := reflect.MakeMapWithSize(t, len(ms))
 		for _, mem := range ms {
 			val := reflect.New(t.Elem()).Elem()
@@ -137,11 +138,12 @@ func scalarProblem(err error, t reflect.Type, kind jsontext.Kind) string {
 
 // object decodes a JSON object into a struct, key by key.
 func (d *decoder) object(raw jsontext.Value, v reflect.Value, path []string) {
-	ms, err := members(raw)
+	ms, dups, err := members(raw)
 	if err != nil {
 		d.fail(path, "%v", err)
 		return
 	}
+	d.duplicates(path, dups)
 	for _, mem := range ms {
 		field, ok := fieldPath(v.Type(), mem.name)
 		at := append(append([]string(nil), path...), mem.name)
@@ -189,26 +191,40 @@ type member struct {
 	value jsontext.Value
 }
 
-// members reads an object's members in order.
-func members(raw jsontext.Value) ([]member, error) {
-	dec := jsontext.NewDecoder(bytes.NewReader(raw))
+// members reads an object's members in order. A name given twice is kept
+// once (the first) and returned in dups, so that the caller reports it and
+// goes on with the rest.
+func members(raw jsontext.Value) (out []member, dups []string, err error) {
+	dec := jsontext.NewDecoder(bytes.NewReader(raw), jsontext.AllowDuplicateNames(true))
 	if _, err := dec.ReadToken(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var out []member
+	seen := map[string]bool{}
 	for dec.PeekKind() != '}' {
 		tok, err := dec.ReadToken()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		name := tok.String()
 		value, err := dec.ReadValue()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		if seen[name] {
+			dups = append(dups, name)
+			continue
+		}
+		seen[name] = true
 		out = append(out, member{name, value.Clone()})
 	}
-	return out, nil
+	return out, dups, nil
+}
+
+// duplicates reports the names an object gives twice.
+func (d *decoder) duplicates(path []string, dups []string) {
+	for _, name := range dups {
+		d.fail(append(append([]string(nil), path...), name), "the key is given twice; the second value would silently replace the first")
+	}
 }
 
 // fieldPath finds the field with a JSON name in a struct, looking into
