@@ -45,6 +45,12 @@ func TestChangesAfterSynthAreRefused(t *testing.T) {
 					t.Errorf("%s after Synth: %v; want an error saying %q", name, err, says)
 				}
 			}
+			// A new stack of the synthesized app: a key there would be
+			// missing from the output as well.
+			later := cdktf.NewTerraformStack(app, jsii.String("later"))
+			if _, err := kms.NewKmsKey(later, "kms", usageExample()); err == nil || !strings.Contains(err.Error(), "the app of stack later has already been synthesized") {
+				t.Errorf("NewKmsKey in a new stack after Synth: %v", err)
+			}
 			app.Synth()
 			after, err := os.ReadFile(filepath.Join(*app.Outdir(), "stacks", "late", "cdk.tf.json"))
 			if err != nil {

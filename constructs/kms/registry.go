@@ -62,6 +62,9 @@ type stackState struct {
 // appState tracks names that are global in AWS across an app's stacks.
 type appState struct {
 	names map[string]appOwner
+	// synthesized: the app has synthesized (one of its stacks was); a key
+	// added now, even in a new stack, would not reach the output.
+	synthesized bool
 }
 
 // appOwner is who created an app-wide name: the stack's id is fetched only
@@ -104,7 +107,7 @@ func (m *synthMark) Visit(constructs.IConstruct) {
 	registryMu.Lock()
 	defer registryMu.Unlock()
 	if !m.st.synthesized {
-		m.st.synthesized = true
+		m.st.markSynthesized()
 		m.st.warnMonitoringDependencies(*m.st.node.FindAll(constructs.ConstructOrder_PREORDER))
 	}
 }
@@ -112,11 +115,21 @@ func (m *synthMark) Visit(constructs.IConstruct) {
 // afterSynth refuses a change to a stack the app has synthesized
 // (registryMu held): it would not reach the output.
 func (st *stackState) afterSynth(f field, value any) error {
-	if !st.synthesized {
-		return nil
+	switch {
+	case st.synthesized:
+		return &FieldError{Field: f.goName, Key: f.key, Value: value,
+			Rule: fmt.Sprintf("stack %s has already been synthesized (app.Synth()), so this change would not reach its output; make every change before calling Synth", st.stackName())}
+	case st.appState().synthesized:
+		return &FieldError{Field: f.goName, Key: f.key, Value: value,
+			Rule: fmt.Sprintf("the app of stack %s has already been synthesized (app.Synth()), so this would not reach the output; make every change before calling Synth", st.stackName())}
 	}
-	return &FieldError{Field: f.goName, Key: f.key, Value: value,
-		Rule: fmt.Sprintf("stack %s has already been synthesized (app.Synth()), so this change would not reach its output; make every change before calling Synth", st.stackName())}
+	return nil
+}
+
+// markSynthesized records that the app has synthesized the stack.
+func (st *stackState) markSynthesized() {
+	st.synthesized = true
+	st.appState().synthesized = true
 }
 
 // stackName returns the stack's construct id (registryMu held).
@@ -287,7 +300,7 @@ type stackValidation struct{ st *stackState }
 func (v *stackValidation) Validate() *[]*string {
 	registryMu.Lock()
 	defer registryMu.Unlock()
-	v.st.synthesized = true
+	v.st.markSynthesized()
 	var out []string
 	all := *v.st.node.FindAll(constructs.ConstructOrder_PREORDER)
 	v.st.warnMonitoringDependencies(all)
