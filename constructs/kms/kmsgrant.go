@@ -157,7 +157,12 @@ func (c *KmsKeyConfig) validateKmsGrants(p *problems, partition string) {
 			seen[op] = true
 		}
 		c.validateGrantConstraints(p, fi, g)
-		validateEach(p, fi.sub("GrantCreationTokens", "grant_creation_tokens"), g.GrantCreationTokens, false, func(string) string { return "" })
+		validateEach(p, fi.sub("GrantCreationTokens", "grant_creation_tokens"), g.GrantCreationTokens, literalsOnly, func(t string) string {
+			if len(t) == 0 || len(t) > 8192 {
+				return "must be 1 to 8192 characters (AWS KMS API Reference, CreateGrant)"
+			}
+			return ""
+		})
 	}
 }
 

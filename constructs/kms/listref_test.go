@@ -84,9 +84,12 @@ func TestListReferencesWhereOneStringIsTaken(t *testing.T) {
 	list := *(*readers.ListValue())[0]
 	cfg := usageExample()
 	cfg.Description = list
-	cfg.Monitoring = &kms.MonitoringConfig{CloudtrailLogGroupName: list}
+	cfg.Monitoring = &kms.MonitoringConfig{CloudtrailLogGroupName: list, AlarmEmails: []string{list}}
+	cfg.Roles = []kms.RoleSpec{{Service: "lambda", ManagedPolicyArns: []string{list}}}
 	err := cfg.Validate()
 	for _, want := range []string{
+		"Monitoring.AlarmEmails[0]: " + `"` + list + `": holds a cdktf list token (a whole list) where one string is taken`,
+		"Roles[0].ManagedPolicyArns[0]: " + `"` + list + `": holds a cdktf list token (a whole list) where one string is taken`,
 		"Description: " + `"` + list + `": holds a cdktf list token (a whole list) where one string is taken; give one element, for example cdktf.Token_AsString(cdktf.Fn_Element(list, jsii.Number(0)), nil)`,
 		"Monitoring.CloudtrailLogGroupName",
 	} {

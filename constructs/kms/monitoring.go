@@ -147,7 +147,7 @@ func (c *KmsKeyConfig) validateMonitoring(p *problems, partition string) {
 	for i, e := range m.AlarmEmails {
 		fe := f.sub("AlarmEmails", "alarm_emails").index(i)
 		switch {
-		case tftemplate.IsUnresolved(e):
+		case tftemplate.IsUnresolved(e) || tftemplate.HasComplexMarker(e):
 			validateReference(p, fe, e, nil)
 		case !emailPattern.MatchString(e):
 			p.add(fe, e, "must be an email address like security@example.com")
@@ -166,7 +166,7 @@ func (c *KmsKeyConfig) validateMonitoring(p *problems, partition string) {
 		{f.sub("EncryptThreshold", "encrypt_threshold"), m.EncryptThreshold, DefaultEncryptThreshold},
 	} {
 		if t.v < 0 || t.v > maxThreshold {
-			p.add(t.f, t.v, "must be 1 to %d requests per period (0 or unset: %d)", maxThreshold, t.d)
+			p.add(t.f, t.v, "must be 1 to %d requests per period (unset: %d)", maxThreshold, t.d)
 		}
 	}
 	period := orDefault(m.PeriodSeconds, DefaultPeriodSeconds)

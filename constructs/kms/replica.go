@@ -37,7 +37,7 @@ func (c *KmsKeyConfig) validateReplicas(p *problems, partition string) {
 	if len(c.ReplicaRegions) > 0 && !c.MultiRegion {
 		p.add(f, nil, "replicas need a multi-Region key: set multi_region (MultiRegion)")
 	}
-	validateEach(p, f, c.ReplicaRegions, false, func(region string) string {
+	validateEach(p, f, c.ReplicaRegions, literalsOnly, func(region string) string {
 		rp, ok := PartitionOf(region)
 		switch {
 		case !ok:

@@ -126,7 +126,7 @@ var (
 // validateSourceConditions checks the confused-deputy options against the
 // table (or the services the configuration asserts).
 func (c *KmsKeyConfig) validateSourceConditions(p *problems, partition string) {
-	validateEach(p, fConditionsAsserted, c.ServicePrincipalsConditionsAsserted, false, func(sp string) string {
+	validateEach(p, fConditionsAsserted, c.ServicePrincipalsConditionsAsserted, literalsOnly, func(sp string) string {
 		switch {
 		case !slices.Contains(c.ServicePrincipals, sp):
 			return "is not one of service_principals"
@@ -181,7 +181,7 @@ func (c *KmsKeyConfig) validateSourceConditions(p *problems, partition string) {
 			p.add(fi, sp, "sends aws:SourceArn of its own resources (%s), and no entry of service_principals_source_arns is an ARN of %s, so the condition would deny it", row.SourceArnForm, row.ArnService)
 		}
 	}
-	validateEach(p, fSourceArns, c.ServicePrincipalsSourceArns, true, func(s string) string {
+	validateEach(p, fSourceArns, c.ServicePrincipalsSourceArns, listRefs, func(s string) string {
 		a, ok := awsarn.Parse(s)
 		switch {
 		case !ok:

@@ -219,7 +219,7 @@ func validateTagMap(p *problems, f field, tags map[string]string, forKey bool) {
 // validatePrincipalLists checks service principals, their conditions, and
 // every list of IAM principals.
 func (c *KmsKeyConfig) validatePrincipalLists(p *problems, partition string) {
-	validateEach(p, fServicePrincipals, c.ServicePrincipals, false,
+	validateEach(p, fServicePrincipals, c.ServicePrincipals, literalsOnly,
 		func(sp string) string { return policylint.ServicePrincipalProblem(sp, partition) })
 	c.validateSourceConditions(p, partition)
 	validatePrincipals(p, fKeyAdministrators, c.KeyAdministrators, partition)
@@ -241,16 +241,27 @@ func (c *KmsKeyConfig) validatePrincipalLists(p *problems, partition string) {
 // validatePrincipals checks a list of IAM or STS principals that takes
 // references.
 func validatePrincipals(p *problems, f field, values []string, partition string) {
-	validateEach(p, f, values, true, func(arn string) string {
+	validateEach(p, f, values, listRefs, func(arn string) string {
 		_, msg := awsarn.ParsePrincipal(arn, partition)
 		return msg
 	})
 }
 
+// What a list field takes besides literals.
+type refs int
+
+const (
+	literalsOnly refs = iota // no references
+	stringRefs               // string references (cdktf tokens)
+	listRefs                 // string references and whole list references
+)
+
 // validateEach checks every entry of a list with validateReference (or,
 // without references, refuses tokens) and refuses duplicates, naming the
-// entry by its index.
-func validateEach(p *problems, f field, values []string, references bool, problem func(string) string) {
+// entry by its index. A whole list reference is an entry only where the
+// field takes one (listRefs); elsewhere literalProblem says how to take one
+// element.
+func validateEach(p *problems, f field, values []string, takes refs, problem func(string) string) {
 	seen := map[string]int{}
 	for i, v := range values {
 		fi := f.index(i)
@@ -259,11 +270,11 @@ func validateEach(p *problems, f field, values []string, references bool, proble
 			continue
 		}
 		seen[v] = i
-		if !references && tftemplate.IsReference(v) {
+		if takes == literalsOnly && tftemplate.IsReference(v) {
 			p.add(fi, v, "holds a cdktf token, but this field takes a literal")
 			continue
 		}
-		if references && tftemplate.IsListToken(v) {
+		if takes == listRefs && tftemplate.IsListToken(v) {
 			// A whole list reference: its elements are known at apply.
 			continue
 		}
@@ -300,7 +311,7 @@ func validateName(p *problems, f field, value string, maxLen int) {
 
 // validateTrustedServices checks the trusted service principals.
 func (c *KmsKeyConfig) validateTrustedServices(p *problems, partition string) {
-	validateEach(p, field{"TrustedServicePrincipals", "trusted_service_principals"}, c.TrustedServicePrincipals, false,
+	validateEach(p, field{"TrustedServicePrincipals", "trusted_service_principals"}, c.TrustedServicePrincipals, literalsOnly,
 		func(sp string) string { return policylint.ServicePrincipalProblem(sp, partition) })
 }
 
@@ -311,7 +322,7 @@ func (c *KmsKeyConfig) lintContext(partition string) policylint.Context {
 
 // validateTrustedAccounts checks the trusted accounts.
 func (c *KmsKeyConfig) validateTrustedAccounts(p *problems) {
-	validateEach(p, fTrustedAccounts, c.TrustedAccountIds, false, func(a string) string {
+	validateEach(p, fTrustedAccounts, c.TrustedAccountIds, literalsOnly, func(a string) string {
 		switch {
 		case !awsarn.IsAccountID(a):
 			return "must be a 12-digit account id"
