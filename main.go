@@ -98,7 +98,26 @@ func run(args []string, stderr io.Writer) int {
 		return reexecForHCL(stderr)
 	}
 
-	opts := synth.Options{HCL: os.Getenv(hclEnv) == "true", Strict: *strict, Stderr: stderr}
+	// The output folder: the CLI's (CDKTF_OUTDIR), else cdktf.json's
+	// "output" (as the CLI would pass it), else cdktf.out. The local state
+	// stays in the project folder wherever the stacks' folders are.
+	outdir := os.Getenv(synth.OutdirEnv)
+	if outdir == "" {
+		if outdir, err = stacks.ConfigOutdir("cdktf.json"); err != nil {
+			fmt.Fprintf(stderr, "error: %v\n", err)
+			return 1
+		}
+	}
+	if outdir == "" {
+		outdir = synth.DefaultOutdir
+	}
+	for i := range envs {
+		if envs[i].LocalStatePath, err = stacks.LocalStatePathIn(outdir, envs[i].Name); err != nil {
+			fmt.Fprintf(stderr, "error: %v\n", err)
+			return 2
+		}
+	}
+	opts := synth.Options{Outdir: outdir, HCL: os.Getenv(hclEnv) == "true", Strict: *strict, Stderr: stderr}
 	return synth.Main(opts, func(ctx context.Context, app cdktf.App) error {
 		var errs []error
 		for _, env := range envs {

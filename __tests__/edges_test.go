@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -335,5 +336,46 @@ func TestWarningsReachTheUserOnEveryPath(t *testing.T) {
 	}
 	if diffs := sameTree(before, treeSums(t, dir)); len(diffs) != 0 {
 		t.Errorf("a strict run changed the project folder: %v", diffs)
+	}
+}
+
+// TestTheOutputFolderOfCdktfJSONAndTheStatePath: go run writes where
+// cdktf synth would ("output" in cdktf.json), and the local state of a
+// stack whose folder is deeper stays in the project folder.
+func TestTheOutputFolderOfCdktfJSONAndTheStatePath(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end run of the app binary; skipped with -short")
+	}
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := `{"language": "go", "app": "` + builtApp(t) + `", "output": "build/out", "context": {"environments": ` + devOnly + `}}`
+	if err := os.WriteFile(filepath.Join(dir, "cdktf.json"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res := run(t, dir, builtApp(t)); res.code != 0 {
+		t.Fatalf("app exited %d:\n%s", res.code, res.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "cdktf.out")); !os.IsNotExist(err) {
+		t.Errorf("cdktf.out was written although cdktf.json names build/out")
+	}
+	stackDir := filepath.Join(dir, "build", "out", "stacks", "kms-dev")
+	raw, err := os.ReadFile(filepath.Join(stackDir, "cdk.tf.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Terraform struct {
+			Backend struct {
+				Local struct {
+					Path string `json:"path"`
+				} `json:"local"`
+			} `json:"backend"`
+		} `json:"terraform"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if got := filepath.Clean(filepath.Join(stackDir, doc.Terraform.Backend.Local.Path)); got != filepath.Join(dir, "terraform.kms-dev.tfstate") {
+		t.Errorf("the local state resolves to %s (path %q), want the project folder's terraform.kms-dev.tfstate", got, doc.Terraform.Backend.Local.Path)
 	}
 }

@@ -3,6 +3,7 @@ package stacks
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"reflect"
 	"regexp"
@@ -36,6 +37,10 @@ type Environment struct {
 	// Backend is where the stack keeps its state. Default: local state in
 	// the project folder.
 	Backend *Backend `json:"backend,omitempty"`
+	// LocalStatePath is the local backend's path, relative to the stack's
+	// folder (the app sets it for an output folder other than cdktf.out;
+	// see LocalStatePathIn). Default: LocalStatePath(Name).
+	LocalStatePath string `json:"-"`
 }
 
 // envNamePattern limits environment names to what works in stack names,
@@ -404,6 +409,34 @@ func sharedProblems(envs []Environment) []error {
 
 // AllowedKeys lists the keys an environment may hold, sorted.
 func AllowedKeys() []string { return jsonKeys(reflect.TypeOf(Environment{})) }
+
+// ConfigOutdir returns the output folder cdktf.json names ("output"), or
+// "" when it names none: the cdktf CLI passes it in CDKTF_OUTDIR, and the
+// app reads it itself when run without the CLI, so that both write to the
+// same folder.
+func ConfigOutdir(configPath string) (string, error) {
+	data, err := os.ReadFile(configPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("reading %s: %w", configPath, err)
+	}
+	var file struct {
+		Output jsontext.Value `json:"output"`
+	}
+	if err := json.Unmarshal(data, &file, jsontext.AllowDuplicateNames(true)); err != nil {
+		return "", fmt.Errorf("%s: invalid JSON: %v", configPath, shortError(err))
+	}
+	if len(file.Output) == 0 {
+		return "", nil
+	}
+	var out string
+	if err := json.Unmarshal(file.Output, &out); err != nil || out == "" {
+		return "", fmt.Errorf("%s: output: must be a folder name, like \"cdktf.out\"", configPath)
+	}
+	return out, nil
+}
 
 // LoadEnvironments reads the environments from the context the cdktf CLI
 // passes in CDKTF_CONTEXT_JSON, or, when it holds none (as under `go run .`),
