@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -72,7 +73,16 @@ func run(args []string, stderr io.Writer) int {
 	flags := flag.NewFlagSet("cdktf-kms", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	hcl := flags.Bool("hcl", false, "write HCL (cdk.tf) instead of JSON (cdk.tf.json); SYNTH_HCL_OUTPUT=true does the same")
-	strict := flags.Bool("strict", os.Getenv(strictEnv) == "true", "treat warnings as errors: print them and write nothing ("+strictEnv+"=true does the same under cdktf synth)")
+	strictDefault := false
+	if v := os.Getenv(strictEnv); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			fmt.Fprintf(stderr, "error: %s=%q: want true or false\n", strictEnv, v)
+			return 2
+		}
+		strictDefault = b
+	}
+	strict := flags.Bool("strict", strictDefault, "treat warnings as errors: print them and write nothing ("+strictEnv+"=true does the same under cdktf synth)")
 	accessOpts := accessFlags(flags)
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

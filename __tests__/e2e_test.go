@@ -274,8 +274,8 @@ func TestCdktfSynthMatchesTheApp(t *testing.T) {
 		t.Fatalf("cdktf synth exited %d:\n%s\n%s", res.code, res.stdout, res.stderr)
 	}
 	const warning = "WARN [kms-warn/general_encryption_key]: is_enabled is false"
-	if !strings.Contains(res.stdout+res.stderr, warning) {
-		t.Errorf("cdktf synth does not say %q:\n%s\n%s", warning, res.stdout, res.stderr)
+	if n := strings.Count(res.stdout+res.stderr, warning); n != 1 || strings.Contains(res.stdout+res.stderr, "[ERROR]") {
+		t.Errorf("cdktf synth says %q %d times (want once, as the CLI prints it, and no [ERROR]):\n%s\n%s", warning, n, res.stdout, res.stderr)
 	}
 	direct := projectDir(t, environments)
 	if res := run(t, direct, builtApp(t)); res.code != 0 || !strings.Contains(res.stderr, warning) {

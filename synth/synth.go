@@ -28,6 +28,7 @@
 package synth
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -64,7 +65,15 @@ type Options struct {
 	Strict bool
 	// Stderr receives warnings and errors. Default: os.Stderr.
 	Stderr io.Writer
+
+	// cli: the cdktf CLI runs the program (Main finds out).
+	cli bool
 }
+
+// underCLI says whether the cdktf CLI runs the program: it names the
+// output folder and asks for error annotations in the manifest (the
+// environment the program started with, before run sets the latter).
+func (o Options) underCLI() bool { return o.cli }
 
 // Exit codes of Main besides 0 and the signal codes (128 + signal).
 const (
@@ -91,6 +100,7 @@ func Main(opts Options, build Build) int {
 	if stderr == nil {
 		stderr = os.Stderr
 	}
+	opts.cli = os.Getenv(OutdirEnv) != "" && os.Getenv("CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS") != ""
 	outdir := opts.Outdir
 	if outdir == "" {
 		outdir = os.Getenv(OutdirEnv)
@@ -186,7 +196,14 @@ func synthesize(ctx context.Context, in *interrupts, opts Options, build Build, 
 		fmt.Fprintf(stderr, "error: synth failed, nothing was written: %v\n", err)
 		return ExitFailed, false
 	}
-	warnings, failures := report(stderr, next)
+	// The constructs' messages: the cdktf CLI prints them itself from the
+	// manifest after a good synth (it would show ours as errors), so under
+	// it they are printed only when the run fails because of them.
+	var messages bytes.Buffer
+	warnings, failures := report(&messages, next)
+	if !opts.underCLI() || failures > 0 || opts.Strict && warnings > 0 {
+		stderr.Write(messages.Bytes())
+	}
 	switch {
 	case failures > 0:
 		fmt.Fprintf(stderr, "error: %d error annotation(s); nothing was written\n", failures)
