@@ -9,12 +9,15 @@ export CHECKPOINT_DISABLE ?= 1
 ENV ?= dev
 CDKTF := npx --no-install cdktf
 
-# The fuzz targets: package and function. `make fuzz` runs each for FUZZTIME.
+# The fuzz targets: package and function. `make fuzz` runs each for FUZZTIME,
+# with one worker: a worker of FuzzNewKmsKey starts a jsii kernel (~0.9 GB),
+# and two of them on two cores made the coordinator lose a worker ("fuzzing
+# process hung or terminated unexpectedly", seen before and after 0.3.0).
 FUZZ_TARGETS := ./constructs/kms:FuzzNewKmsKey ./stacks:FuzzParseEnvironments ./internal/awsarn:FuzzParsePrincipal \
 	./internal/policylint:FuzzLint ./internal/tftemplate:FuzzEscape
 FUZZTIME ?= 15s
 
-.PHONY: help install synth app-synth hcl test test-short e2e golden docs vet fmt fuzz scan bench consumer diff deploy clean
+.PHONY: help install synth app-synth hcl access test test-short e2e golden docs vet fmt fuzz scan bench consumer diff deploy clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -34,8 +37,11 @@ app-synth: ## synthesize with the app alone (go run .; no CLI start-up)
 hcl: ## synthesize HCL (cdk.tf) instead of JSON (go run . -hcl)
 	go run . -hcl
 
+access: ## who can do what with each key (go run . -access; ENV=prod for one environment); docs/access/README.md
+	go run . -access $(if $(filter command line,$(origin ENV)),-env $(ENV),)
+
 test: ## run every test, including __tests__ (go test ./... skips it), failing on leftovers in the temp directory
-	go run ./internal/tools/tmpcheck -- go test ./... ./__tests__/
+	go run ./internal/tools/tmpcheck -- go test -timeout 30m ./... ./__tests__/
 
 test-short: ## run the tests without the end-to-end runs of the app, the CLI and terraform
 	go run ./internal/tools/tmpcheck -- go test -short ./... ./__tests__/
@@ -49,7 +55,7 @@ golden: ## rewrite the golden files (shipped stacks, composition app); review th
 	go test ./__tests__/ -run 'TestGolden|TestCompositionGolden' -update
 	git diff --stat -- __tests__/testdata/golden
 
-docs: ## regenerate docs/configuration.md and docs/scan-exceptions.md from the code (a test fails when they are stale)
+docs: ## regenerate docs/configuration.md, docs/scan-exceptions.md and docs/access/ from the code (a test fails when they are stale)
 	go run ./internal/tools/docgen
 
 vet: ## gofmt check and go vet
@@ -59,7 +65,7 @@ vet: ## gofmt check and go vet
 fuzz: ## run each fuzz target for FUZZTIME (default 15s); new findings land in testdata/fuzz
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t#*:} ($${t%%:*}) for $(FUZZTIME)"; \
-		go run ./internal/tools/tmpcheck -- go test $${t%%:*} -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s; \
+		go run ./internal/tools/tmpcheck -- go test $${t%%:*} -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s -parallel 1; \
 	done
 
 scan: ## security gate: policylint, tfsec and KICS on the shipped and all-features stacks

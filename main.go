@@ -4,20 +4,28 @@
 //
 // With -hcl (or SYNTH_HCL_OUTPUT=true, which `cdktf synth --hcl` sets) it
 // writes each stack as HCL (cdk.tf) instead of JSON (cdk.tf.json), using
-// cdktf's own HCL output.
+// cdktf's own HCL output. With -strict (or CDKTF_KMS_STRICT=true) warnings
+// are errors.
+//
+// The output folder ($CDKTF_OUTDIR or cdktf.out) changes only when the
+// whole synth succeeds, and only in the files a synth writes (see package
+// synth); an interrupt leaves it as it was.
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
+	"github.com/cdktf-kms/cdktf-kms/synth"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
@@ -50,34 +58,49 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stderr))
 }
 
-// run synthesizes every environment and returns the exit code. It validates
-// every environment before it creates anything, so a bad configuration
-// writes no output, and it closes the jsii runtime on every path.
-func run(args []string, stderr io.Writer) (code int) {
-	defer jsii.Close()
-	defer func() {
-		if r := recover(); r != nil {
-			fmt.Fprintf(stderr, "error: synth failed: %v\n", r)
-			code = 2
-		}
-	}()
+// strictEnv turns warnings into errors where no flag can be passed (the
+// cdktf CLI runs the app of cdktf.json as it is).
+const strictEnv = "CDKTF_KMS_STRICT"
 
+// run synthesizes every environment and returns the exit code. It validates
+// every environment before the jsii runtime starts, so a bad configuration
+// writes nothing; synth.Main does the rest (the output folder, interrupts,
+// warnings, the runtime's temp files).
+func run(args []string, stderr io.Writer) int {
+	// The runtime prepared its temp folder when the bindings initialized;
+	// paths that end before synth.Main remove it here.
+	defer jsii.Close()
 	flags := flag.NewFlagSet("cdktf-kms", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	hcl := flags.Bool("hcl", false, "write HCL (cdk.tf) instead of JSON (cdk.tf.json); SYNTH_HCL_OUTPUT=true does the same")
+	strictDefault := false
+	if v := os.Getenv(strictEnv); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			fmt.Fprintf(stderr, "error: %s=%q: want true or false\n", strictEnv, v)
+			return 2
+		}
+		strictDefault = b
+	}
+	strict := flags.Bool("strict", strictDefault, "treat warnings as errors: print them and write nothing ("+strictEnv+"=true does the same under cdktf synth)")
+	accessOpts := accessFlags(flags)
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
+	if flags.NArg() > 0 {
+		fmt.Fprintf(stderr, "error: unexpected arguments %q\n", flags.Args())
+		return 2
+	}
+	if accessOpts.requested() {
+		return runAccess(accessOpts, stderr)
+	}
 
 	envs, err := stacks.LoadEnvironments("cdktf.json")
 	if err != nil {
-		fmt.Fprintln(stderr, "error: invalid configuration, nothing was synthesized:")
-		for _, line := range stacks.ErrorLines(err) {
-			fmt.Fprintln(stderr, "  "+line)
-		}
+		printInvalid(stderr, err)
 		return 1
 	}
 
@@ -85,61 +108,55 @@ func run(args []string, stderr io.Writer) (code int) {
 		return reexecForHCL(stderr)
 	}
 
-	config := &cdktf.AppConfig{HclOutput: jsii.Bool(*hcl)}
-	// The cdktf CLI passes the output folder in CDKTF_OUTDIR; an empty value
-	// would make cdktf write to '', so name the default explicitly.
-	outdir := os.Getenv("CDKTF_OUTDIR")
+	// The output folder: the CLI's (CDKTF_OUTDIR), else cdktf.json's
+	// "output" (as the CLI would pass it), else cdktf.out. The local state
+	// stays in the project folder wherever the stacks' folders are.
+	outdir := os.Getenv(synth.OutdirEnv)
 	if outdir == "" {
-		outdir = "cdktf.out"
-		config.Outdir = jsii.String(outdir)
-	}
-	_, statErr := os.Stat(outdir)
-	createsOutdir := os.IsNotExist(statErr)
-	app := cdktf.NewApp(config)
-	names := map[string]bool{}
-	var errs []error
-	for _, env := range envs {
-		if _, err := stacks.NewEnvironmentStack(app, env); err != nil {
-			// A name shared across environments (an alias or role name in
-			// the same account): report every one, synthesize nothing.
-			errs = append(errs, err)
+		if outdir, err = stacks.ConfigOutdir("cdktf.json"); err != nil {
+			fmt.Fprintf(stderr, "error: %v\n", err)
+			return 1
 		}
-		names[stacks.StackName(env.Name)] = true
 	}
-	if len(errs) > 0 {
-		if createsOutdir {
-			// cdktf made the output folder when the app was created.
-			os.RemoveAll(outdir)
+	if outdir == "" {
+		outdir = synth.DefaultOutdir
+	}
+	for i := range envs {
+		if envs[i].LocalStatePath, err = stacks.LocalStatePathIn(outdir, envs[i].Name); err != nil {
+			fmt.Fprintf(stderr, "error: %v\n", err)
+			return 2
 		}
-		fmt.Fprintln(stderr, "error: invalid configuration, nothing was synthesized:")
-		for _, line := range stacks.ErrorLines(errors.Join(errs...)) {
-			fmt.Fprintln(stderr, "  "+line)
-		}
-		return 1
 	}
-	app.Synth()
-	if err := removeOrphanedStacks(*app.Outdir(), names); err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return 2
-	}
-	return 0
-}
-
-// removeOrphanedStacks deletes the output folders of stacks that are no
-// longer in cdktf.json, as `cdktf synth` does after a synth, so that `go
-// run .` leaves the same cdktf.out and no stale stack looks current. State
-// is not there: the local backend keeps it in the project directory.
-func removeOrphanedStacks(outdir string, current map[string]bool) error {
-	dirs, err := os.ReadDir(filepath.Join(outdir, "stacks"))
-	if err != nil {
-		return err
-	}
-	for _, d := range dirs {
-		if d.IsDir() && !current[d.Name()] {
-			if err := os.RemoveAll(filepath.Join(outdir, "stacks", d.Name())); err != nil {
-				return err
+	opts := synth.Options{Outdir: outdir, HCL: os.Getenv(hclEnv) == "true", Strict: *strict, Stderr: stderr}
+	return synth.Main(opts, func(ctx context.Context, app cdktf.App) error {
+		var errs []error
+		for _, env := range envs {
+			if _, err := stacks.NewEnvironmentStack(app, env); err != nil {
+				// A name shared across environments (an alias or role name in
+				// the same account): report every one, synthesize nothing.
+				errs = append(errs, err)
 			}
 		}
+		if len(errs) > 0 {
+			return invalidError{errors.Join(errs...)}
+		}
+		return nil
+	})
+}
+
+// invalidError prints as the list of configuration problems.
+type invalidError struct{ err error }
+
+func (e invalidError) Error() string {
+	var b strings.Builder
+	printInvalid(&b, e.err)
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// printInvalid prints every problem of a configuration, one per line.
+func printInvalid(w io.Writer, err error) {
+	fmt.Fprintln(w, "error: invalid configuration, nothing was synthesized:")
+	for _, line := range stacks.ErrorLines(err) {
+		fmt.Fprintln(w, "  "+line)
 	}
-	return nil
 }

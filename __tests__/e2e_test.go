@@ -51,11 +51,17 @@ func (e *buildError) Error() string { return "go build: " + e.err.Error() + "\n"
 func projectDir(t *testing.T, environments string) string {
 	t.Helper()
 	dir := t.TempDir()
+	writeConfig(t, dir, environments)
+	return dir
+}
+
+// writeConfig writes the cdktf.json of a project folder.
+func writeConfig(t *testing.T, dir, environments string) {
+	t.Helper()
 	cfg := `{"language": "go", "app": "` + builtApp(t) + `", "sendCrashReports": "false", "context": {"environments": ` + environments + `}}`
 	if err := os.WriteFile(filepath.Join(dir, "cdktf.json"), []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return dir
 }
 
 type runResult struct {
@@ -127,13 +133,17 @@ func TestAppSynthesizesEveryEnvironment(t *testing.T) {
 	}
 	// A separate process: runs beside the in-process tests.
 	t.Parallel()
-	dir := projectDir(t, e2eEnvironments)
-	// A stack from an environment since removed from cdktf.json: the app
-	// removes it, as cdktf synth does.
+	// An earlier synth had an environment since removed from cdktf.json:
+	// the app removes the stack's synthesized file, as cdktf synth does.
+	dir := projectDir(t, strings.Replace(e2eEnvironments, `"gov":`, `"old": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "old"}, "gov":`, 1))
+	if res := run(t, dir, builtApp(t)); res.code != 0 {
+		t.Fatalf("app exited %d:\n%s", res.code, res.stderr)
+	}
 	orphan := filepath.Join(dir, "cdktf.out", "stacks", "kms-old")
-	if err := os.MkdirAll(orphan, 0o755); err != nil {
+	if _, err := os.Stat(filepath.Join(orphan, "cdk.tf.json")); err != nil {
 		t.Fatal(err)
 	}
+	writeConfig(t, dir, e2eEnvironments)
 	res := run(t, dir, builtApp(t))
 	if res.code != 0 {
 		t.Fatalf("app exited %d:\n%s", res.code, res.stderr)
@@ -194,9 +204,12 @@ func TestAppRefusesABadConfigurationWithoutOutput(t *testing.T) {
 	if res.code == 0 {
 		t.Fatalf("app exited 0 on a bad configuration:\n%s", res.stderr)
 	}
+	// Every problem in one run: a bad value, an unknown key, and the other
+	// keys of that environment still validated.
 	for _, want := range []string{
 		`environment "dev": aws_account_id: "1234": must be exactly 12 digits`,
 		`environment "prod": unknown key "rotation"`,
+		`environment "prod": additional_principals[0]: "arn:aws:iam::123456789012:role/*": wildcards are not allowed`,
 	} {
 		if !strings.Contains(res.stderr, want) {
 			t.Errorf("stderr does not say %q:\n%s", want, res.stderr)
@@ -225,13 +238,6 @@ func TestAppRefusesABadConfigurationWithoutOutput(t *testing.T) {
 		t.Errorf("cdktf.out exists after a refused configuration")
 	}
 
-	// The principal error shows once the unknown key is fixed.
-	dir = projectDir(t, `{"prod": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "prod",
-		"additional_principals": ["arn:aws:iam::123456789012:role/*"]}}`)
-	res = run(t, dir, builtApp(t))
-	if res.code == 0 || !strings.Contains(res.stderr, `environment "prod": additional_principals[0]: "arn:aws:iam::123456789012:role/*": wildcards are not allowed`) {
-		t.Errorf("exit %d, stderr:\n%s", res.code, res.stderr)
-	}
 }
 
 // cdktfCLI returns the pinned cdktf CLI from node_modules. Outside CI it
@@ -259,14 +265,21 @@ func TestCdktfSynthMatchesTheApp(t *testing.T) {
 	// A separate process: runs beside the in-process tests.
 	t.Parallel()
 	cli := cdktfCLI(t)
-	viaCLI := projectDir(t, e2eEnvironments)
+	// With an environment that draws warnings: both paths say them, and
+	// their output holds no stack traces with temp paths.
+	environments := strings.Replace(e2eEnvironments, `"dev":`, `"warn": `+warningEnvironment+`, "dev":`, 1)
+	viaCLI := projectDir(t, environments)
 	res := run(t, viaCLI, cli, "synth")
 	if res.code != 0 {
 		t.Fatalf("cdktf synth exited %d:\n%s\n%s", res.code, res.stdout, res.stderr)
 	}
-	direct := projectDir(t, e2eEnvironments)
-	if res := run(t, direct, builtApp(t)); res.code != 0 {
-		t.Fatalf("app exited %d:\n%s", res.code, res.stderr)
+	const warning = "WARN [kms-warn/general_encryption_key]: is_enabled is false"
+	if n := strings.Count(res.stdout+res.stderr, warning); n != 1 || strings.Contains(res.stdout+res.stderr, "[ERROR]") {
+		t.Errorf("cdktf synth says %q %d times (want once, as the CLI prints it, and no [ERROR]):\n%s\n%s", warning, n, res.stdout, res.stderr)
+	}
+	direct := projectDir(t, environments)
+	if res := run(t, direct, builtApp(t)); res.code != 0 || !strings.Contains(res.stderr, warning) {
+		t.Fatalf("app exited %d, and must say %q:\n%s", res.code, warning, res.stderr)
 	}
 	// The same files, byte for byte, in two different folders.
 	if diffs := compareTrees(t, filepath.Join(viaCLI, "cdktf.out"), filepath.Join(direct, "cdktf.out")); len(diffs) != 0 {
@@ -293,6 +306,9 @@ func TestSynthIsReproducibleAcrossCheckouts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The shipped environments and one that draws warnings (their
+		// annotations go into manifest.json).
+		cfg = bytes.Replace(cfg, []byte(`"environments": {`), []byte(`"environments": {"warn": `+warningEnvironment+`,`), 1)
 		if err := os.WriteFile(filepath.Join(dir, "cdktf.json"), cfg, 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -3,6 +3,7 @@ package stacks
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"reflect"
 	"regexp"
@@ -36,6 +37,10 @@ type Environment struct {
 	// Backend is where the stack keeps its state. Default: local state in
 	// the project folder.
 	Backend *Backend `json:"backend,omitempty"`
+	// LocalStatePath is the local backend's path, relative to the stack's
+	// folder (the app sets it for an output folder other than cdktf.out;
+	// see LocalStatePathIn). Default: LocalStatePath(Name).
+	LocalStatePath string `json:"-"`
 }
 
 // envNamePattern limits environment names to what works in stack names,
@@ -44,22 +49,43 @@ var envNamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
 
 // Validate checks the environment without creating anything and returns
 // every problem, each naming the environment and the cdktf.json key.
-func (e *Environment) Validate() error {
+func (e *Environment) Validate() error { return e.validate(nil) }
+
+// validate is Validate without the problems of the keys in skip (keys whose
+// value could not be decoded: their problem is already reported).
+func (e *Environment) validate(skip map[string]bool) error {
 	var errs []error
 	if !envNamePattern.MatchString(e.Name) {
 		errs = append(errs, fmt.Errorf("environment %s: the name must be 1 to 64 letters, digits, - or _, starting with a letter or digit (it becomes the stack name kms-<name>)", quote(e.Name)))
 	}
 	var fieldErrs []error
 	for _, fe := range kms.FieldErrors(e.KmsKeyConfig.Validate()) {
-		fieldErrs = append(fieldErrs, fe)
+		if !underAny(fe.Key, skip) {
+			fieldErrs = append(fieldErrs, fe)
+		}
 	}
 	if e.Backend != nil && e.Backend.S3 != nil {
-		fieldErrs = append(fieldErrs, e.Backend.S3.validate()...)
+		for _, err := range e.Backend.S3.validate() {
+			if fe, ok := err.(*kms.FieldError); !ok || !underAny(fe.Key, skip) {
+				fieldErrs = append(fieldErrs, err)
+			}
+		}
 	}
 	for _, err := range fieldErrs {
 		errs = append(errs, &EnvironmentError{Environment: e.Name, Err: err})
 	}
 	return errors.Join(errs...)
+}
+
+// underAny says whether a key path (roles[0].name) is one of paths or
+// lies under one of them.
+func underAny(key string, paths map[string]bool) bool {
+	for p := range paths {
+		if key == p || strings.HasPrefix(key, p+".") || strings.HasPrefix(key, p+"[") {
+			return true
+		}
+	}
+	return false
 }
 
 // EnvironmentError is a problem with one environment of cdktf.json.
@@ -94,114 +120,86 @@ func quote(s string) string { return excerpt.Quote(s, maxShown) }
 // must be whole and in range, and no string may hold a cdktf token marker
 // (values in cdktf.json are data, never references).
 func ParseEnvironments(data []byte) ([]Environment, error) {
-	var raw map[string]jsontext.Value
-	if err := json.Unmarshal(data, &raw); err != nil {
-		var se *jsontext.SyntacticError
-		if errors.As(err, &se) && errors.Is(err, jsontext.ErrDuplicateName) {
-			return nil, duplicateError(se)
-		}
+	// Valid JSON first (duplicate names are reported one by one below).
+	var any jsontext.Value
+	if err := json.Unmarshal(data, &any, jsontext.AllowDuplicateNames(true)); err != nil {
 		return nil, fmt.Errorf("%s: must be an object of environments keyed by name, like {\"dev\": {...}}: %v", EnvironmentsKey, shortError(err))
 	}
-	if raw == nil {
+	if any.Kind() != '{' {
 		return nil, fmt.Errorf("%s: must be an object of environments keyed by name, like {\"dev\": {...}}", EnvironmentsKey)
 	}
-	if len(raw) == 0 {
+	ms, dups, err := members(any)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", EnvironmentsKey, shortError(err))
+	}
+	if len(ms) == 0 {
 		return nil, fmt.Errorf("%s: is empty; define at least one environment", EnvironmentsKey)
 	}
-	names := make([]string, 0, len(raw))
-	for name := range raw {
-		names = append(names, name)
+	var errs []error
+	for _, name := range dups {
+		errs = append(errs, fmt.Errorf("%s: environment %s is given twice; the second would silently replace the first", EnvironmentsKey, quote(name)))
+	}
+	raw := map[string]jsontext.Value{}
+	names := make([]string, 0, len(ms))
+	for _, m := range ms {
+		raw[m.name] = m.value
+		names = append(names, m.name)
 	}
 	sort.Strings(names)
 
-	var envs []Environment
-	var errs []error
+	var envs, checked []Environment
 	for _, name := range names {
-		env, err := decodeEnvironment(name, raw[name])
-		if err != nil {
+		env, decodeErrs, failed := decodeEnvironment(name, raw[name])
+		for _, err := range decodeErrs {
 			errs = append(errs, &EnvironmentError{Environment: name, Err: err})
-			continue
 		}
-		if err := env.Validate(); err != nil {
+		err := env.validate(failed)
+		if err != nil {
 			errs = append(errs, err)
-			continue
 		}
-		envs = append(envs, env)
+		if envNamePattern.MatchString(name) {
+			checked = append(checked, env)
+		}
+		if err == nil && len(decodeErrs) == 0 {
+			envs = append(envs, env)
+		}
 	}
-	errs = append(errs, sharedProblems(envs)...)
+	errs = append(errs, sharedProblems(checked)...)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	return envs, nil
 }
 
-// duplicateError describes a key given twice.
-func duplicateError(se *jsontext.SyntacticError) error {
-	parts := pointerParts(string(se.JSONPointer))
-	switch len(parts) {
-	case 0:
-		return fmt.Errorf("%s: a key is given twice", EnvironmentsKey)
-	case 1:
-		return fmt.Errorf("%s: environment %s is given twice; the second would silently replace the first", EnvironmentsKey, quote(parts[0]))
-	}
-	return &EnvironmentError{Environment: parts[0], Err: fmt.Errorf("%s: the key is given twice; the second value would silently replace the first", keyPath(parts[1:]))}
-}
-
-// decodeEnvironment decodes one environment strictly.
-func decodeEnvironment(name string, data jsontext.Value) (Environment, error) {
+// decodeEnvironment decodes one environment strictly and returns every
+// problem with it, and the keys whose values could not be decoded.
+func decodeEnvironment(name string, data jsontext.Value) (Environment, []error, map[string]bool) {
 	env := Environment{Name: name}
-	if err := json.Unmarshal(data, &env, json.RejectUnknownMembers(true)); err != nil {
-		return env, describeDecodeError(err)
+	d := &decoder{}
+	switch data.Kind() {
+	case 'n':
+		d.fail(nil, `is null; an environment is an object of settings, like {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "app"}`)
+		return env, d.errs, d.failed
+	case '{':
+		d.object(data, reflect.ValueOf(&env).Elem(), nil)
+	default:
+		d.fail(nil, "must be an object of settings, got a JSON %s", kindName(data.Kind()))
+		return env, d.errs, d.failed
 	}
-	if err := tokenMarkers(reflect.ValueOf(env.KmsKeyConfig), nil); err != nil {
-		return env, err
-	}
-	var keys map[string]jsontext.Value
-	_ = json.Unmarshal(data, &keys)
-	if _, set := keys["environment"]; !set {
-		env.Environment = name
-	}
-	return env, nil
-}
-
-// describeDecodeError turns the decoder's errors into messages that name
-// the key's path and what is allowed.
-func describeDecodeError(err error) error {
-	var syn *jsontext.SyntacticError
-	if errors.As(err, &syn) {
-		if errors.Is(err, jsontext.ErrDuplicateName) {
-			return fmt.Errorf("%s: the key is given twice; the second value would silently replace the first", keyPath(pointerParts(string(syn.JSONPointer))))
+	d.errs = append(d.errs, tokenMarkers(reflect.ValueOf(env.KmsKeyConfig), nil)...)
+	ms, _, _ := members(data)
+	env.Environment, env.Name = name, name
+	for _, m := range ms {
+		if m.name == "environment" {
+			var v string
+			if json.Unmarshal(m.value, &v) == nil {
+				env.Environment = v
+			} else {
+				env.Environment = ""
+			}
 		}
-		return fmt.Errorf("invalid JSON: %v", shortError(err))
 	}
-	var sem *json.SemanticError
-	if !errors.As(err, &sem) {
-		return fmt.Errorf("must be an object of settings: %v", shortError(err))
-	}
-	parts := pointerParts(string(sem.JSONPointer))
-	path := keyPath(parts)
-	switch {
-	case sem.Err != nil && strings.Contains(sem.Err.Error(), "unknown object member"):
-		last := parts[len(parts)-1]
-		allowed := allowedKeysAt(parts[:len(parts)-1])
-		if len(parts) == 1 {
-			return fmt.Errorf("unknown key %s; allowed keys: %s", quote(last), strings.Join(allowed, ", "))
-		}
-		return fmt.Errorf("%s: unknown key; allowed keys in %s: %s", path, keyPath(parts[:len(parts)-1]), strings.Join(allowed, ", "))
-	case len(parts) == 0:
-		return fmt.Errorf("must be an object of settings, got a JSON %s", kindName(sem.JSONKind))
-	case sem.GoType != nil && isInteger(sem.GoType) && sem.JSONKind == '0':
-		if sem.Err != nil && strings.Contains(sem.Err.Error(), "out of range") {
-			return fmt.Errorf("%s: the number is out of range; give a whole number within the limits of the setting", path)
-		}
-		return fmt.Errorf("%s: must be a whole number (no fraction or exponent)", path)
-	case sem.Err != nil:
-		// An error of a type's own decoder (a policy statement's).
-		return fmt.Errorf("%s: %v", path, sem.Err)
-	case sem.GoType != nil:
-		return fmt.Errorf("%s: got a JSON %s, want %s", path, kindName(sem.JSONKind), jsonTypeName(sem.GoType))
-	}
-	return fmt.Errorf("%s: %v", path, shortError(err))
+	return env, d.errs, d.failed
 }
 
 // shortError cuts an error message that might echo a large value.
@@ -297,34 +295,6 @@ func jsonTypeName(t reflect.Type) string {
 	return t.String()
 }
 
-// allowedKeysAt lists the keys allowed in the object at a path of an
-// environment, from the json tags of the Go types.
-func allowedKeysAt(parts []string) []string {
-	t := reflect.TypeOf(Environment{})
-	for _, p := range parts {
-		for t.Kind() == reflect.Pointer {
-			t = t.Elem()
-		}
-		switch t.Kind() {
-		case reflect.Slice, reflect.Map:
-			t = t.Elem()
-		case reflect.Struct:
-			f, ok := fieldByJSONName(t, p)
-			if !ok {
-				return nil
-			}
-			t = f.Type
-		}
-	}
-	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
-		t = t.Elem()
-	}
-	if t.Kind() != reflect.Struct {
-		return nil
-	}
-	return jsonKeys(t)
-}
-
 // jsonKeys lists a struct's JSON keys (embedded structs inlined), sorted.
 func jsonKeys(t reflect.Type) []string {
 	var keys []string
@@ -350,52 +320,31 @@ func jsonName(f reflect.StructField) string {
 	return tag
 }
 
-func fieldByJSONName(t reflect.Type, name string) (reflect.StructField, bool) {
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		if f.Anonymous {
-			if sub, ok := fieldByJSONName(f.Type, name); ok {
-				return sub, true
-			}
-			continue
-		}
-		if jsonName(f) == name {
-			return f, true
-		}
-	}
-	return reflect.StructField{}, false
-}
-
 // tokenMarkers refuses cdktf token markers in any string of a decoded
 // environment: a marker in cdktf.json is not a reference the app made, and
 // cdktf would turn it into one (a cross-stack reference, or a panic).
-func tokenMarkers(v reflect.Value, path []string) error {
+func tokenMarkers(v reflect.Value, path []string) []error {
+	at := func(more string) []string { return append(append([]string(nil), path...), more) }
+	var errs []error
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
-		if v.IsNil() {
-			return nil
+		if !v.IsNil() {
+			errs = tokenMarkers(v.Elem(), path)
 		}
-		return tokenMarkers(v.Elem(), path)
 	case reflect.String:
 		if s := v.String(); tftemplate.IsUnresolved(s) || tftemplate.HasComplexMarker(s) {
-			return fmt.Errorf("%s: %s holds a cdktf token marker (${TfToken[...]}); values in cdktf.json are data, never references: write the value itself", keyPath(path), quote(s))
+			errs = append(errs, fmt.Errorf("%s: %s holds a cdktf token marker (${TfToken[...]}); values in cdktf.json are data, never references: write the value itself", keyPath(path), quote(s)))
 		}
 	case reflect.Slice:
 		for i := 0; i < v.Len(); i++ {
-			if err := tokenMarkers(v.Index(i), append(path, strconv.Itoa(i))); err != nil {
-				return err
-			}
+			errs = append(errs, tokenMarkers(v.Index(i), at(strconv.Itoa(i)))...)
 		}
 	case reflect.Map:
 		keys := v.MapKeys()
 		sort.Slice(keys, func(i, j int) bool { return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j]) })
 		for _, k := range keys {
-			if err := tokenMarkers(k, path); err != nil {
-				return err
-			}
-			if err := tokenMarkers(v.MapIndex(k), append(path, fmt.Sprint(k))); err != nil {
-				return err
-			}
+			errs = append(errs, tokenMarkers(k, path)...)
+			errs = append(errs, tokenMarkers(v.MapIndex(k), at(fmt.Sprint(k)))...)
 		}
 	case reflect.Struct:
 		t := v.Type()
@@ -410,23 +359,36 @@ func tokenMarkers(v reflect.Value, path []string) error {
 				if name == "" {
 					continue
 				}
-				p = append(path, name)
+				p = at(name)
 			}
-			if err := tokenMarkers(v.Field(i), p); err != nil {
-				return err
-			}
+			errs = append(errs, tokenMarkers(v.Field(i), p)...)
 		}
 	}
-	return nil
+	return errs
 }
 
 // sharedProblems refuses what two environments must not share: a stack
 // name that differs only in case (the stacks' folders collide on
-// case-insensitive file systems, and people confuse them) and one S3 state.
+// case-insensitive file systems, and people confuse them), one S3 state,
+// and names AWS keeps per account (aliases, role names) in one account.
 func sharedProblems(envs []Environment) []error {
 	var errs []error
 	folded := map[string]string{}
 	states := map[string]string{}
+	// Names AWS keeps per account (and region): the first environment, in
+	// name order, keeps each; the others are told who has it, as the
+	// construct's registry would when the stacks are built.
+	global := map[string]string{}
+	for _, e := range envs {
+		for _, g := range e.GlobalNames() {
+			if other, taken := global[g.Key]; taken && other != e.Name {
+				errs = append(errs, &EnvironmentError{Environment: e.Name, Err: &kms.FieldError{Field: g.Field, Key: g.ConfigKey, Value: g.Value,
+					Rule: fmt.Sprintf("%s is already created by aws_kms_key.%s of stack %s; names must be unique", g.What, KeyID, StackName(other))}})
+				continue
+			}
+			global[g.Key] = e.Name
+		}
+	}
 	for _, e := range envs {
 		lower := strings.ToLower(StackName(e.Name))
 		if other, dup := folded[lower]; dup {
@@ -447,6 +409,34 @@ func sharedProblems(envs []Environment) []error {
 
 // AllowedKeys lists the keys an environment may hold, sorted.
 func AllowedKeys() []string { return jsonKeys(reflect.TypeOf(Environment{})) }
+
+// ConfigOutdir returns the output folder cdktf.json names ("output"), or
+// "" when it names none: the cdktf CLI passes it in CDKTF_OUTDIR, and the
+// app reads it itself when run without the CLI, so that both write to the
+// same folder.
+func ConfigOutdir(configPath string) (string, error) {
+	data, err := os.ReadFile(configPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("reading %s: %w", configPath, err)
+	}
+	var file struct {
+		Output jsontext.Value `json:"output"`
+	}
+	if err := json.Unmarshal(data, &file, jsontext.AllowDuplicateNames(true)); err != nil {
+		return "", fmt.Errorf("%s: invalid JSON: %v", configPath, shortError(err))
+	}
+	if len(file.Output) == 0 {
+		return "", nil
+	}
+	var out string
+	if err := json.Unmarshal(file.Output, &out); err != nil || out == "" {
+		return "", fmt.Errorf("%s: output: must be a folder name, like \"cdktf.out\"", configPath)
+	}
+	return out, nil
+}
 
 // LoadEnvironments reads the environments from the context the cdktf CLI
 // passes in CDKTF_CONTEXT_JSON, or, when it holds none (as under `go run .`),
@@ -474,26 +464,24 @@ func LoadEnvironments(configPath string) ([]Environment, error) {
 		var se *jsontext.SyntacticError
 		if errors.As(err, &se) && errors.Is(err, jsontext.ErrDuplicateName) {
 			parts := pointerParts(string(se.JSONPointer))
-			if len(parts) > 2 && parts[0] == "context" && parts[1] == EnvironmentsKey {
-				return nil, duplicateError(&jsontext.SyntacticError{JSONPointer: jsontext.Pointer("/" + strings.Join(escapePointer(parts[2:]), "/")), Err: se.Err})
+			if len(parts) <= 2 || parts[0] != "context" || parts[1] != EnvironmentsKey {
+				return nil, fmt.Errorf("%s: %s is given twice", configPath, keyPath(parts))
 			}
-			return nil, fmt.Errorf("%s: %s is given twice", configPath, keyPath(parts))
+			// Inside the environments, ParseEnvironments reports every key
+			// given twice with the other problems.
+			file.Context = nil
+			if err := json.Unmarshal(data, &file, jsontext.AllowDuplicateNames(true)); err != nil {
+				return nil, fmt.Errorf("%s: invalid JSON: %v", configPath, shortError(err))
+			}
+		} else {
+			return nil, fmt.Errorf("%s: invalid JSON: %v", configPath, shortError(err))
 		}
-		return nil, fmt.Errorf("%s: invalid JSON: %v", configPath, shortError(err))
 	}
 	envs, ok := file.Context[EnvironmentsKey]
 	if !ok {
 		return nil, fmt.Errorf("%s: context.%s is missing; define one entry per environment", configPath, EnvironmentsKey)
 	}
 	return ParseEnvironments(envs)
-}
-
-func escapePointer(parts []string) []string {
-	out := make([]string, len(parts))
-	for i, p := range parts {
-		out[i] = strings.NewReplacer("~", "~0", "/", "~1").Replace(p)
-	}
-	return out
 }
 
 // ErrorLines flattens an error made with errors.Join into one line per

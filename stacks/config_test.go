@@ -347,3 +347,151 @@ func TestTrustedAccountsAndExtraStatementsFromCdktfJSON(t *testing.T) {
 		t.Errorf("extra statement decoded as %+v", s)
 	}
 }
+
+// TestNothingIsSilentlyDefaulted: a null, or an explicit zero that the
+// construct could not tell from an unset value (and would replace with
+// its default), is an error naming the environment and the key as
+// written.
+func TestNothingIsSilentlyDefaulted(t *testing.T) {
+	base := `"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev"`
+	for _, tc := range []struct {
+		name, env string
+		want      string
+	}{
+		{"null environment", `null`, `environment "dev": is null; an environment is an object of settings`},
+		{"deletion window 0", `{` + base + `, "deletion_window_in_days": 0}`, `environment "dev": deletion_window_in_days: 0: 0 is not a value of this setting`},
+		{"deletion window -0", `{` + base + `, "deletion_window_in_days": -0}`, `environment "dev": deletion_window_in_days: -0: 0 is not a value of this setting`},
+		{"rotation period 0", `{` + base + `, "rotation_period_in_days": 0}`, `environment "dev": rotation_period_in_days: 0: 0 is not`},
+		{"threshold 0", `{` + base + `, "monitoring": {"cloudtrail_log_group_name": "trail", "decrypt_threshold": 0}}`, `environment "dev": monitoring.decrypt_threshold: 0: 0 is not`},
+		{"empty description", `{` + base + `, "description": ""}`, `environment "dev": description: is empty; leave the key out for the default`},
+		{"empty output prefix", `{` + base + `, "output_prefix": ""}`, `environment "dev": output_prefix: is empty`},
+		{"empty topic", `{` + base + `, "monitoring": {"cloudtrail_log_group_name": "trail", "sns_topic_arn": ""}}`, `environment "dev": monitoring.sns_topic_arn: is empty`},
+		{"empty role name", `{` + base + `, "roles": [{"service": "lambda", "name": ""}]}`, `environment "dev": roles[0].name: is empty`},
+		{"null list", `{` + base + `, "additional_principals": null}`, `environment "dev": additional_principals: is null; give a list of strings, or leave the key out`},
+		{"null element", `{` + base + `, "aliases": ["a", null]}`, `environment "dev": aliases[1]: is null; give a string`},
+		{"null bool", `{` + base + `, "is_enabled": null}`, `environment "dev": is_enabled: is null; give true or false`},
+		{"null nested", `{` + base + `, "monitoring": {"cloudtrail_log_group_name": null}}`, `environment "dev": monitoring.cloudtrail_log_group_name: is null; give a string`},
+		{"null tag value", `{` + base + `, "tags": {"Team": null}}`, `environment "dev": tags.Team: is null; give a string`},
+		{"null backend", `{` + base + `, "backend": null}`, `environment "dev": backend: is null; give an object`},
+		{"null required", `{"aws_account_id": null, "aws_region": "eu-west-1", "name_prefix": "dev"}`, `environment "dev": aws_account_id: is null; give a string`},
+		// In a policy statement a null Condition would drop the condition.
+		{"null condition", `{` + base + `, "extra_policy_statements": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:Decrypt", "Resource": "*", "Condition": null}]}`,
+			`environment "dev": extra_policy_statements[0]: Condition is null`},
+		{"null principal list", `{` + base + `, "extra_policy_statements": [{"Effect": "Allow", "Principal": {"AWS": null}, "Action": "kms:Decrypt", "Resource": "*"}]}`,
+			`environment "dev": extra_policy_statements[0]: Principal.AWS is null`},
+		{"null action", `{` + base + `, "extra_policy_statements": [{"Effect": "Allow", "Principal": "*", "Action": ["kms:Decrypt", null], "Resource": "*"}]}`,
+			`environment "dev": extra_policy_statements[0]: Action[1] is null`},
+		{"statement element of the wrong type", `{` + base + `, "extra_policy_statements": [{"Sid": 5, "Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"}]}`,
+			`environment "dev": extra_policy_statements[0]: Sid: got a JSON number, want a string`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseEnvironments([]byte(`{"dev": ` + tc.env + `}`))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v\nwant it to say %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), `environment ""`) {
+				t.Errorf("an error names environment \"\": %v", err)
+			}
+		})
+	}
+	// What the documentation gives a meaning stays accepted: false, [], {}.
+	if _, err := ParseEnvironments([]byte(`{"dev": {` + base + `, "multi_region": false, "aliases": [], "tags": {}, "prevent_destroy": false}}`)); err != nil {
+		t.Errorf("false, [] and {} refused: %v", err)
+	}
+}
+
+// TestOneRunReportsEveryProblem: decoding problems (an unknown key, a wrong
+// type, a null) and validation problems of the other keys come in one run,
+// each once.
+func TestOneRunReportsEveryProblem(t *testing.T) {
+	_, err := ParseEnvironments([]byte(`{"dev": {"aws_account_id": 123, "aws_region": "eu-west-1", "name_prefix": "dev",
+		"rotation": false, "additional_principals": ["arn:aws:iam::123456789012:role/*"], "aliases": ["alias/aws/x"],
+		"monitoring": {"cloudtrail_log_group_name": "trail", "unknown": 1}}}`))
+	lines := ErrorLines(err)
+	want := []string{
+		`environment "dev": aws_account_id: got a JSON number, want a string`,
+		`environment "dev": unknown key "rotation"`,
+		`environment "dev": monitoring.unknown: unknown key; allowed keys in monitoring:`,
+		`environment "dev": additional_principals[0]: "arn:aws:iam::123456789012:role/*": wildcards`,
+		`environment "dev": aliases[0]: "alias/aws/x": alias/aws/ is reserved`,
+	}
+	for _, w := range want {
+		n := 0
+		for _, l := range lines {
+			if strings.HasPrefix(l, w) {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%d lines start with %q, want 1:\n%s", n, w, strings.Join(lines, "\n"))
+		}
+	}
+	for _, l := range lines {
+		if strings.Contains(l, "aws_account_id: empty value") {
+			t.Errorf("the account id that failed to decode is also reported as missing: %s", l)
+		}
+	}
+}
+
+// TestSharedNamesAndOtherProblemsComeInOneRun: names two environments of
+// one account would share are reported with the other environments'
+// problems, before anything is built.
+func TestSharedNamesAndOtherProblemsComeInOneRun(t *testing.T) {
+	_, err := ParseEnvironments([]byte(`{
+		"a": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "a", "aliases": ["shared"], "roles": [{"service": "lambda", "name": "Reader"}]},
+		"b": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "b", "aliases": ["alias/shared"], "roles": [{"service": "lambda", "name": "reader"}]},
+		"c": {"aws_account_id": "1", "aws_region": "eu-west-1", "name_prefix": "c"},
+		"d": {"aws_account_id": "210987654321", "aws_region": "eu-west-1", "name_prefix": "d", "aliases": ["shared"]}}`))
+	msg := err.Error()
+	for _, want := range []string{
+		`environment "b": aliases[0]: "alias/shared": alias alias/shared in account 123456789012, region eu-west-1 is already created by aws_kms_key.general_encryption_key of stack kms-a`,
+		`environment "b": roles[0].name: "reader": IAM role name reader in account 123456789012 is already created by aws_kms_key.general_encryption_key of stack kms-a`,
+		`environment "c": aws_account_id: "1": must be exactly 12 digits`,
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error does not say %q:\n%s", want, msg)
+		}
+	}
+	if strings.Contains(msg, `environment "d"`) {
+		t.Errorf("an alias of another account is reported as shared:\n%s", msg)
+	}
+}
+
+// TestTwoEnvironmentsCannotCreateOneServiceLinkedRole: a service-linked role
+// exists once per account; two environments creating it would fail at
+// apply, so the app refuses it up front.
+func TestTwoEnvironmentsCannotCreateOneServiceLinkedRole(t *testing.T) {
+	env := func(prefix string) string {
+		return `{"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "` + prefix + `", "create_service_linked_roles": true,
+			"key_service_roles_for_autoscaling": ["arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"]}`
+	}
+	_, err := ParseEnvironments([]byte(`{"a": ` + env("a") + `, "b": ` + env("b") + `}`))
+	if err == nil || !strings.Contains(err.Error(), `environment "b": key_service_roles_for_autoscaling[0]`) || !strings.Contains(err.Error(), "service-linked role AWSServiceRoleForAutoScaling in account 123456789012 (create_service_linked_roles) is already created by aws_kms_key.general_encryption_key of stack kms-a") {
+		t.Errorf("got %v", err)
+	}
+}
+
+// TestAKeyGivenTwiceHidesNothingElse: a duplicate key is reported with
+// every other problem, in one run, at any depth and in cdktf.json itself.
+func TestAKeyGivenTwiceHidesNothingElse(t *testing.T) {
+	envs := `{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev", "tags": {"a": "1", "a": "2"}, "deletion_window_in_days": 2},
+		"prod": {"aws_account_id": "1", "aws_region": "eu-west-1", "name_prefix": "prod"}, "prod": {}}`
+	path := filepath.Join(t.TempDir(), "cdktf.json")
+	if err := os.WriteFile(path, []byte(`{"language": "go", "context": {"environments": `+envs+`}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, fromFile := LoadEnvironments(path)
+	_, direct := ParseEnvironments([]byte(envs))
+	for name, err := range map[string]error{"cdktf.json": fromFile, "ParseEnvironments": direct} {
+		for _, want := range []string{
+			`environments: environment "prod" is given twice`,
+			`environment "dev": tags.a: the key is given twice`,
+			`environment "dev": deletion_window_in_days: 2: must be 7 to 30 days`,
+			`environment "prod": aws_account_id: "1": must be exactly 12 digits`,
+		} {
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: %v\ndoes not say %q", name, err, want)
+			}
+		}
+	}
+}

@@ -2,6 +2,8 @@ package stacks
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -23,6 +25,27 @@ const KeyID = "general_encryption_key"
 // JSON is the same in every checkout and on every machine.
 func LocalStatePath(environment string) string {
 	return "../../../terraform." + StackName(environment) + ".tfstate"
+}
+
+// LocalStatePathIn is LocalStatePath for an output folder other than
+// cdktf.out (CDKTF_OUTDIR, or "output" in cdktf.json): the path from the
+// stack's folder <outdir>/stacks/kms-<env> to the same state file in the
+// project folder (the working directory). Relative paths stay relative.
+func LocalStatePathIn(outdir, environment string) (string, error) {
+	project, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	stackDir := outdir
+	if !filepath.IsAbs(stackDir) {
+		stackDir = filepath.Join(project, stackDir)
+	}
+	stackDir = filepath.Join(stackDir, "stacks", StackName(environment))
+	rel, err := filepath.Rel(stackDir, project)
+	if err != nil {
+		return "", err
+	}
+	return filepath.ToSlash(filepath.Join(rel, "terraform."+StackName(environment)+".tfstate")), nil
 }
 
 // StackName returns the name of an environment's stack: kms-<environment>.
@@ -63,7 +86,11 @@ func NewEnvironmentStack(scope constructs.Construct, env Environment) (*Environm
 	if env.Backend != nil && env.Backend.S3 != nil {
 		env.Backend.S3.add(stack, env.AwsRegion)
 	} else {
-		cdktf.NewLocalBackend(stack, &cdktf.LocalBackendConfig{Path: jsii.String(LocalStatePath(env.Name))})
+		path := env.LocalStatePath
+		if path == "" {
+			path = LocalStatePath(env.Name)
+		}
+		cdktf.NewLocalBackend(stack, &cdktf.LocalBackendConfig{Path: jsii.String(path)})
 	}
 	return &EnvironmentStack{Stack: stack, Key: key}, nil
 }

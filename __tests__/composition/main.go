@@ -18,13 +18,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
+	"github.com/cdktf-kms/cdktf-kms/synth"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
@@ -39,30 +40,8 @@ const (
 	region  = "eu-west-1"
 )
 
-func main() { os.Exit(run(os.Stderr)) }
-
-// run builds and synthesizes the app, closing the jsii runtime on every
-// path (a log.Fatal would skip the deferred Close and leave the runtime's
-// temp folder and node process behind).
-func run(stderr io.Writer) (code int) {
-	defer jsii.Close()
-	defer func() {
-		if r := recover(); r != nil {
-			fmt.Fprintf(stderr, "error: synth failed: %v\n", r)
-			code = 2
-		}
-	}()
-	cfg := &cdktf.AppConfig{}
-	if os.Getenv("CDKTF_OUTDIR") == "" {
-		cfg.Outdir = jsii.String("cdktf.out")
-	}
-	app := cdktf.NewApp(cfg)
-	if err := build(app); err != nil {
-		fmt.Fprintln(stderr, "error:", err)
-		return 1
-	}
-	app.Synth()
-	return 0
+func main() {
+	os.Exit(synth.Main(synth.Options{}, func(ctx context.Context, app cdktf.App) error { return build(app) }))
 }
 
 // newStack adds a stack with the AWS provider and local state next to the

@@ -5,10 +5,13 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
+	"os"
 
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf-kms/cdktf-kms/synth"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -17,9 +20,18 @@ import (
 func main() {
 	n := flag.Int("stacks", 3, "number of stacks")
 	flag.Parse()
-	defer jsii.Close()
+	// synth.Run, as every program of the project that starts the runtime:
+	// its temp files are removed and an interrupt ends it cleanly.
+	err := synth.Run(func(context.Context) error { floor(*n); return nil })
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func floor(n int) {
 	app := cdktf.NewApp(nil)
-	for i := 0; i < *n; i++ {
+	for i := 0; i < n; i++ {
 		stack := cdktf.NewTerraformStack(app, jsii.String(fmt.Sprintf("floor-%d", i)))
 		provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
 		key := kmskey.NewKmsKey(stack, jsii.String("key"), &kmskey.KmsKeyConfig{})

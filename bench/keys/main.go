@@ -4,6 +4,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -13,12 +15,24 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
+	"github.com/cdktf-kms/cdktf-kms/synth"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
 func main() {
-	os.Exit(run())
+	code := 0
+	// synth.Run: the runtime's temp files are removed and an interrupt
+	// stops the program cleanly.
+	if err := synth.Run(func(context.Context) error { code = run(); return nil }); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		var stopped *synth.Interrupted
+		if errors.As(err, &stopped) {
+			os.Exit(stopped.ExitCode())
+		}
+		os.Exit(1)
+	}
+	os.Exit(code)
 }
 
 func run() int {
@@ -27,10 +41,9 @@ func run() int {
 	timing := flag.String("timing", "", "write, one line per repetition, the nanoseconds from the stack with its provider (the jsii kernel up, the AWS provider loaded) to the end of the synth to this file")
 	repeat := flag.Int("repeat", 1, "build and synthesize the app this many times in the process (each writes cdktf.out anew)")
 	flag.Parse()
-	defer jsii.Close()
 	var lines []string
 	for r := 0; r < *repeat; r++ {
-		elapsed, err := synth(*n, *replicas)
+		elapsed, err := synthKeys(*n, *replicas)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
@@ -46,9 +59,9 @@ func run() int {
 	return 0
 }
 
-// synth builds an app with one stack of n keys and synthesizes it; it
+// synthKeys builds an app with one stack of n keys and synthesizes it; it
 // returns the time from the stack with its provider to the end of the synth.
-func synth(n, replicas int) (time.Duration, error) {
+func synthKeys(n, replicas int) (time.Duration, error) {
 	app := cdktf.NewApp(nil)
 	stack := cdktf.NewTerraformStack(app, jsii.String("kms-keys"))
 	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})

@@ -133,6 +133,9 @@ func (k *KmsKey) AddAlias(name string) (kmsalias.KmsAlias, error) {
 	name = normalizeAlias(name)
 	registryMu.Lock()
 	defer registryMu.Unlock()
+	if err := k.stack.afterSynth(f, name); err != nil {
+		return nil, err
+	}
 	rn := aliasResourceName(k.name, name)
 	for _, a := range k.config.Aliases {
 		if aliasResourceName(k.name, a) == rn {

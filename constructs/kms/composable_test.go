@@ -170,11 +170,17 @@ func TestReferencesAreAccepted(t *testing.T) {
 			t.Errorf("Validate() = %v, want it to say %q", err, want)
 		}
 	}
-	// A cdktf list token is not a string.
+	// A whole list is a list of principals (TestWholeListReferencesAreAccepted);
+	// a map token is not a principal, and the error says how to take one value.
+	ok := usageExample()
+	ok.AdditionalPrincipals = []string{"#{TfToken[TOKEN.1]}"}
+	if err := ok.Validate(); err != nil {
+		t.Errorf("a whole list token as principals: %v", err)
+	}
 	bad = usageExample()
-	bad.AdditionalPrincipals = []string{"#{TfToken[TOKEN.1]}"}
-	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "list or map token") {
-		t.Errorf("a list token as a principal: %v", err)
+	bad.AdditionalPrincipals = []string{"&{TfToken[TOKEN.1]}"}
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "holds a cdktf map token where one string is taken; give one value, for example cdktf.Token_AsString(cdktf.Fn_Lookup(") {
+		t.Errorf("a map token as a principal: %v", err)
 	}
 	// Fields that form Terraform names take literals only.
 	bad = usageExample()
@@ -367,5 +373,28 @@ func TestNamesAreUniqueAcrossTheStacksOfAnApp(t *testing.T) {
 	elsewhere.Aliases = []string{"shared-across-stacks"}
 	if _, err := kms.NewKmsKey(b, "key", elsewhere); err != nil {
 		t.Errorf("the same alias in another region: %v", err)
+	}
+}
+
+// TestNewKmsKeyReportsEveryProblemAtOnce: a configuration problem, a name
+// taken in the app and a policy finding come from one call.
+func TestNewKmsKeyReportsEveryProblemAtOnce(t *testing.T) {
+	app := synthtest.NewApp()
+	a := synthtest.NewStackIn(t, app)
+	mustKey(t, a, "kms", &kms.KmsKeyConfig{AwsAccountId: "123456789012", AwsRegion: "eu-west-1", NamePrefix: "a", Environment: "a", Aliases: []string{"shared"}})
+	b := synthtest.NewStackIn(t, app)
+	_, err := kms.NewKmsKey(b, "kms", &kms.KmsKeyConfig{AwsAccountId: "123456789012", AwsRegion: "eu-west-1", NamePrefix: "b", Environment: "b",
+		Aliases:               []string{"shared"},
+		AdditionalPrincipals:  []string{"arn:aws:iam::123456789012:user/*"},
+		ExtraPolicyStatements: mustStatements(`{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:role/x"}, "Action": "kms:PutKeyPolicy", "Resource": "*"}`),
+	})
+	fields := map[string]bool{}
+	for _, fe := range kms.FieldErrors(err) {
+		fields[fe.Field] = true
+	}
+	for _, want := range []string{"Aliases[0]", "AdditionalPrincipals[0]", "ExtraPolicyStatements[0]"} {
+		if !fields[want] {
+			t.Errorf("no error on %s in one call: %v", want, err)
+		}
 	}
 }

@@ -25,6 +25,20 @@ const KeyDescription = "General KMS key for encrypting CloudWatch logs, S3 bucke
 // reference; the others still run. Values read from cdktf.json are data and
 // never references. Every other string is a literal: the construct escapes
 // "${" and "%{" so that Terraform passes it to AWS unchanged.
+//
+// Whole lists: every list of principals that takes references (and
+// ServicePrincipalsSourceArns, and a native grant's or Grant's grantee)
+// also takes a whole Terraform list(string), as the one entry of
+// cdktf.Token_AsList(...) or a variable's ListValue() gives it, mixed with
+// literals and string references. In a key policy the statement's list
+// becomes jsonencode(concat(...)), so Terraform writes every element into
+// the JSON; a whole list among AdditionalPrincipals makes one statement for
+// all its elements; a statement that names only whole lists gets a
+// precondition that they are not all empty (AWS refuses a statement with no
+// principal). A native grant or a Grant to a whole list is made once per
+// element (for_each). A whole list counts as one principal in the 32 KB
+// estimate: its length is known only at apply. Where one string is taken,
+// a whole list is refused: give one element with cdktf.Fn_Element.
 type KmsKeyConfig struct {
 	// AwsAccountId is the 12-digit id of the account that owns the key. Its
 	// root principal gets full control of the key. Required; a literal.
@@ -149,16 +163,29 @@ type KmsKeyConfig struct {
 	// ServicePrincipalsSourceAccount limits the ServicePrincipals statement
 	// to requests a service makes on behalf of the key's own account
 	// (condition StringEquals aws:SourceAccount), the confused-deputy
-	// protection AWS documents. Refused for a service that AWS does not
-	// document as sending aws:SourceAccount to KMS (see
-	// SourceConditionServices). Default: false.
+	// protection AWS documents. Only for services whose documentation gives
+	// aws:SourceAccount for key policies (ServiceConditionTable, with the
+	// source of each row) or that ServicePrincipalsConditionsAsserted names:
+	// a condition on a key the service does not send would deny it.
+	// Default: false.
 	ServicePrincipalsSourceAccount bool `json:"service_principals_source_account,omitempty"`
 
 	// ServicePrincipalsSourceArns limits the ServicePrincipals statement to
 	// requests made on behalf of these resources (condition ArnLike
-	// aws:SourceArn; wildcards allowed). Same services as
-	// ServicePrincipalsSourceAccount. Takes references. Default: none.
+	// aws:SourceArn; wildcards allowed). Only for services whose
+	// documentation gives aws:SourceArn (ServiceConditionTable) or that
+	// ServicePrincipalsConditionsAsserted names; each service of the table
+	// needs an ARN of its own resources among them. Takes references.
+	// Default: none.
 	ServicePrincipalsSourceArns []string `json:"service_principals_source_arns,omitempty"`
+
+	// ServicePrincipalsConditionsAsserted are service principals of
+	// ServicePrincipals that are not in the table of documented conditions
+	// (ServiceConditionTable) and for which you assert that AWS documents
+	// aws:SourceAccount and aws:SourceArn in key policies: the conditions
+	// are added for them too, with a warning (if the service does not send
+	// them, the key policy denies it). Default: none.
+	ServicePrincipalsConditionsAsserted []string `json:"service_principals_conditions_asserted,omitempty"`
 
 	// RestrictCloudWatchLogs limits the CloudWatch Logs statement of the
 	// original module to log groups of the key's account and region, with
@@ -229,6 +256,28 @@ type KmsKeyConfig struct {
 	// module's behaviour (any account, usage actions only). Default: none.
 	TrustedAccountIds []string `json:"trusted_account_ids,omitempty"`
 
+	// TrustedServicePrincipals are AWS service principals (like
+	// dnssec-route53.amazonaws.com) that may get more than the usage actions:
+	// management or grant actions in extra statements, or grant operations
+	// (CreateGrant, RetireGrant) in native grants. Without it, a service
+	// principal gets the usage actions only, whatever statement or grant
+	// names it; name a service here only when its documentation asks for
+	// more. Default: none.
+	TrustedServicePrincipals []string `json:"trusted_service_principals,omitempty"`
+
+	// CreateServiceLinkedRoles creates in the stack the service-linked roles
+	// of the key's account that the key policy or a native grant names (an
+	// ARN with the path /aws-service-role/<service>/, like
+	// AWSServiceRoleForAutoScaling): one aws_iam_service_linked_role each,
+	// for the service of the path and the custom suffix after "_" in the
+	// name, at aws_iam_service_linked_role.<name>_slr_<role name>, and the
+	// key waits for them (depends_on). AWS refuses a key policy that names a
+	// principal that does not exist, and a service-linked role exists only
+	// once its service has created it. Without it, each such role draws a
+	// warning. Leave it off where the role exists already (creating it again
+	// fails: the name is taken). Default: false.
+	CreateServiceLinkedRoles bool `json:"create_service_linked_roles,omitempty"`
+
 	// BypassPolicyLockoutSafetyCheck sets the key's
 	// bypass_policy_lockout_safety_check. AWS's check refuses a policy that
 	// would lock the caller out of the key; bypassing it risks an
@@ -291,6 +340,7 @@ func (c KmsKeyConfig) clone() KmsKeyConfig {
 	c.ReplicaProviders = maps.Clone(c.ReplicaProviders)
 	c.ServicePrincipals = cloneList(c.ServicePrincipals)
 	c.ServicePrincipalsSourceArns = cloneList(c.ServicePrincipalsSourceArns)
+	c.ServicePrincipalsConditionsAsserted = cloneList(c.ServicePrincipalsConditionsAsserted)
 	c.KeyAdministrators = cloneList(c.KeyAdministrators)
 	c.KeyUsers = cloneList(c.KeyUsers)
 	c.KeySymmetricEncryptionUsers = cloneList(c.KeySymmetricEncryptionUsers)
@@ -300,6 +350,7 @@ func (c KmsKeyConfig) clone() KmsKeyConfig {
 	c.KeyServiceUsers = cloneList(c.KeyServiceUsers)
 	c.KeyServiceRolesForAutoscaling = cloneList(c.KeyServiceRolesForAutoscaling)
 	c.TrustedAccountIds = cloneList(c.TrustedAccountIds)
+	c.TrustedServicePrincipals = cloneList(c.TrustedServicePrincipals)
 	c.Tags = maps.Clone(c.Tags)
 	c.Roles = append([]RoleSpec(nil), c.Roles...)
 	for i, r := range c.Roles {

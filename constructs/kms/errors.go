@@ -3,6 +3,8 @@ package kms
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/cdktf-kms/cdktf-kms/internal/excerpt"
 )
@@ -99,3 +101,31 @@ func (p *problems) add(f field, value any, rule string, args ...any) {
 }
 
 func (p problems) err() error { return errors.Join(p...) }
+
+// withNew adds the problems of more whose field (or, for a whole list,
+// any of its elements) has none in p yet. A problem of one of the whole
+// policy's keys (the account and region every statement depends on) also
+// hides the findings about the policy as a whole (key_policy), which would
+// only be its consequence.
+func (p problems) withNew(more problems, policyKeys ...string) problems {
+	has := map[string]bool{}
+	for _, e := range p {
+		if fe, ok := e.(*FieldError); ok {
+			has[fe.Key] = true
+			if i := strings.IndexByte(fe.Key, '['); i >= 0 {
+				has[fe.Key[:i]] = true
+			}
+			if slices.Contains(policyKeys, fe.Key) {
+				has[fKeyPolicy.key] = true
+			}
+		}
+	}
+	out := p
+	for _, e := range more {
+		if fe, ok := e.(*FieldError); ok && has[fe.Key] {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}

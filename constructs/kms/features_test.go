@@ -273,10 +273,70 @@ func TestConfusedDeputyConditionsAreOptIn(t *testing.T) {
 	}
 
 	bad := usageExample()
-	bad.ServicePrincipals = []string{"s3.amazonaws.com"}
+	bad.ServicePrincipals = []string{"dynamodb.amazonaws.com"}
 	bad.ServicePrincipalsSourceAccount = true
-	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "ServicePrincipals[0]") || !strings.Contains(err.Error(), "does not document") {
-		t.Errorf("a source condition for a service AWS does not document: %v", err)
+	err := bad.Validate()
+	if err == nil || !strings.Contains(err.Error(), `ServicePrincipals[0]: "dynamodb.amazonaws.com": is not in the table of services whose AWS documentation gives aws:SourceAccount or aws:SourceArn for key policies`) ||
+		!strings.Contains(err.Error(), "service_principals_conditions_asserted") {
+		t.Errorf("a source condition for a service outside the table: %v", err)
+	}
+	// A refusal says only what is true: that the table lacks it, not that
+	// AWS does not document it.
+	if err != nil && strings.Contains(err.Error(), "AWS does not document") {
+		t.Errorf("the refusal claims what the table cannot know: %v", err)
+	}
+}
+
+// TestServiceConditionsFollowEachServicesDocumentation: the issue's
+// EventBridge case is accepted with the caveat its documentation gives,
+// each row allows only the keys its source gives, a source ARN must be of
+// each service's resources, and a service outside the table takes the
+// conditions only when asserted, with a warning.
+func TestServiceConditionsFollowEachServicesDocumentation(t *testing.T) {
+	base := func(sps []string, account bool, arns ...string) *kms.KmsKeyConfig {
+		return &kms.KmsKeyConfig{AwsAccountId: "123456789012", AwsRegion: "eu-west-1", NamePrefix: "bus", Environment: "bus",
+			ServicePrincipals: sps, ServicePrincipalsSourceAccount: account, ServicePrincipalsSourceArns: arns}
+	}
+	events := base([]string{"events.amazonaws.com"}, false, "arn:aws:events:eu-west-1:123456789012:event-bus/orders")
+	if err := events.Validate(); err != nil {
+		t.Errorf("EventBridge with aws:SourceArn, as its guide recommends: %v", err)
+	}
+	if w := strings.Join(events.Warnings(), "\n"); !strings.Contains(w, "events.amazonaws.com: Amazon SNS documents aws:SourceAccount and aws:SourceArn as not supported for EventBridge publishing to a topic encrypted with the key") {
+		t.Errorf("no caveat for EventBridge's SNS case: %q", w)
+	}
+	for name, tc := range map[string]struct {
+		cfg  *kms.KmsKeyConfig
+		want string
+	}{
+		"an ARN of another service": {base([]string{"events.amazonaws.com"}, false, "arn:aws:cloudtrail:eu-west-1:123456789012:trail/main"),
+			`ServicePrincipals[0]: "events.amazonaws.com": sends aws:SourceArn of its own resources (arn:<partition>:events:`},
+		"aws:SourceAccount for a service documented with aws:SourceArn only": {base([]string{"gamelift.amazonaws.com"}, true),
+			`ServicePrincipals[0]: "gamelift.amazonaws.com": its documentation (Amazon GameLift FlexMatch Developer Guide`},
+		"CloudWatch Logs": {base([]string{"logs.eu-west-1.amazonaws.com"}, true),
+			"CloudWatch Logs is documented with the condition kms:EncryptionContext:aws:logs:arn"},
+		"asserted but not a service principal of the key": {func() *kms.KmsKeyConfig {
+			c := base([]string{"s3.amazonaws.com"}, true)
+			c.ServicePrincipalsConditionsAsserted = []string{"dynamodb.amazonaws.com"}
+			return c
+		}(), `ServicePrincipalsConditionsAsserted[0]: "dynamodb.amazonaws.com": is not one of service_principals`},
+	} {
+		if err := tc.cfg.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v\nwant %q", name, err, tc.want)
+		}
+	}
+	asserted := base([]string{"dynamodb.amazonaws.com", "s3.amazonaws.com"}, true)
+	asserted.ServicePrincipalsConditionsAsserted = []string{"dynamodb.amazonaws.com"}
+	if err := asserted.Validate(); err != nil {
+		t.Errorf("an asserted service: %v", err)
+	}
+	if w := strings.Join(asserted.Warnings(), "\n"); !strings.Contains(w, "service_principals_conditions_asserted: dynamodb.amazonaws.com is not in the table") {
+		t.Errorf("no warning for an asserted service: %q", w)
+	}
+	// Every row names its source and a form of ARN of its own service.
+	for _, row := range kms.ServiceConditionTable() {
+		if !strings.Contains(row.Source, "https://docs.aws.amazon.com/") || !strings.Contains(row.SourceArnForm, ":"+row.ArnService+":") {
+			t.Errorf("row %s: source %q, ARN form %q", row.Service, row.Source, row.SourceArnForm)
+		}
 	}
 }
 
@@ -310,9 +370,11 @@ func TestNativeGrants(t *testing.T) {
 			"encryption context constraints apply only to symmetric encryption keys"},
 		"both constraints": {kms.KmsGrantSpec{Name: "g", GranteePrincipal: "arn:aws:iam::123456789012:role/a", Operations: []string{"Decrypt"},
 			EncryptionContextEquals: map[string]string{"a": "b"}, EncryptionContextSubset: map[string]string{"a": "b"}}, nil, "not both"},
-		"bad name":        {kms.KmsGrantSpec{Name: "a grant", GranteePrincipal: "arn:aws:iam::123456789012:role/a", Operations: []string{"Decrypt"}}, nil, "KmsGrants[0].Name"},
-		"bad grantee":     {kms.KmsGrantSpec{Name: "g", GranteePrincipal: "app", Operations: []string{"Decrypt"}}, nil, "KmsGrants[0].GranteePrincipal"},
-		"no operations":   {kms.KmsGrantSpec{Name: "g", GranteePrincipal: "arn:aws:iam::123456789012:role/a"}, nil, "KmsGrants[0].Operations: required"},
+		"bad name":      {kms.KmsGrantSpec{Name: "a grant", GranteePrincipal: "arn:aws:iam::123456789012:role/a", Operations: []string{"Decrypt"}}, nil, "KmsGrants[0].Name"},
+		"bad grantee":   {kms.KmsGrantSpec{Name: "g", GranteePrincipal: "app", Operations: []string{"Decrypt"}}, nil, "KmsGrants[0].GranteePrincipal"},
+		"no operations": {kms.KmsGrantSpec{Name: "g", GranteePrincipal: "arn:aws:iam::123456789012:role/a"}, nil, "KmsGrants[0].Operations: required"},
+		"empty creation token": {kms.KmsGrantSpec{Name: "g", GranteePrincipal: "arn:aws:iam::123456789012:role/a", Operations: []string{"Decrypt"}, GrantCreationTokens: []string{""}}, nil,
+			"KmsGrants[0].GrantCreationTokens[0]: empty value: must be 1 to 8192 characters"},
 		"kms: prefix":     {kms.KmsGrantSpec{Name: "g", GranteePrincipal: "arn:aws:iam::123456789012:role/a", Operations: []string{"kms:Decrypt"}}, nil, "without kms:"},
 		"service grantee": {kms.KmsGrantSpec{Name: "g", GranteePrincipal: "logs.amazonaws.com.cn", Operations: []string{"Decrypt"}}, nil, "aws-cn"},
 	}

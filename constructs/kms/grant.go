@@ -185,6 +185,9 @@ type resolvedGrantee struct {
 	arn     string
 	account string
 	literal bool
+	// list: value is a whole list reference of names or ARNs; the inline
+	// policy is made once per element (for_each).
+	list bool
 }
 
 var referencePattern = regexp.MustCompile(`^\$\{(aws_iam_(?:role|user|group))\.([A-Za-z0-9_-]+)\.([a-z_]+)\}$`)
@@ -228,6 +231,13 @@ func (t *keyTarget) resourceGrantee(kind, typ, logicalID, nameToken string) reso
 
 // stringGrantee reads a name or ARN; kind is "" when not given.
 func (t *keyTarget) stringGrantee(kind, s string) (resolvedGrantee, string) {
+	if tftemplate.IsListToken(s) {
+		if kind == "" {
+			kind = GranteeRole
+		}
+		expr := fmt.Sprint(t.st.resolveAny(s))
+		return resolvedGrantee{kind: kind, value: s, tfName: "ref_" + shortHash(expr), identity: "ref list " + expr, list: true}, ""
+	}
 	if tftemplate.IsUnresolved(s) {
 		if msg := literalProblem(s); msg != "" {
 			return resolvedGrantee{}, msg
@@ -302,6 +312,9 @@ func (t *keyTarget) grant(g any, access Access, actions []string) (*Grant, error
 	registryMu.Lock()
 	defer registryMu.Unlock()
 	fGrantee, fAccess := field{"grantee", "grantee"}, field{"access", "access"}
+	if err := t.st.afterSynth(fGrantee, granteeValue(g)); err != nil {
+		return nil, err
+	}
 	var p problems
 	r, msg := t.resolveGrantee(g)
 	if msg != "" {
@@ -387,14 +400,21 @@ func (t *keyTarget) inlineGrant(r resolvedGrantee, access Access, actions []stri
 	})
 	policy := jsii.String(tftemplate.Escape(document, t.syntax))
 	value := jsii.String(r.value)
+	var each cdktf.ITerraformIterator
+	if r.list {
+		// One policy per element of the list, on the name (the last path
+		// segment of a name or an ARN).
+		it := cdktf.TerraformIterator_FromList(&[]*string{jsii.String(r.value)})
+		each, value = it, jsii.String(lastPathSegment(*cdktf.Token_AsString(it.Value(), nil)))
+	}
 	var res cdktf.TerraformResource
 	switch r.kind {
 	case GranteeUser:
-		res = iamuserpolicy.NewIamUserPolicy(t.node, jsii.String(tf), &iamuserpolicy.IamUserPolicyConfig{Name: jsii.String(policyName), User: value, Policy: policy})
+		res = iamuserpolicy.NewIamUserPolicy(t.node, jsii.String(tf), &iamuserpolicy.IamUserPolicyConfig{Name: jsii.String(policyName), User: value, Policy: policy, ForEach: each})
 	case GranteeGroup:
-		res = iamgrouppolicy.NewIamGroupPolicy(t.node, jsii.String(tf), &iamgrouppolicy.IamGroupPolicyConfig{Name: jsii.String(policyName), Group: value, Policy: policy})
+		res = iamgrouppolicy.NewIamGroupPolicy(t.node, jsii.String(tf), &iamgrouppolicy.IamGroupPolicyConfig{Name: jsii.String(policyName), Group: value, Policy: policy, ForEach: each})
 	default:
-		res = iamrolepolicy.NewIamRolePolicy(t.node, jsii.String(tf), &iamrolepolicy.IamRolePolicyConfig{Name: jsii.String(policyName), Role: value, Policy: policy})
+		res = iamrolepolicy.NewIamRolePolicy(t.node, jsii.String(tf), &iamrolepolicy.IamRolePolicyConfig{Name: jsii.String(policyName), Role: value, Policy: policy, ForEach: each})
 	}
 	res.OverrideLogicalId(jsii.String(tf))
 	t.st.own(res)

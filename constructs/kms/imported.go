@@ -95,6 +95,9 @@ func newKeyRef(scope constructs.Construct, id, partition, account string) (r *Ke
 	registryMu.Lock()
 	defer registryMu.Unlock()
 	r = &KeyRef{name: name, partition: partition, account: account, st: stateOf(stack)}
+	if err := r.st.afterSynth(field{"id", "id"}, id); err != nil {
+		return nil, err
+	}
 	defer func() {
 		if rec := recover(); rec != nil {
 			r, err = nil, constructError(id, rec)

@@ -1,6 +1,7 @@
 package kms
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -45,6 +46,13 @@ type KmsKey struct {
 	// added are the key policy statements added after construction.
 	added []addedStatement
 	// monitoring
+	alarmKey kmskey.KmsKey
+	// dependencyWarnings are what the synth found that the key's monitoring
+	// depends on and the key could disable (warnMonitoringDependencies).
+	dependencyWarnings  []string
+	dependenciesChecked bool
+	// slrSeen are the service-linked roles created or warned about.
+	slrSeen       map[string]bool
 	alarmTopicArn *string
 	alarmNames    []string
 	outputs       map[string]cdktf.TerraformOutput
@@ -73,13 +81,13 @@ const keyResourceId = "Default"
 // is checked against the names already in the stack (and, for names that
 // are global in AWS, in the app); a clash is an error naming both sides.
 func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*KmsKey, error) {
-	v, err := config.validate()
-	if err != nil {
-		return nil, err
+	v, invalid := config.validate()
+	if config == nil {
+		return nil, invalid
 	}
 	name, stack, err := terraformName(scope, id)
 	if err != nil {
-		return nil, err
+		return nil, errors.Join(invalid, err)
 	}
 	cfg := config.clone()
 	k := &KmsKey{
@@ -90,24 +98,39 @@ func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*Km
 		outputs:        map[string]cdktf.TerraformOutput{},
 		replicaAliases: map[string][]kmsalias.KmsAlias{},
 		nested:         name != id,
+		slrSeen:        map[string]bool{},
 	}
 	if err := cfg.checkMovedFrom(k.Address()); err != nil {
-		return nil, err
+		invalid = errors.Join(invalid, err)
 	}
 
 	registryMu.Lock()
 	defer registryMu.Unlock()
 	k.stack = stateOf(stack)
-	c := k.claims()
-	if err := c.check(); err != nil {
-		return nil, err
+	if err := k.stack.afterSynth(field{"id", "id"}, id); err != nil {
+		return nil, errors.Join(invalid, err)
 	}
+	// The names are checked even when the configuration has problems, so
+	// that one call reports every problem.
+	c := k.claims()
+	clash := c.check()
 	skip := ""
 	if !k.nested {
 		skip = "resource aws_kms_key." + k.name
 	}
-	if err := c.checkChildren(skip); err != nil {
-		return nil, err
+	if clash == nil {
+		clash = c.checkChildren(skip)
+	}
+	if invalid != nil || clash != nil {
+		// A clash of a name whose field is invalid only repeats it.
+		var p, more problems
+		for _, fe := range FieldErrors(invalid) {
+			p = append(p, fe)
+		}
+		for _, fe := range FieldErrors(clash) {
+			more = append(more, fe)
+		}
+		return nil, p.withNew(more).err()
 	}
 	if err := k.create(scope, id, v, c); err != nil {
 		return nil, err
@@ -128,6 +151,11 @@ func outputSyntax() tftemplate.Syntax {
 // evaluates to exactly s, with cdktf's tokens kept as references.
 func (k *KmsKey) lit(s string) *string { return jsii.String(tftemplate.Escape(s, k.syntax)) }
 
+// policyArg returns a rendered key policy as a resource argument: whole
+// list references become expressions that write their elements into the
+// JSON (withListReferences), the rest is escaped as a literal.
+func (k *KmsKey) policyArg(policy string) *string { return k.lit(withListReferences(policy)) }
+
 // create adds the constructs. The jsii runtime panics on what the checks
 // did not foresee; then the key's node is removed, its names are released
 // and the panic is returned as an error.
@@ -147,8 +175,14 @@ func (k *KmsKey) create(scope constructs.Construct, id string, v validated, c *c
 	}()
 	c.commit()
 	k.node = constructs.NewConstruct(scope, jsii.String(id))
-	k.key = kmskey.NewKmsKey(k.node, jsii.String(keyResourceId), k.keyResourceConfig(v.policy))
+	slrs := k.addServiceLinkedRoles(nil)
+	kc := k.keyResourceConfig(v.policy)
+	if len(slrs) > 0 {
+		kc.DependsOn = &slrs
+	}
+	k.key = kmskey.NewKmsKey(k.node, jsii.String(keyResourceId), kc)
 	k.stack.own(k.node)
+	k.stack.keys = append(k.stack.keys, k)
 	k.pin(k.key, k.name)
 	k.addReplicas(v)
 	k.addAliases()
@@ -158,6 +192,9 @@ func (k *KmsKey) create(scope constructs.Construct, id string, v validated, c *c
 	k.addOutputs()
 	k.addMigration()
 	k.addWarnings()
+	for _, r := range k.config.serviceLinkedRoles(k.partition, nil) {
+		k.slrSeen[r.arn] = true // created, or warned about with the configuration
+	}
 	return nil
 }
 
@@ -176,9 +213,12 @@ func (k *KmsKey) claims() *claims {
 	cfg := &k.config
 	fID := field{"id", "id"}
 	c.resource("aws_kms_key", k.name, fID, k.name)
-	account := cfg.AwsAccountId
 	for i, a := range cfg.Aliases {
-		k.claimAlias(c, field{"Aliases", "aliases"}.index(i), a)
+		f := field{"Aliases", "aliases"}.index(i)
+		c.resource("aws_kms_alias", aliasResourceName(k.name, a), f, a)
+		for _, r := range cfg.ReplicaRegions {
+			c.resource("aws_kms_alias", replicaAliasResourceName(k.name, a, r), f, a)
+		}
 	}
 	for i, r := range cfg.ReplicaRegions {
 		c.resource("aws_kms_replica_key", replicaResourceName(k.name, r), field{"ReplicaRegions", "replica_regions"}.index(i), r)
@@ -189,7 +229,12 @@ func (k *KmsKey) claims() *claims {
 		tf := k.roleResourceName(name)
 		c.resource("aws_iam_role", tf, fr, name)
 		c.resource("aws_iam_role_policy", tf+"_kms", fr, name)
-		c.global(roleKey(account, name), fmt.Sprintf("IAM role name %s in account %s", name, account), fr, name)
+	}
+	for _, r := range cfg.createdServiceLinkedRoles(k.partition, nil) {
+		c.resource("aws_iam_service_linked_role", k.serviceLinkedRoleResourceName(r), r.field, r.arn)
+	}
+	for _, g := range cfg.GlobalNames() {
+		c.global(g.Key, g.What, field{g.Field, g.ConfigKey}, g.Value)
 	}
 	for i, g := range cfg.KmsGrants {
 		c.resource("aws_kms_grant", k.kmsGrantResourceName(g), field{"KmsGrants", "kms_grants"}.index(i).sub("Name", "name"), g.Name)
@@ -206,18 +251,64 @@ func (k *KmsKey) claims() *claims {
 	return c
 }
 
-// claimAlias adds the names an alias creates: its resource and the alias
-// in the key's region, and the same for each replica region.
+// claimAlias adds the names an alias added later creates: its resource and
+// the alias in the key's region, and the same for each replica region.
 func (k *KmsKey) claimAlias(c *claims, f field, alias string) {
-	account := k.config.AwsAccountId
-	claimIn := func(resourceName, region string) {
-		c.resource("aws_kms_alias", resourceName, f, alias)
-		c.global(aliasKey(account, region, alias), fmt.Sprintf("alias %s in account %s, region %s", alias, account, region), f, alias)
-	}
-	claimIn(aliasResourceName(k.name, alias), k.config.AwsRegion)
+	c.resource("aws_kms_alias", aliasResourceName(k.name, alias), f, alias)
 	for _, r := range k.config.ReplicaRegions {
-		claimIn(replicaAliasResourceName(k.name, alias, r), r)
+		c.resource("aws_kms_alias", replicaAliasResourceName(k.name, alias, r), f, alias)
 	}
+	for _, g := range k.config.aliasNames(f, alias) {
+		c.global(g.Key, g.What, f, alias)
+	}
+}
+
+// GlobalName is a name a key creates that AWS keeps unique beyond the
+// stack: a role name per account, an alias per account and region.
+type GlobalName struct {
+	// Key identifies the name in AWS ("alias <account> <region> <alias>",
+	// "role <account> <lower-case name>": IAM compares role names without
+	// case).
+	Key string
+	// What describes it in a message.
+	What string
+	// Field and ConfigKey name the configuration it comes from, in Go and
+	// in cdktf.json; Value is the name as given.
+	Field, ConfigKey, Value string
+}
+
+// GlobalNames lists the names the configuration makes that AWS keeps
+// unique per account (role names) or per account and region (aliases, in
+// the key's region and each replica region). Two keys of one account must
+// not share any; the construct checks that across the stacks of an app,
+// and the environment app across its environments before it synthesizes.
+func (c *KmsKeyConfig) GlobalNames() []GlobalName {
+	var out []GlobalName
+	for i, a := range normalizeAliases(c.Aliases) {
+		out = append(out, c.aliasNames(field{"Aliases", "aliases"}.index(i), a)...)
+	}
+	account := c.AwsAccountId
+	for i, r := range c.Roles {
+		f := field{"Roles", "roles"}.index(i).sub("Name", "name")
+		name := c.roleName(r)
+		out = append(out, GlobalName{roleKey(account, name), fmt.Sprintf("IAM role name %s in account %s", name, account), f.goName, f.key, name})
+	}
+	if partition, ok := PartitionOf(c.AwsRegion); ok {
+		for _, r := range c.createdServiceLinkedRoles(partition, nil) {
+			out = append(out, GlobalName{roleKey(account, r.name), fmt.Sprintf("service-linked role %s in account %s (create_service_linked_roles)", r.name, account), r.field.goName, r.field.key, r.arn})
+		}
+	}
+	return out
+}
+
+// aliasNames are the global names of one alias.
+func (c *KmsKeyConfig) aliasNames(f field, alias string) []GlobalName {
+	account := c.AwsAccountId
+	var out []GlobalName
+	for _, region := range append([]string{c.AwsRegion}, c.ReplicaRegions...) {
+		out = append(out, GlobalName{aliasKey(account, region, alias), fmt.Sprintf("alias %s in account %s, region %s", alias, account, region), f.goName, f.key, alias})
+	}
+	return out
 }
 
 // aliasKey and roleKey identify names that are global in AWS.
@@ -238,12 +329,12 @@ func (k *KmsKey) keyResourceConfig(policy string) *kmskey.KmsKeyConfig {
 	kc := &kmskey.KmsKeyConfig{
 		Description:       k.lit(c.description()),
 		EnableKeyRotation: jsii.Bool(c.rotationEnabled()),
-		Policy:            k.lit(policy),
+		Policy:            k.policyArg(policy),
 		Tags:              k.tags(),
 	}
 	shared := c.sharedKeyArguments()
 	kc.DeletionWindowInDays, kc.IsEnabled = shared.deletionWindow, shared.enabled
-	kc.BypassPolicyLockoutSafetyCheck, kc.Lifecycle = shared.bypass, shared.lifecycle
+	kc.BypassPolicyLockoutSafetyCheck, kc.Lifecycle = shared.bypass, k.lifecycle(policy)
 	if c.RotationPeriodInDays != 0 {
 		kc.RotationPeriodInDays = jsii.Number(c.RotationPeriodInDays)
 	}
@@ -494,6 +585,9 @@ func (k *KmsKey) AddToResourcePolicy(s PolicyStatement) error {
 	registryMu.Lock()
 	defer registryMu.Unlock()
 	f := field{"statement", "statement"}
+	if err := k.stack.afterSynth(f, nil); err != nil {
+		return err
+	}
 	var p problems
 	for _, msg := range statementProblems(s) {
 		p.add(f, nil, "%s", msg)
@@ -513,9 +607,16 @@ func (k *KmsKey) addStatement(a addedStatement) error {
 		return err
 	}
 	k.added = append(k.added, a)
-	k.key.SetPolicy(k.lit(v.policy))
+	if err := k.serviceLinkedRolesAdded(); err != nil {
+		k.added = k.added[:len(k.added)-1]
+		return err
+	}
+	k.key.SetPolicy(k.policyArg(v.policy))
+	if lc := k.lifecycle(v.policy); lc != nil && lc.Precondition != nil {
+		k.key.SetLifecycle(lc)
+	}
 	for _, r := range k.replicas {
-		r.Resource.SetPolicy(k.lit(v.replicas[r.Region]))
+		r.Resource.SetPolicy(k.policyArg(v.replicas[r.Region]))
 	}
 	return nil
 }

@@ -8,9 +8,11 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsgrant"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/cdktf-kms/cdktf-kms/internal/awsarn"
 	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
+	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
 
 // KmsGrantSpec is a native KMS grant on the key (aws_kms_grant): the
@@ -95,7 +97,7 @@ func (c *KmsKeyConfig) validateKmsGrants(p *problems, partition string) {
 	allowed := c.grantOperations()
 	names := map[string]int{}
 	principal := func(v string) string {
-		if strings.Contains(v, ".amazonaws.com") || strings.Contains(v, ".c2s.ic.gov") || strings.Contains(v, ".sc2s.sgov.gov") {
+		if isServicePrincipal(v) {
 			return policylint.ServicePrincipalProblem(v, partition)
 		}
 		_, msg := awsarn.ParsePrincipal(v, partition)
@@ -115,13 +117,30 @@ func (c *KmsKeyConfig) validateKmsGrants(p *problems, partition string) {
 			names[tf] = i
 		}
 		fg := fi.sub("GranteePrincipal", "grantee_principal")
-		if g.GranteePrincipal == "" {
+		switch {
+		case g.GranteePrincipal == "":
 			p.add(fg, "", "required: the principal that gets the permissions")
-		} else {
-			validateReference(p, fg, g.GranteePrincipal, principal)
+		case tftemplate.IsListToken(g.GranteePrincipal):
+			// A whole list reference: one grant per element (for_each).
+		default:
+			validateReference(p, fg, g.GranteePrincipal, func(v string) string {
+				if msg := principal(v); msg != "" {
+					return msg
+				}
+				// A grant is a way to reach the key like a statement: the
+				// same rule decides who may get which operations
+				// (CreateGrant lets the grantee make further grants).
+				return policylint.ReachProblem(c.lintContext(partition), principalKind(v), v, prefixed(g.Operations))
+			})
 		}
 		if g.RetiringPrincipal != "" {
-			validateReference(p, fi.sub("RetiringPrincipal", "retiring_principal"), g.RetiringPrincipal, principal)
+			validateReference(p, fi.sub("RetiringPrincipal", "retiring_principal"), g.RetiringPrincipal, func(v string) string {
+				if msg := principal(v); msg != "" {
+					return msg
+				}
+				// The retiring principal may retire the grant.
+				return policylint.ReachProblem(c.lintContext(partition), principalKind(v), v, []string{"kms:RetireGrant"})
+			})
 		}
 		fo := fi.sub("Operations", "operations")
 		if len(g.Operations) == 0 {
@@ -138,8 +157,44 @@ func (c *KmsKeyConfig) validateKmsGrants(p *problems, partition string) {
 			seen[op] = true
 		}
 		c.validateGrantConstraints(p, fi, g)
-		validateEach(p, fi.sub("GrantCreationTokens", "grant_creation_tokens"), g.GrantCreationTokens, false, func(string) string { return "" })
+		validateEach(p, fi.sub("GrantCreationTokens", "grant_creation_tokens"), g.GrantCreationTokens, literalsOnly, func(t string) string {
+			if len(t) == 0 || len(t) > 8192 {
+				return "must be 1 to 8192 characters (AWS KMS API Reference, CreateGrant)"
+			}
+			return ""
+		})
 	}
+}
+
+// isServicePrincipal says whether a principal is an AWS service principal
+// (s3.amazonaws.com, or a partition's other suffix).
+func isServicePrincipal(v string) bool {
+	if strings.HasPrefix(v, "arn:") {
+		return false // an IAM or STS ARN, whatever its path or name holds
+	}
+	for _, suffix := range []string{".amazonaws.com", ".amazonaws.com.cn", ".c2s.ic.gov", ".sc2s.sgov.gov"} {
+		if strings.HasSuffix(v, suffix) {
+			return true
+		}
+	}
+	return false
+}
+
+// principalKind is the key policy principal type of a grantee.
+func principalKind(v string) string {
+	if isServicePrincipal(v) {
+		return "Service"
+	}
+	return "AWS"
+}
+
+// prefixed returns grant operations as the kms: actions they allow.
+func prefixed(operations []string) []string {
+	out := make([]string, len(operations))
+	for i, op := range operations {
+		out[i] = "kms:" + op
+	}
+	return out
 }
 
 // validateGrantConstraints checks the encryption context constraints.
@@ -196,6 +251,11 @@ func (k *KmsKey) addKmsGrants() {
 			KeyId:            k.key.KeyId(),
 			GranteePrincipal: k.lit(g.GranteePrincipal),
 			Operations:       jsii.Strings(g.Operations...),
+		}
+		if tftemplate.IsListToken(g.GranteePrincipal) {
+			// One grant per element of the list.
+			it := cdktf.TerraformIterator_FromList(&[]*string{jsii.String(g.GranteePrincipal)})
+			cfg.ForEach, cfg.GranteePrincipal = it, cdktf.Token_AsString(it.Value(), nil)
 		}
 		if g.RetiringPrincipal != "" {
 			cfg.RetiringPrincipal = k.lit(g.RetiringPrincipal)

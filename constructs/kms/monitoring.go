@@ -3,17 +3,22 @@ package kms
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/cdktf-kms/cdktf-kms/internal/awsarn"
 	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchlogmetricfilter"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchmetricalarm"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopic"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopicpolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopicsubscription"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
 // Monitoring defaults.
@@ -38,8 +43,13 @@ type MonitoringConfig struct {
 	CloudtrailLogGroupName string `json:"cloudtrail_log_group_name"`
 	// SnsTopicArn is an existing topic (same region as the key) for the
 	// alarms; a topic in another account needs that account in
-	// TrustedAccountIds. Takes a reference. Default: unset, and the
-	// construct creates a topic encrypted with this key.
+	// TrustedAccountIds. Do not encrypt it with this key: a disabled key (or
+	// one pending deletion) cannot be used, so SNS could not deliver the
+	// alarm about that very change (the construct warns when it sees the
+	// topic in the app encrypted with this key). Takes a reference.
+	// Default: unset, and the construct creates a topic encrypted with a
+	// KMS key of its own, aws_kms_key.<name>_alarms_key, so that every
+	// alarm, the key-state one first, arrives whatever state this key is in.
 	SnsTopicArn string `json:"sns_topic_arn,omitempty"`
 	// AlarmEmails are email addresses subscribed to the created topic (each
 	// must confirm the subscription). Only without SnsTopicArn. Take
@@ -137,7 +147,7 @@ func (c *KmsKeyConfig) validateMonitoring(p *problems, partition string) {
 	for i, e := range m.AlarmEmails {
 		fe := f.sub("AlarmEmails", "alarm_emails").index(i)
 		switch {
-		case tftemplate.IsUnresolved(e):
+		case tftemplate.IsUnresolved(e) || tftemplate.HasComplexMarker(e):
 			validateReference(p, fe, e, nil)
 		case !emailPattern.MatchString(e):
 			p.add(fe, e, "must be an email address like security@example.com")
@@ -156,7 +166,7 @@ func (c *KmsKeyConfig) validateMonitoring(p *problems, partition string) {
 		{f.sub("EncryptThreshold", "encrypt_threshold"), m.EncryptThreshold, DefaultEncryptThreshold},
 	} {
 		if t.v < 0 || t.v > maxThreshold {
-			p.add(t.f, t.v, "must be 1 to %d requests per period (0 or unset: %d)", maxThreshold, t.d)
+			p.add(t.f, t.v, "must be 1 to %d requests per period (unset: %d)", maxThreshold, t.d)
 		}
 	}
 	period := orDefault(m.PeriodSeconds, DefaultPeriodSeconds)
@@ -177,9 +187,10 @@ func (c *KmsKeyConfig) validateMonitoring(p *problems, partition string) {
 	}
 }
 
-// cloudWatchStatement lets CloudWatch use the key to publish to the topic
-// the construct encrypts with it (Amazon SNS Developer Guide, "Configure
-// AWS KMS permissions for AWS services").
+// cloudWatchStatement lets CloudWatch use the alarm topic's key to publish
+// to the topic (Amazon SNS Developer Guide, "Configure AWS KMS permissions
+// for AWS services": CloudWatch needs kms:Decrypt and kms:GenerateDataKey*
+// on the key of an encrypted topic it publishes to).
 func cloudWatchStatement() PolicyStatement {
 	return PolicyStatement{
 		Sid:       SidCloudWatchAlarms,
@@ -223,7 +234,8 @@ func (k *KmsKey) alarms() []alarm {
 func monitoringResourceNames(keyName string, m *MonitoringConfig) [][2]string {
 	var out [][2]string
 	if m.createsTopic() {
-		out = append(out, [2]string{"aws_sns_topic", keyName + "_alarms"}, [2]string{"aws_sns_topic_policy", keyName + "_alarms_policy"})
+		out = append(out, [2]string{"aws_kms_key", keyName + alarmKeySuffix},
+			[2]string{"aws_sns_topic", keyName + "_alarms"}, [2]string{"aws_sns_topic_policy", keyName + "_alarms_policy"})
 		for i := range m.AlarmEmails {
 			out = append(out, [2]string{"aws_sns_topic_subscription", fmt.Sprintf("%s_alarms_email_%d", keyName, i)})
 		}
@@ -254,9 +266,10 @@ func (k *KmsKey) addMonitoring() {
 	base := k.monitoringName()
 	topicArn := k.lit(m.SnsTopicArn)
 	if m.createsTopic() {
+		alarmKey := k.addAlarmKey()
 		topic := snstopic.NewSnsTopic(k.node, jsii.String(k.name+"_alarms"), &snstopic.SnsTopicConfig{
 			Name:           jsii.String(truncateName(base+"-kms-alarms", 256)),
-			KmsMasterKeyId: k.key.Arn(),
+			KmsMasterKeyId: alarmKey.Arn(),
 		})
 		k.pin(topic, k.name+"_alarms")
 		topicArn = topic.Arn()
@@ -313,6 +326,55 @@ func (k *KmsKey) addMonitoring() {
 	}
 }
 
+// alarmKeySuffix ends the Terraform name of the alarm topic's key.
+const alarmKeySuffix = "_alarms_key"
+
+// addAlarmKey creates the KMS key of the alarm topic. The topic is not
+// encrypted with the watched key: a disabled key, or one pending deletion,
+// cannot be used for any cryptographic operation, so SNS could not deliver
+// the alarm about that very change (and with is_enabled false, any alarm).
+// The alarm key has rotation on, the watched key's deletion window and
+// prevent_destroy, never its enabled flag, and a policy of the account root
+// and CloudWatch (to publish to the topic) only.
+func (k *KmsKey) addAlarmKey() kmskey.KmsKey {
+	c := &k.config
+	shared := c.sharedKeyArguments()
+	name := k.name + alarmKeySuffix
+	key := kmskey.NewKmsKey(k.node, jsii.String(name), &kmskey.KmsKeyConfig{
+		Description:          k.lit("Encrypts the alarm topic of " + k.Address() + ", apart from that key, so that alarms about its state arrive whatever its state"),
+		EnableKeyRotation:    jsii.Bool(true),
+		Policy:               k.lit(k.alarmKeyPolicy()),
+		DeletionWindowInDays: shared.deletionWindow,
+		Lifecycle:            shared.lifecycle,
+		Tags: &map[string]*string{
+			"Name":        jsii.String(fmt.Sprintf("%s-kms-alarms-key", c.NamePrefix)),
+			"Environment": jsii.String(c.Environment),
+		},
+	})
+	k.pin(key, name)
+	k.alarmKey = key
+	return key
+}
+
+// alarmKeyPolicy is the alarm topic key's policy: AWS's default statement
+// for the account root (kms:*, which delegates to IAM) and CloudWatch's
+// statement for encrypted topics.
+func (k *KmsKey) alarmKeyPolicy() string {
+	return PolicyDocument{
+		Version: PolicyVersion,
+		Statement: []PolicyStatement{{
+			Effect:    "Allow",
+			Principal: map[string]OneOrMany{"AWS": {awsarn.RootArn(k.partition, k.config.AwsAccountId)}},
+			Action:    OneOrMany{actionAllKMS},
+			Resource:  OneOrMany{"*"},
+		}, cloudWatchStatement()},
+	}.render()
+}
+
+// AlarmKey returns the KMS key of the alarm topic the construct creates,
+// or nil (no monitoring, or a topic of your own).
+func (k *KmsKey) AlarmKey() kmskey.KmsKey { return k.alarmKey }
+
 // topicPolicy lets CloudWatch alarms of this account publish to the topic.
 func (k *KmsKey) topicPolicy(topicArn string) string {
 	c := k.config
@@ -347,3 +409,74 @@ func (k *KmsKey) AlarmTopicArn() *string { return k.alarmTopicArn }
 // AlarmNames returns the names of the key's alarms (none without
 // monitoring).
 func (k *KmsKey) AlarmNames() []string { return append([]string(nil), k.alarmNames...) }
+
+// warnMonitoringDependencies warns, once per key, about what the key's
+// monitoring needs that the key itself would stop when it is disabled or
+// pending deletion (registryMu held): the CloudTrail log group, when the
+// app encrypts it with the key (CloudWatch Logs could not write the events
+// the alarms count), and a topic of the user's own encrypted with the key
+// (SNS could not deliver the alarms, the key-state one first). It runs at
+// synth, when the user's resources exist; they are matched by name or
+// reference.
+func (st *stackState) warnMonitoringDependencies(all []constructs.IConstruct) {
+	for _, k := range st.keys {
+		m := k.config.Monitoring
+		if m == nil || k.dependenciesChecked {
+			continue
+		}
+		k.dependenciesChecked = true
+		for _, c := range all {
+			if st.owned[c] {
+				continue
+			}
+			switch r := c.(type) {
+			case cloudwatchloggroup.CloudwatchLogGroup:
+				if st.sameValue(m.CloudtrailLogGroupName, r.NameInput(), "aws_cloudwatch_log_group", r, "name") && k.refersToKey(st, r.KmsKeyIdInput()) {
+					k.dependencyWarnings = append(k.dependencyWarnings, fmt.Sprintf(
+						"monitoring.cloudtrail_log_group_name: the log group %s (%s) is encrypted with this key: while the key is disabled or pending deletion CloudWatch Logs cannot write CloudTrail's events, so no alarm fires; encrypt the log group with another key",
+						quoteCut(m.CloudtrailLogGroupName), *r.Node().Path()))
+				}
+			case snstopic.SnsTopic:
+				if m.SnsTopicArn != "" && st.sameValue(m.SnsTopicArn, nil, "aws_sns_topic", r, "arn") && k.refersToKey(st, r.KmsMasterKeyIdInput()) {
+					k.dependencyWarnings = append(k.dependencyWarnings, fmt.Sprintf(
+						"monitoring.sns_topic_arn: the topic %s is encrypted with this key: while the key is disabled or pending deletion SNS cannot deliver the alarms, the one about that very change first; encrypt the topic with another key, or leave sns_topic_arn out (the construct's topic has a key of its own)",
+						*r.Node().Path()))
+				}
+			}
+		}
+		for _, w := range k.dependencyWarnings {
+			cdktf.Annotations_Of(k.node).AddWarning(jsii.String(w))
+		}
+	}
+}
+
+// sameValue says whether v, a value of the configuration, names the
+// resource r: it is a reference to r's attr, or equals r's literal input.
+func (st *stackState) sameValue(v string, input *string, typ string, r cdktf.TerraformResource, attr string) bool {
+	if tftemplate.IsUnresolved(v) {
+		return st.resolve(v) == "${"+typ+"."+*r.FriendlyUniqueId()+"."+attr+"}"
+	}
+	return input != nil && *input == v
+}
+
+// refersToKey says whether a resource argument (a KMS key id, ARN or
+// alias, literal or reference) names this key.
+func (k *KmsKey) refersToKey(st *stackState, arg *string) bool {
+	if arg == nil {
+		return false
+	}
+	v := *arg
+	if !tftemplate.IsUnresolved(v) {
+		return slices.Contains(k.config.Aliases, v)
+	}
+	expr := st.resolve(v)
+	if strings.Contains(expr, "aws_kms_key."+k.name+".") {
+		return true
+	}
+	for _, a := range k.config.Aliases {
+		if strings.Contains(expr, "aws_kms_alias."+aliasResourceName(k.name, a)+".") {
+			return true
+		}
+	}
+	return false
+}

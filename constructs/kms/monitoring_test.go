@@ -1,6 +1,12 @@
 package kms_test
 
 import (
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopic"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
 	"fmt"
 	"reflect"
 	"strings"
@@ -147,8 +153,8 @@ func TestAlarmsNotifyTheCreatedTopic(t *testing.T) {
 	}
 
 	topic := doc.Resource(t, "aws_sns_topic", "kms_alarms")
-	if topic["kms_master_key_id"] != synthtest.Ref("aws_kms_key.kms", "arn") {
-		t.Errorf("topic is not encrypted with the key: %v", topic)
+	if topic["kms_master_key_id"] != synthtest.Ref("aws_kms_key.kms_alarms_key", "arn") {
+		t.Errorf("topic is not encrypted with the alarm key of its own: %v", topic)
 	}
 	tp := synthtest.JSONArg(t, doc.Resource(t, "aws_sns_topic_policy", "kms_alarms_policy"), "policy").(map[string]any)
 	stmt := tp["Statement"].([]any)[0].(map[string]any)
@@ -168,12 +174,24 @@ func TestAlarmsNotifyTheCreatedTopic(t *testing.T) {
 		t.Errorf("subscriptions: %v", subs)
 	}
 
-	statements := policyOf(t, doc)
-	last := statements[len(statements)-1]
-	wantKeyStmt := map[string]any{"Sid": "AllowCloudWatchAlarmsToUseTheKeyForTheTopic", "Effect": "Allow", "Resource": "*",
-		"Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"}, "Action": []any{"kms:Decrypt", "kms:GenerateDataKey*"}}
-	if !reflect.DeepEqual(last, wantKeyStmt) {
-		t.Errorf("key policy's CloudWatch statement:\n got %v\nwant %v", last, wantKeyStmt)
+	// The watched key's policy is the original module's: CloudWatch uses
+	// the alarm key, whose policy is the account root's and CloudWatch's
+	// (Amazon SNS Developer Guide: kms:Decrypt and kms:GenerateDataKey* for
+	// a service that publishes to an encrypted topic).
+	if n := len(policyOf(t, doc)); n != 4 {
+		t.Errorf("the watched key's policy has %d statements, want the original 4", n)
+	}
+	alarmKey := doc.Resource(t, "aws_kms_key", "kms_alarms_key")
+	wantAlarmPolicy := map[string]any{"Version": "2012-10-17", "Statement": []any{
+		map[string]any{"Effect": "Allow", "Principal": map[string]any{"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"},
+		map[string]any{"Sid": "AllowCloudWatchAlarmsToUseTheKeyForTheTopic", "Effect": "Allow", "Resource": "*",
+			"Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"}, "Action": []any{"kms:Decrypt", "kms:GenerateDataKey*"}},
+	}}
+	if got := synthtest.JSONArg(t, alarmKey, "policy"); !reflect.DeepEqual(got, wantAlarmPolicy) {
+		t.Errorf("alarm key policy:\n got %v\nwant %v", got, wantAlarmPolicy)
+	}
+	if alarmKey["enable_key_rotation"] != true || alarmKey["is_enabled"] != nil {
+		t.Errorf("alarm key: rotation %v, is_enabled %v; want rotation on and the provider's default (enabled)", alarmKey["enable_key_rotation"], alarmKey["is_enabled"])
 	}
 	if doc.Output(t, "kms_alarm_topic_arn")["value"] != topicRef || len(doc.Output(t, "kms_alarm_names")["value"].([]any)) != 4 {
 		t.Errorf("monitoring outputs: %v", doc.Outputs())
@@ -240,5 +258,79 @@ func TestMonitoringErrors(t *testing.T) {
 				t.Errorf("Validate() = %v, want an error with %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestKeyStateAlarmsDoNotDependOnTheWatchedKey follows, in the synthesized
+// stack, the path of the alarm about the key being disabled or scheduled
+// for deletion: alarm -> topic -> the topic's KMS key. A disabled key (or
+// one pending deletion) cannot be used, so nothing on that path may be
+// encrypted with the watched key, whatever state the key is created in; the
+// key that is on it is enabled, and lets CloudWatch publish.
+func TestKeyStateAlarmsDoNotDependOnTheWatchedKey(t *testing.T) {
+	off := false
+	for _, enabled := range []*bool{nil, &off} {
+		cfg := usageExample()
+		cfg.IsEnabled = enabled
+		cfg.Monitoring = &kms.MonitoringConfig{CloudtrailLogGroupName: "aws-cloudtrail-logs", AlarmEmails: []string{"ops@example.org"}}
+		_, doc := synthKey(t, cfg)
+		watched := "aws_kms_key.kms."
+		alarm := doc.Resource(t, "aws_cloudwatch_metric_alarm", "kms_disable_or_delete_alarm")
+		for _, action := range append(alarm["alarm_actions"].([]any), alarm["ok_actions"].([]any)...) {
+			ref := action.(string) // ${aws_sns_topic.<name>.arn}
+			topicName := strings.TrimSuffix(strings.TrimPrefix(ref, "${aws_sns_topic."), ".arn}")
+			topic := doc.Resource(t, "aws_sns_topic", topicName)
+			keyRef, _ := topic["kms_master_key_id"].(string)
+			if keyRef == "" || strings.Contains(keyRef, watched) {
+				t.Fatalf("the key-state alarm's topic %s is encrypted with %q; it must have a key other than the watched one", topicName, keyRef)
+			}
+			keyName := strings.TrimSuffix(strings.TrimPrefix(keyRef, "${aws_kms_key."), ".arn}")
+			k := doc.Resource(t, "aws_kms_key", keyName)
+			if k["is_enabled"] == false {
+				t.Errorf("the topic's key %s is created disabled", keyName)
+			}
+			policy := synthtest.JSONArg(t, k, "policy").(map[string]any)
+			found := false
+			for _, st := range policy["Statement"].([]any) {
+				m := st.(map[string]any)
+				if p, _ := m["Principal"].(map[string]any); p["Service"] == "cloudwatch.amazonaws.com" && m["Effect"] == "Allow" {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("the topic's key %s does not let CloudWatch publish", keyName)
+			}
+		}
+	}
+}
+
+// TestMonitoringThatDependsOnTheKeyIsWarnedAbout: at synth, a CloudTrail
+// log group the app encrypts with the watched key, and a topic of the
+// user's own encrypted with it, draw a warning: either stops working when
+// the key is disabled.
+func TestMonitoringThatDependsOnTheKeyIsWarnedAbout(t *testing.T) {
+	stack := synthtest.NewStack(t)
+	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
+	topic := snstopic.NewSnsTopic(stack, jsii.String("alerts"), &snstopic.SnsTopicConfig{Name: jsii.String("alerts")})
+	cfg := usageExample()
+	cfg.Aliases = []string{"watched"}
+	cfg.Monitoring = &kms.MonitoringConfig{CloudtrailLogGroupName: "trail-logs", SnsTopicArn: *topic.Arn()}
+	key := mustKey(t, stack, "kms", cfg)
+	topic.SetKmsMasterKeyId(jsii.String("alias/watched"))
+	cloudwatchloggroup.NewCloudwatchLogGroup(stack, jsii.String("trail"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
+		Name: jsii.String("trail-logs"), KmsKeyId: key.KeyArn(),
+	})
+	cloudwatchloggroup.NewCloudwatchLogGroup(stack, jsii.String("other"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
+		Name: jsii.String("other-logs"), KmsKeyId: key.KeyArn(),
+	})
+	cdktf.Testing_Synth(stack, jsii.Bool(true))
+	var got []string
+	for _, w := range key.Warnings() {
+		if strings.HasPrefix(w, "monitoring.") {
+			got = append(got, w)
+		}
+	}
+	if len(got) != 2 || !strings.Contains(got[0]+got[1], `the log group "trail-logs"`) || !strings.Contains(got[0]+got[1], "the topic "+*stack.Node().Id()+"/alerts is encrypted with this key") {
+		t.Errorf("warnings %q; want one for the log group trail-logs and one for the topic", got)
 	}
 }

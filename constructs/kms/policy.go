@@ -3,6 +3,8 @@ package kms
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/cdktf-kms/cdktf-kms/internal/awsarn"
 	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
@@ -181,9 +183,9 @@ func (c *KmsKeyConfig) logsStatement(partition, region string) PolicyStatement {
 // buildPolicy builds the key policy of a validated configuration for a
 // region (the key's, or a replica's): the original module's statements,
 // then the service principals, the key administrators, the key users, the
-// service users, CloudWatch for the alarm topic the construct creates, and
-// the extra statements, each only when configured; then what was added after
-// construction (extra).
+// service users and the extra statements, each only when configured; then
+// what was added after construction (extra). (The alarm topic has a key of
+// its own: see addAlarmKey.)
 func (c *KmsKeyConfig) buildPolicy(partition, region string, extra []addedStatement) builtPolicy {
 	var b builtPolicy
 	b.doc.Version = PolicyVersion
@@ -223,9 +225,6 @@ func (c *KmsKeyConfig) buildPolicy(partition, region string, extra []addedStatem
 		s := listStatement(SidKeyServiceRolesForAutoscalingGrant, "AWS", r, []string{"kms:CreateGrant"})
 		s.Condition = grantForAWSResource()
 		b.add(s, statementSource{field: fAutoscaling, principals: r})
-	}
-	if c.Monitoring.createsTopic() {
-		b.add(cloudWatchStatement(), statementSource{field: field{"Monitoring", "monitoring"}})
 	}
 	for i, s := range c.ExtraPolicyStatements {
 		b.add(s, statementSource{field: fExtraStatements.index(i)})
@@ -272,10 +271,11 @@ func (c *KmsKeyConfig) policyFor(partition, region string, extra []addedStatemen
 	rendered := b.doc.render()
 	size := estimatedSize(b.doc, rendered)
 	if size > MaxKeyPolicyBytes {
-		p.add(fAdditionalPrincipals, nil, "%s", c.sizeProblem(partition, region, extra, size))
+		f, msg := c.sizeProblem(partition, region, extra, b, size)
+		p.add(f, nil, "%s", msg)
 		return ""
 	}
-	ctx := policylint.Context{Partition: partition, Account: c.AwsAccountId, TrustedAccounts: c.TrustedAccountIds}
+	ctx := c.lintContext(partition)
 	before := len(*p)
 	for _, f := range policylint.Lint(rendered, ctx) {
 		p.add(b.fieldOf(f), nil, "%s", f)
@@ -289,7 +289,7 @@ func (c *KmsKeyConfig) policyFor(partition, region string, extra []addedStatemen
 // fieldOf names the configuration field a linter finding is about.
 func (b builtPolicy) fieldOf(f policylint.Finding) field {
 	if f.Statement < 1 || f.Statement > len(b.sources) {
-		return field{"KeyPolicy", "key_policy"}
+		return fKeyPolicy
 	}
 	src := b.sources[f.Statement-1]
 	for i, p := range src.principals {
@@ -302,20 +302,32 @@ func (b builtPolicy) fieldOf(f policylint.Finding) field {
 
 // estimatedSize is the policy's size once Terraform has filled in its
 // references, at their worst case.
+//
+// A whole list reference counts as one value of its kind: how many
+// elements it has is known only at apply (AWS refuses a policy over 32 KB
+// then).
 func estimatedSize(doc PolicyDocument, rendered string) int {
 	size := len(rendered)
+	count := func(v string, worst int) {
+		if tftemplate.IsListToken(v) {
+			size += worst - len(v)
+			return
+		}
+		for _, m := range tftemplate.Markers(v) {
+			size += worst - len(m)
+		}
+	}
 	for _, s := range doc.Statement {
 		for _, values := range s.Principal {
 			for _, v := range values {
-				for _, m := range tftemplate.Markers(v) {
-					size += maxPrincipalReferenceBytes - len(m)
-				}
+				count(v, maxPrincipalReferenceBytes)
 			}
 		}
 		for _, keys := range s.Condition {
 			for _, v := range keys {
-				for _, m := range tftemplate.Markers(fmt.Sprint(v)) {
-					size += maxReferenceBytes - len(m)
+				values, _ := conditionStrings(v)
+				for _, s := range values {
+					count(s, maxReferenceBytes)
 				}
 			}
 		}
@@ -323,21 +335,100 @@ func estimatedSize(doc PolicyDocument, rendered string) int {
 	return size
 }
 
-// sizeProblem says how large the policy is and how many of the additional
-// principals would fit.
-func (c *KmsKeyConfig) sizeProblem(partition, region string, extra []addedStatement, size int) string {
-	fit := 0
-	for n := len(c.AdditionalPrincipals) - 1; n >= 0; n-- {
-		trial := *c
-		trial.AdditionalPrincipals = c.AdditionalPrincipals[:n]
-		d := trial.buildPolicy(partition, region, extra).doc
-		if estimatedSize(d, d.render()) <= MaxKeyPolicyBytes {
-			fit = n
-			break
+// principalLists are the configuration's lists of principals, each with
+// its field, as pointers into c (so that a trial can shorten one).
+func (c *KmsKeyConfig) principalLists() []struct {
+	f    field
+	list *[]string
+} {
+	type entry = struct {
+		f    field
+		list *[]string
+	}
+	return []entry{
+		{fAdditionalPrincipals, &c.AdditionalPrincipals},
+		{fServicePrincipals, &c.ServicePrincipals},
+		{fKeyAdministrators, &c.KeyAdministrators},
+		{field{"KeyUsers", "key_users"}, &c.KeyUsers},
+		{field{"KeySymmetricEncryptionUsers", "key_symmetric_encryption_users"}, &c.KeySymmetricEncryptionUsers},
+		{field{"KeyAsymmetricPublicEncryptionUsers", "key_asymmetric_public_encryption_users"}, &c.KeyAsymmetricPublicEncryptionUsers},
+		{field{"KeyAsymmetricSignVerifyUsers", "key_asymmetric_sign_verify_users"}, &c.KeyAsymmetricSignVerifyUsers},
+		{field{"KeyHmacUsers", "key_hmac_users"}, &c.KeyHmacUsers},
+		{fKeyServiceUsers, &c.KeyServiceUsers},
+		{fAutoscaling, &c.KeyServiceRolesForAutoscaling},
+	}
+}
+
+// baseField strips the index from a field: additional_principals[3] is
+// part of additional_principals.
+func baseField(f field) field {
+	if i := strings.IndexByte(f.goName, '['); i >= 0 {
+		f.goName = f.goName[:i]
+	}
+	if i := strings.IndexByte(f.key, '['); i >= 0 {
+		f.key = f.key[:i]
+	}
+	return f
+}
+
+// sizeProblem names the fields that make the policy too large, how many
+// bytes each adds, and what would fit: the problem is the largest
+// contributor's, and the message says how many of its principals fit with
+// everything else unchanged.
+func (c *KmsKeyConfig) sizeProblem(partition, region string, extra []addedStatement, b builtPolicy, size int) (field, string) {
+	type share struct {
+		f          field
+		bytes, n   int
+		statements int
+	}
+	var shares []*share
+	byKey := map[string]*share{}
+	for i, st := range b.doc.Statement {
+		f := baseField(b.sources[i].field)
+		if f.key == "aws_account_id" || f.key == "aws_region" {
+			f = field{"original statements", "the original module's statements"}
+		}
+		sh, ok := byKey[f.key]
+		if !ok {
+			sh = &share{f: f}
+			byKey[f.key] = sh
+			shares = append(shares, sh)
+		}
+		one := PolicyDocument{Statement: []PolicyStatement{st}}
+		sh.bytes += estimatedSize(one, one.render()) - len(`{"Statement":[],"Version":""}`) + 1 // and its comma
+		sh.statements++
+		for _, values := range st.Principal {
+			sh.n += len(values)
 		}
 	}
-	return fmt.Sprintf("%d principals make a key policy of %d bytes (references counted at %d bytes for a principal, %d for other values), over AWS's limit of %d bytes; %d of them fit with the other statements (grant the rest through IAM policies or a role they can assume)",
-		len(c.AdditionalPrincipals), size, maxPrincipalReferenceBytes, maxReferenceBytes, MaxKeyPolicyBytes, fit)
+	sort.SliceStable(shares, func(i, j int) bool { return shares[i].bytes > shares[j].bytes })
+	var parts []string
+	for _, sh := range shares {
+		parts = append(parts, fmt.Sprintf("%s %d bytes (%d principals)", sh.f.key, sh.bytes, sh.n))
+	}
+	largest := shares[0]
+	over := size - MaxKeyPolicyBytes
+	fit := ""
+	for _, l := range c.principalLists() {
+		if l.f.key != largest.f.key {
+			continue
+		}
+		all := *l.list
+		// The most principals of the list that fit, the rest unchanged.
+		n := sort.Search(len(all)+1, func(n int) bool {
+			trial := *c
+			for _, t := range trial.principalLists() {
+				if t.f.key == l.f.key {
+					*t.list = all[:n]
+				}
+			}
+			d := trial.buildPolicy(partition, region, extra).doc
+			return estimatedSize(d, d.render()) > MaxKeyPolicyBytes
+		}) - 1
+		fit = fmt.Sprintf("; %d of the %d principals of %s fit with everything else unchanged (grant the rest through IAM policies or a role they can assume)", max(n, 0), len(all), l.f.key)
+	}
+	return largest.f, fmt.Sprintf("the key policy would be %d bytes, %d over AWS's limit of %d bytes (references counted at %d bytes for a principal, %d for other values): %s%s",
+		size, over, MaxKeyPolicyBytes, maxPrincipalReferenceBytes, maxReferenceBytes, strings.Join(parts, ", "), fit)
 }
 
 func mustJSON(v any) string {

@@ -10,6 +10,8 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
 
 // The registry records every name the construct creates, so that a clash is
@@ -50,11 +52,19 @@ type stackState struct {
 	// providers are the AWS providers for replica regions, by region.
 	providers map[string]provider.AwsProvider
 	resolver  cdktf.ITokenResolver
+	// synthesized: the app has synthesized the stack; a change now would
+	// not reach the output, so the construct refuses it.
+	synthesized bool
+	// keys are the construct's keys in the stack.
+	keys []*KmsKey
 }
 
 // appState tracks names that are global in AWS across an app's stacks.
 type appState struct {
 	names map[string]appOwner
+	// synthesized: the app has synthesized (one of its stacks was); a key
+	// added now, even in a new stack, would not reach the output.
+	synthesized bool
 }
 
 // appOwner is who created an app-wide name: the stack's id is fetched only
@@ -79,9 +89,47 @@ func stateOf(stack cdktf.TerraformStack) *stackState {
 		owned: map[any]bool{},
 	}
 	stackStates[stack] = st
-	// One check per stack at synth, for clashes made after the keys.
+	// One check per stack at synth, for clashes made after the keys; it
+	// also marks the stack synthesized. An app that skips validations gets
+	// an aspect for the mark instead (aspects run at every synth).
 	st.node.AddValidation(&stackValidation{st: st})
+	if app, ok := st.node.Root().(cdktf.App); ok && app.SkipValidation() != nil && *app.SkipValidation() {
+		cdktf.Aspects_Of(stack).Add(&synthMark{st: st})
+	}
 	return st
+}
+
+// synthMark marks its stack synthesized when the app invokes aspects.
+type synthMark struct{ st *stackState }
+
+// Visit implements cdktf.IAspect.
+func (m *synthMark) Visit(constructs.IConstruct) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	if !m.st.synthesized {
+		m.st.markSynthesized()
+		m.st.warnMonitoringDependencies(*m.st.node.FindAll(constructs.ConstructOrder_PREORDER))
+	}
+}
+
+// afterSynth refuses a change to a stack the app has synthesized
+// (registryMu held): it would not reach the output.
+func (st *stackState) afterSynth(f field, value any) error {
+	switch {
+	case st.synthesized:
+		return &FieldError{Field: f.goName, Key: f.key, Value: value,
+			Rule: fmt.Sprintf("stack %s has already been synthesized (app.Synth()), so this change would not reach its output; make every change before calling Synth", st.stackName())}
+	case st.appState().synthesized:
+		return &FieldError{Field: f.goName, Key: f.key, Value: value,
+			Rule: fmt.Sprintf("the app of stack %s has already been synthesized (app.Synth()), so this would not reach the output; make every change before calling Synth", st.stackName())}
+	}
+	return nil
+}
+
+// markSynthesized records that the app has synthesized the stack.
+func (st *stackState) markSynthesized() {
+	st.synthesized = true
+	st.appState().synthesized = true
 }
 
 // stackName returns the stack's construct id (registryMu held).
@@ -252,8 +300,11 @@ type stackValidation struct{ st *stackState }
 func (v *stackValidation) Validate() *[]*string {
 	registryMu.Lock()
 	defer registryMu.Unlock()
+	v.st.markSynthesized()
 	var out []string
-	for _, c := range *v.st.node.FindAll(constructs.ConstructOrder_PREORDER) {
+	all := *v.st.node.FindAll(constructs.ConstructOrder_PREORDER)
+	v.st.warnMonitoringDependencies(all)
+	for _, c := range all {
 		if v.st.owned[c] {
 			continue
 		}
@@ -276,10 +327,7 @@ func (v *stackValidation) Validate() *[]*string {
 // resolve returns the Terraform expression a token stands for, like
 // "${aws_iam_role.app.name}".
 func (st *stackState) resolve(token string) string {
-	if st.resolver == nil {
-		st.resolver = cdktf.NewDefaultTokenResolver(cdktf.NewStringConcat())
-	}
-	out := cdktf.Tokenization_Resolve(jsii.String(token), &cdktf.ResolveOptions{Resolver: st.resolver, Scope: st.stack})
+	out := st.resolveAny(token)
 	if s, ok := out.(string); ok {
 		return s
 	}
@@ -287,4 +335,16 @@ func (st *stackState) resolve(token string) string {
 		return *s
 	}
 	return fmt.Sprint(out)
+}
+
+// resolveAny returns what a token (a string or a whole list token)
+// resolves to.
+func (st *stackState) resolveAny(token string) any {
+	if st.resolver == nil {
+		st.resolver = cdktf.NewDefaultTokenResolver(cdktf.NewStringConcat())
+	}
+	if tftemplate.IsListToken(token) {
+		return cdktf.Tokenization_Resolve(&[]*string{jsii.String(token)}, &cdktf.ResolveOptions{Resolver: st.resolver, Scope: st.stack})
+	}
+	return cdktf.Tokenization_Resolve(jsii.String(token), &cdktf.ResolveOptions{Resolver: st.resolver, Scope: st.stack})
 }

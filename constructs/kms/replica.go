@@ -37,7 +37,7 @@ func (c *KmsKeyConfig) validateReplicas(p *problems, partition string) {
 	if len(c.ReplicaRegions) > 0 && !c.MultiRegion {
 		p.add(f, nil, "replicas need a multi-Region key: set multi_region (MultiRegion)")
 	}
-	validateEach(p, f, c.ReplicaRegions, false, func(region string) string {
+	validateEach(p, f, c.ReplicaRegions, literalsOnly, func(region string) string {
 		rp, ok := PartitionOf(region)
 		switch {
 		case !ok:
@@ -71,7 +71,7 @@ func (k *KmsKey) addReplicas(v validated) {
 		r := kmsreplicakey.NewKmsReplicaKey(k.node, jsii.String(name), &kmsreplicakey.KmsReplicaKeyConfig{
 			PrimaryKeyArn:                  k.key.Arn(),
 			Description:                    k.lit(c.description()),
-			Policy:                         k.lit(v.replicas[region]),
+			Policy:                         k.policyArg(v.replicas[region]),
 			Tags:                           k.tags(),
 			Provider:                       prov,
 			DeletionWindowInDays:           shared.deletionWindow,

@@ -122,7 +122,7 @@ func (c *KmsKeyConfig) validateRoles(p *problems, partition string) {
 				func(arn string) string { return awsarn.ManagedPolicyProblem(arn, partition) })
 		}
 		fm := fi.sub("ManagedPolicyArns", "managed_policy_arns")
-		validateEach(p, fm, r.ManagedPolicyArns, true,
+		validateEach(p, fm, r.ManagedPolicyArns, stringRefs,
 			func(arn string) string { return awsarn.ManagedPolicyProblem(arn, partition) })
 		attachments := map[string]int{}
 		for j, arn := range r.ManagedPolicyArns {

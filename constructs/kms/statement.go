@@ -112,6 +112,14 @@ func (s *PolicyStatement) UnmarshalJSON(data []byte) error {
 	if err := jsonv2.Unmarshal(data, &sj, strictJSON); err != nil {
 		return statementDecodeError(err)
 	}
+	// A null would be read as an empty value: a Condition of null would
+	// drop the condition, and with it the limit it meant to set.
+	var whole any
+	if err := jsonv2.Unmarshal(data, &whole); err == nil {
+		if path, ok := nullAt(whole, ""); ok {
+			return fmt.Errorf("%s is null; give a value, or leave the element out", path)
+		}
+	}
 	out := PolicyStatement{Sid: sj.Sid, Effect: sj.Effect, Action: sj.Action, Resource: sj.Resource}
 	if p := sj.Principal; len(p) > 0 {
 		var star string
@@ -141,12 +149,79 @@ func (s *PolicyStatement) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// statementDecodeError describes a JSON problem in a statement.
+// statementDecodeError describes a JSON problem in a statement, naming the
+// element and what it takes.
 func statementDecodeError(err error) error {
 	if name, ok := unknownMember(err); ok {
 		return fmt.Errorf("unknown element %q; allowed: Sid, Effect, Principal, Action, Resource, Condition (NotPrincipal, NotAction and NotResource are not supported)", name)
 	}
+	var se *jsonv2.SemanticError
+	if errors.As(err, &se) && len(se.JSONPointer) > 0 {
+		element := strings.TrimPrefix(string(se.JSONPointer), "/")
+		element = strings.SplitN(element, "/", 2)[0]
+		want := map[string]string{
+			"Sid": "a string", "Effect": "Allow or Deny",
+			"Action": "a string or a list of strings", "Resource": "a string or a list of strings",
+			"Condition": `an object of operators, like {"StringEquals": {"aws:SourceAccount": "123456789012"}}`,
+		}[element]
+		if want == "" {
+			want = "a JSON value of the policy grammar"
+		}
+		return fmt.Errorf("%s: got a JSON %s, want %s", strings.ReplaceAll(strings.TrimPrefix(string(se.JSONPointer), "/"), "/", "."), jsonKindName(se.JSONKind), want)
+	}
 	return fmt.Errorf("not a JSON policy statement object: %v", err)
+}
+
+// jsonKindName names a JSON kind for a message.
+func jsonKindName(k jsontext.Kind) string {
+	switch k {
+	case '"':
+		return "string"
+	case '0':
+		return "number"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	case '{':
+		return "object"
+	case '[':
+		return "list"
+	}
+	return "value"
+}
+
+// nullAt finds the first null in a decoded JSON value and returns its path
+// ("Principal.AWS", "Action[1]").
+func nullAt(v any, path string) (string, bool) {
+	switch x := v.(type) {
+	case nil:
+		return path, path != ""
+	case map[string]any:
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			p := k
+			if path != "" {
+				p = path + "." + k
+			}
+			if x[k] == nil {
+				return p, true
+			}
+			if found, ok := nullAt(x[k], p); ok {
+				return found, true
+			}
+		}
+	case []any:
+		for i, item := range x {
+			p := fmt.Sprintf("%s[%d]", path, i)
+			if item == nil {
+				return p, true
+			}
+			if found, ok := nullAt(item, p); ok {
+				return found, true
+			}
+		}
+	}
+	return "", false
 }
 
 // unknownMember returns the name of the unknown member a strict decode
@@ -189,8 +264,13 @@ func statementProblems(s PolicyStatement) []string {
 		}
 	}
 	strs := append(append([]string{s.Sid}, s.Action...), s.Resource...)
+	// Principal and condition values may also be whole list references
+	// (their elements join the list AWS receives).
+	values := func(vs []string) []string {
+		return slices.DeleteFunc(slices.Clone(vs), tftemplate.IsListToken)
+	}
 	for _, kind := range slices.Sorted(maps.Keys(s.Principal)) {
-		strs = append(strs, s.Principal[kind]...)
+		strs = append(strs, values(s.Principal[kind])...)
 	}
 	for _, op := range slices.Sorted(maps.Keys(s.Condition)) {
 		keys := s.Condition[op]
@@ -200,11 +280,11 @@ func statementProblems(s PolicyStatement) []string {
 		strs = append(strs, op)
 		for _, key := range slices.Sorted(maps.Keys(keys)) {
 			strs = append(strs, key)
-			values, msg := conditionStrings(keys[key])
+			vs, msg := conditionStrings(keys[key])
 			if msg != "" {
 				out = append(out, fmt.Sprintf("Condition %s %s: %s", op, key, msg))
 			}
-			strs = append(strs, values...)
+			strs = append(strs, values(vs)...)
 		}
 	}
 	for _, v := range strs {
@@ -246,9 +326,18 @@ func conditionStrings(v any) ([]string, string) {
 // literalProblem says why a string of the configuration cannot reach AWS as
 // written, or returns "". Token markers (references) are fine in any
 // string; what is around them must be something Terraform carries unchanged.
+//
+// A whole list reference is accepted only where a list of principals is
+// (validateEach); anywhere else a list or map token is refused with advice
+// that gives a string Terraform can put into a template (one element or
+// one value, never the whole collection: Terraform refuses a list in a
+// string template).
 func literalProblem(s string) string {
-	if tftemplate.HasComplexMarker(s) {
-		return "holds a cdktf list or map token; pass a string (a literal, or cdktf.Token_AsString of a reference)"
+	switch {
+	case strings.Contains(s, "#{TfToken["):
+		return "holds a cdktf list token (a whole list) where one string is taken; give one element, for example cdktf.Token_AsString(cdktf.Fn_Element(list, jsii.Number(0)), nil) with list the whole *[]*string (of cdktf.Token_AsList or a variable's ListValue), not its first entry"
+	case tftemplate.HasComplexMarker(s):
+		return "holds a cdktf map token where one string is taken; give one value, for example cdktf.Token_AsString(cdktf.Fn_Lookup(m, jsii.String(\"key\"), nil), nil)"
 	}
 	return tftemplate.Problem(s)
 }

@@ -31,6 +31,7 @@ var (
 	fAutoscaling          = field{"KeyServiceRolesForAutoscaling", "key_service_roles_for_autoscaling"}
 	fExtraStatements      = field{"ExtraPolicyStatements", "extra_policy_statements"}
 	fTrustedAccounts      = field{"TrustedAccountIds", "trusted_account_ids"}
+	fKeyPolicy            = field{"KeyPolicy", "key_policy"}
 )
 
 // namePattern is the intersection of what AWS allows in tag values, alias
@@ -60,10 +61,15 @@ func (c *KmsKeyConfig) validate() (validated, error) {
 	}
 	var p problems
 	v := validated{partition: c.validateBasics(&p)}
+	// The policy is rendered and linted even when fields have problems, so
+	// that one run reports everything; a finding about a field that
+	// already has one only repeats it.
+	var lint problems
+	rendered := c.renderPolicies(v.partition, nil, &lint)
 	if len(p) == 0 {
-		v = c.renderPolicies(v.partition, nil, &p)
+		return rendered, lint.err()
 	}
-	return v, p.err()
+	return v, p.withNew(lint, "aws_account_id", "aws_region").err()
 }
 
 // renderPolicies renders and lints the key's policy and each replica's.
@@ -114,12 +120,14 @@ func (c *KmsKeyConfig) validateBasics(p *problems) string {
 	c.validateTags(p)
 	c.validatePrincipalLists(p, partition)
 	c.validateTrustedAccounts(p)
+	c.validateTrustedServices(p, partition)
 	c.validateMigration(p, partition)
 	c.validateExtraStatements(p)
 	c.validateRoles(p, partition)
 	c.validateProviderRules(p, partition)
 	c.validateMonitoring(p, partition)
 	c.validateKmsGrants(p, partition)
+	c.validateServiceLinkedRoles(p, partition)
 	return partition
 }
 
@@ -212,7 +220,7 @@ func validateTagMap(p *problems, f field, tags map[string]string, forKey bool) {
 // validatePrincipalLists checks service principals, their conditions, and
 // every list of IAM principals.
 func (c *KmsKeyConfig) validatePrincipalLists(p *problems, partition string) {
-	validateEach(p, fServicePrincipals, c.ServicePrincipals, false,
+	validateEach(p, fServicePrincipals, c.ServicePrincipals, literalsOnly,
 		func(sp string) string { return policylint.ServicePrincipalProblem(sp, partition) })
 	c.validateSourceConditions(p, partition)
 	validatePrincipals(p, fKeyAdministrators, c.KeyAdministrators, partition)
@@ -234,16 +242,27 @@ func (c *KmsKeyConfig) validatePrincipalLists(p *problems, partition string) {
 // validatePrincipals checks a list of IAM or STS principals that takes
 // references.
 func validatePrincipals(p *problems, f field, values []string, partition string) {
-	validateEach(p, f, values, true, func(arn string) string {
+	validateEach(p, f, values, listRefs, func(arn string) string {
 		_, msg := awsarn.ParsePrincipal(arn, partition)
 		return msg
 	})
 }
 
+// What a list field takes besides literals.
+type refs int
+
+const (
+	literalsOnly refs = iota // no references
+	stringRefs               // string references (cdktf tokens)
+	listRefs                 // string references and whole list references
+)
+
 // validateEach checks every entry of a list with validateReference (or,
 // without references, refuses tokens) and refuses duplicates, naming the
-// entry by its index.
-func validateEach(p *problems, f field, values []string, references bool, problem func(string) string) {
+// entry by its index. A whole list reference is an entry only where the
+// field takes one (listRefs); elsewhere literalProblem says how to take one
+// element.
+func validateEach(p *problems, f field, values []string, takes refs, problem func(string) string) {
 	seen := map[string]int{}
 	for i, v := range values {
 		fi := f.index(i)
@@ -252,8 +271,12 @@ func validateEach(p *problems, f field, values []string, references bool, proble
 			continue
 		}
 		seen[v] = i
-		if !references && tftemplate.IsUnresolved(v) {
+		if takes == literalsOnly && tftemplate.IsReference(v) {
 			p.add(fi, v, "holds a cdktf token, but this field takes a literal")
+			continue
+		}
+		if takes == listRefs && tftemplate.IsListToken(v) {
+			// A whole list reference: its elements are known at apply.
 			continue
 		}
 		validateReference(p, fi, v, problem)
@@ -287,9 +310,20 @@ func validateName(p *problems, f field, value string, maxLen int) {
 	}
 }
 
+// validateTrustedServices checks the trusted service principals.
+func (c *KmsKeyConfig) validateTrustedServices(p *problems, partition string) {
+	validateEach(p, field{"TrustedServicePrincipals", "trusted_service_principals"}, c.TrustedServicePrincipals, literalsOnly,
+		func(sp string) string { return policylint.ServicePrincipalProblem(sp, partition) })
+}
+
+// lintContext is what the linter and the reach rule know of the key.
+func (c *KmsKeyConfig) lintContext(partition string) policylint.Context {
+	return policylint.Context{Partition: partition, Account: c.AwsAccountId, TrustedAccounts: c.TrustedAccountIds, TrustedServices: c.TrustedServicePrincipals}
+}
+
 // validateTrustedAccounts checks the trusted accounts.
 func (c *KmsKeyConfig) validateTrustedAccounts(p *problems) {
-	validateEach(p, fTrustedAccounts, c.TrustedAccountIds, false, func(a string) string {
+	validateEach(p, fTrustedAccounts, c.TrustedAccountIds, literalsOnly, func(a string) string {
 		switch {
 		case !awsarn.IsAccountID(a):
 			return "must be a 12-digit account id"

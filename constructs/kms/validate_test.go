@@ -369,11 +369,68 @@ func TestPolicySizeLimit(t *testing.T) {
 	if err == nil {
 		t.Fatalf("%d principals accepted, want the size error", fit+40)
 	}
+	// What the principals add: the policy with them minus the policy
+	// without them.
+	without := validConfig()
+	without.AdditionalPrincipals = nil
+	added := len(c.buildPolicy("aws", c.AwsRegion, nil).doc.render()) - len(without.buildPolicy("aws", c.AwsRegion, nil).doc.render())
 	msg := err.Error()
-	for _, want := range []string{"AdditionalPrincipals", fmt.Sprintf("%d principals", fit+40), "32768", fmt.Sprintf("%d of them fit", fit)} {
+	for _, want := range []string{
+		"AdditionalPrincipals: the key policy would be",
+		fmt.Sprintf("additional_principals %d bytes (%d principals)", added, fit+40),
+		"AWS's limit of 32768 bytes",
+		fmt.Sprintf("%d of the %d principals of additional_principals fit with everything else unchanged", fit, fit+40),
+	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("size error %q does not say %q", msg, want)
 		}
+	}
+}
+
+// TestPolicySizeErrorNamesTheFieldsThatCauseIt: 690 key users (or 700
+// administrators) make the policy too large; the error names that field,
+// not additional_principals, with how much it adds and how many fit.
+func TestPolicySizeErrorNamesTheFieldsThatCauseIt(t *testing.T) {
+	for _, tc := range []struct {
+		key  string
+		n    int
+		set  func(*KmsKeyConfig, []string)
+		goNm string
+	}{
+		{"key_users", 690, func(c *KmsKeyConfig, p []string) { c.KeyUsers = p }, "KeyUsers"},
+		{"key_administrators", 700, func(c *KmsKeyConfig, p []string) { c.KeyAdministrators = p }, "KeyAdministrators"},
+	} {
+		t.Run(tc.key, func(t *testing.T) {
+			principals := make([]string, tc.n)
+			for i := range principals {
+				principals[i] = fmt.Sprintf("arn:aws:iam::123456789012:role/team-%03d-reader", i)
+			}
+			c := &KmsKeyConfig{AwsAccountId: "123456789012", AwsRegion: "eu-west-1", NamePrefix: "app", Environment: "app"}
+			tc.set(c, principals)
+			errs := FieldErrors(c.Validate())
+			if len(errs) != 1 || errs[0].Field != tc.goNm {
+				t.Fatalf("want one error on %s, got %v", tc.goNm, errs)
+			}
+			// The most that fit, found by rendering.
+			fit := 0
+			for n := 1; n <= tc.n; n++ {
+				trial := *c
+				tc.set(&trial, principals[:n])
+				if len(trial.buildPolicy("aws", "eu-west-1", nil).doc.render()) > MaxKeyPolicyBytes {
+					break
+				}
+				fit = n
+			}
+			msg := errs[0].Error()
+			for _, want := range []string{tc.key + " ", fmt.Sprintf("(%d principals)", tc.n), fmt.Sprintf("%d of the %d principals of %s fit", fit, tc.n, tc.key)} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("%q does not say %q", msg, want)
+				}
+			}
+			if strings.Contains(msg, "additional_principals") {
+				t.Errorf("%q names additional_principals, which is not set", msg)
+			}
+		})
 	}
 }
 

@@ -13,6 +13,10 @@ import (
 // xxx.
 var placeholderPattern = regexp.MustCompile(`(?i)(replace[-_ ]?me|change[-_ ]?me|\btodo\b|\bfixme\b|placeholder|<[a-z_ -]+>|xxx)`)
 
+// Warnings returns what the configuration accepts but a deploy may regret
+// (see warnings); NewKmsKey adds them to the key as cdktf warnings.
+func (c *KmsKeyConfig) Warnings() []string { return c.warnings() }
+
 // warnings returns what the configuration accepts but a deploy would
 // regret: placeholder-like values, alarms nobody receives, a disabled key,
 // the lockout check bypassed.
@@ -45,6 +49,10 @@ func (c *KmsKeyConfig) warnings() []string {
 			out = append(out, "monitoring creates an alarm topic with no subscriber: nobody receives the alarms; set monitoring.alarm_emails, subscribe to the topic (output <prefix>_alarm_topic_arn), or give monitoring.sns_topic_arn")
 		}
 	}
+	out = append(out, c.sourceConditionWarnings()...)
+	if partition, ok := PartitionOf(c.AwsRegion); ok {
+		out = append(out, c.serviceLinkedRoleWarnings(partition)...)
+	}
 	if c.IsEnabled != nil && !*c.IsEnabled {
 		out = append(out, "is_enabled is false: the key is created disabled, and nothing can encrypt or decrypt with it until it is enabled")
 	}
@@ -63,5 +71,11 @@ func (k *KmsKey) addWarnings() {
 }
 
 // Warnings returns the warnings the key's configuration gave (see
-// KmsKeyConfig for what is risky but accepted).
-func (k *KmsKey) Warnings() []string { return k.config.warnings() }
+// KmsKeyConfig for what is risky but accepted), and, once the app has
+// synthesized, what the key's monitoring was found to depend on that the
+// key itself could disable.
+func (k *KmsKey) Warnings() []string {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	return append(k.config.warnings(), k.dependencyWarnings...)
+}

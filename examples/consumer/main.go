@@ -6,12 +6,13 @@
 package main
 
 import (
-	"fmt"
+	"context"
 	"os"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
+	"github.com/cdktf-kms/cdktf-kms/synth"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -58,17 +59,12 @@ func newLogsStack(scope constructs.Construct, id string) (cdktf.TerraformStack, 
 	return stack, nil
 }
 
+// synth.Main writes cdktf.out only when everything succeeded, and on
+// Ctrl-C stops the jsii runtime, removes its temp files and keeps the
+// previous output.
 func main() {
-	os.Exit(run())
-}
-
-func run() int {
-	defer jsii.Close()
-	app := cdktf.NewApp(nil)
-	if _, err := newLogsStack(app, "orders-logs"); err != nil {
-		fmt.Fprintln(os.Stderr, "error:", err)
-		return 1
-	}
-	app.Synth()
-	return 0
+	os.Exit(synth.Main(synth.Options{}, func(ctx context.Context, app cdktf.App) error {
+		_, err := newLogsStack(app, "orders-logs")
+		return err
+	}))
 }

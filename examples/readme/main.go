@@ -4,24 +4,24 @@
 package main
 
 import (
-	"fmt"
+	"context"
 	"os"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
+	"github.com/cdktf-kms/cdktf-kms/synth"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
-func main() { os.Exit(run()) }
+// synth.Main synthesizes into cdktf.out only when build and the synth
+// succeed, prints the constructs' warnings, and on Ctrl-C stops the jsii
+// runtime, removes its temp files and keeps the previous output.
+func main() { os.Exit(synth.Main(synth.Options{}, build)) }
 
-// run closes the jsii runtime on every path: os.Exit or log.Fatal in main
-// would skip a deferred Close and leave the node process and its temp folder.
-func run() int {
-	defer jsii.Close()
-	app := cdktf.NewApp(nil)
+func build(ctx context.Context, app cdktf.App) error {
 	stack := cdktf.NewTerraformStack(app, jsii.String("orders"))
 	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
 	role := iamrole.NewIamRole(stack, jsii.String("app"), &iamrole.IamRoleConfig{
@@ -38,17 +38,14 @@ func run() int {
 		KeyUsers:     []string{*role.Arn()}, // a reference to a resource of the same app
 	})
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err) // every problem at once; nothing was added
-		return 1
+		return err // every problem at once; nothing was added, nothing is written
 	}
 	if _, err := key.GrantDecrypt(role); err != nil { // an inline policy on the role, for this key only
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+		return err
 	}
 	cloudwatchloggroup.NewCloudwatchLogGroup(stack, jsii.String("app_logs"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
 		Name:     jsii.String("/orders/prod"),
 		KmsKeyId: key.KeyArn(),
 	})
-	app.Synth()
-	return 0
+	return nil
 }

@@ -112,8 +112,12 @@ func ParsePrincipal(s, partition string) (Principal, string) {
 		return p, ""
 	default: // sts
 		parts := strings.Split(a.Resource, "/")
-		if len(parts) != 3 || parts[0] != "assumed-role" || !iamNamePattern.MatchString(parts[1]) || !sessionPattern.MatchString(parts[2]) {
+		if len(parts) != 3 || parts[0] != "assumed-role" || !iamNamePattern.MatchString(parts[1]) {
 			return Principal{}, principalForms
+		}
+		if !sessionPattern.MatchString(parts[2]) {
+			// AWS STS API Reference, AssumeRole, RoleSessionName.
+			return Principal{}, "the session name after the role must be 2 to 64 letters, digits and + = , . @ _ - (AWS STS, RoleSessionName)"
 		}
 		p.Kind, p.Path, p.Name = "assumed-role", "/", parts[1]
 		return p, ""

@@ -66,3 +66,11 @@ func FuzzParsePrincipal(f *testing.F) {
 		}
 	})
 }
+
+// TestAShortSessionNameSaysSo: the refusal names the session name's rule,
+// not the general forms.
+func TestAShortSessionNameSaysSo(t *testing.T) {
+	if _, msg := ParsePrincipal("arn:aws:sts::999999999999:assumed-role/r/s", "aws"); !strings.Contains(msg, "session name after the role must be 2 to 64") {
+		t.Errorf("got %q", msg)
+	}
+}

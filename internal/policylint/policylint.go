@@ -206,10 +206,50 @@ type Context struct {
 	// TrustedAccounts are other accounts that may get more than the usage
 	// actions (KeyConfig.TrustedAccountIds).
 	TrustedAccounts []string
+	// TrustedServices are service principals that may get more than the
+	// usage actions (KeyConfig.TrustedServicePrincipals).
+	TrustedServices []string
 }
 
 func (c Context) trusted(account string) bool {
 	return account == c.Account || slices.Contains(c.TrustedAccounts, account)
+}
+
+// ReachProblem is the one rule that decides whether a principal may get
+// actions on the key, whatever gives them (a key policy statement of any
+// origin, a native grant, a replica's policy): usage actions go to anyone
+// the policy names, but anything more (managing the key, its policy,
+// rotation, deletion, tags or aliases, and making, listing, retiring or
+// revoking grants) goes only to principals of the key's account or of a
+// trusted account, and to service principals named in TrustedServices.
+// kind is "AWS" or "Service"; actions are documented actions with the
+// kms: prefix (ExpandAction). A reference or "*" (whose account is not
+// known here) returns "": lintReach checks wildcards with their
+// conditions. The result is "" or the problem.
+func ReachProblem(ctx Context, kind, principal string, actions []string) string {
+	var management []string
+	for _, a := range actions {
+		if !IsUsageAction(a) && !slices.Contains(management, a) {
+			management = append(management, a)
+		}
+	}
+	if len(management) == 0 || tftemplate.IsUnresolved(principal) || tftemplate.HasComplexMarker(principal) {
+		return ""
+	}
+	switch kind {
+	case "AWS":
+		account := principalAccount(principal)
+		if account == "" || ctx.trusted(account) {
+			return ""
+		}
+		return fmt.Sprintf("gives %s in account %s %s; list %s in trusted_account_ids (TrustedAccountIds) to allow that", principal, account, describeManagement(management), account)
+	case "Service":
+		if slices.Contains(ctx.TrustedServices, principal) {
+			return ""
+		}
+		return fmt.Sprintf("gives the service principal %s %s; AWS services get the usage actions unless you name the service in trusted_service_principals (TrustedServicePrincipals) to allow more", principal, describeManagement(management))
+	}
+	return ""
 }
 
 // Finding is one problem in one statement.
@@ -421,8 +461,8 @@ func actionProblem(a string) string {
 // principalProblem checks the form of one principal.
 func (l *linter) principalProblem(kind, v string) string {
 	switch {
-	case tftemplate.IsUnresolved(v):
-		return "" // a reference: its value is known only at apply
+	case tftemplate.IsReference(v):
+		return "" // a reference (or a whole list): its value is known only at apply
 	case v == "*" && kind == "AWS":
 		return "" // checked with the statement's conditions (lintReach)
 	case kind == "AWS":
@@ -455,18 +495,22 @@ func principalAccount(v string) string {
 }
 
 // pinningKeys are the condition keys that can pin a wildcard principal to
-// accounts (or an organization).
+// accounts (or an organization). aws:SourceAccount pins the account a
+// service acts for, not the caller: it is "source".
 var pinningKeys = map[string]string{
 	"aws:principalaccount": "account",
 	"kms:calleraccount":    "account",
-	"aws:sourceaccount":    "account",
+	"aws:sourceaccount":    "source",
 	"aws:principalorgid":   "org",
 }
 
 // pinnedTo returns what a statement's conditions pin the caller to: the
-// accounts, and whether an organization pins it. A key counts only with
-// StringEquals and concrete values (no wildcard, no reference).
-func (l *linter) pinnedTo(s statement) (accounts []string, org bool, pinned bool) {
+// accounts, whether an organization pins it, and whether only
+// aws:SourceAccount does (then the callers are any AWS service acting for
+// those accounts). A key counts only with StringEquals and concrete values
+// (no wildcard, no reference).
+func (l *linter) pinnedTo(s statement) (accounts []string, org, onlySource, pinned bool) {
+	var byCaller bool
 	for op, keys := range s.Condition {
 		if op != "StringEquals" {
 			continue
@@ -485,14 +529,15 @@ func (l *linter) pinnedTo(s statement) (accounts []string, org bool, pinned bool
 				if allMatch(values, awsarn.IsOrgID) {
 					org, pinned = true, true
 				}
-			case "account":
+			case "account", "source":
 				if allMatch(values, awsarn.IsAccountID) {
 					accounts, pinned = append(accounts, values...), true
+					byCaller = byCaller || kind == "account"
 				}
 			}
 		}
 	}
-	return accounts, org, pinned
+	return accounts, org, pinned && !org && !byCaller, pinned
 }
 
 func allMatch(values []string, f func(string) bool) bool {
@@ -521,7 +566,7 @@ func conditionValues(raw any) (values []string, concrete bool) {
 		if !ok {
 			s = fmt.Sprint(item)
 		}
-		if tftemplate.IsUnresolved(s) || strings.ContainsAny(s, "*?") || strings.Contains(s, "${") {
+		if tftemplate.IsReference(s) || strings.ContainsAny(s, "*?") || strings.Contains(s, "${") {
 			concrete = false
 		}
 		values = append(values, s)
@@ -537,7 +582,7 @@ func (l *linter) lintReach(p parsed) {
 	management := p.managementActions()
 	for _, v := range p.principals["AWS"] {
 		if v == "*" {
-			accounts, org, pinned := l.pinnedTo(s)
+			accounts, org, onlySource, pinned := l.pinnedTo(s)
 			if !pinned {
 				l.add(n, s.Sid, v, `Principal AWS "*" in an Allow needs a condition that pins the caller to this account or organization: StringEquals on aws:PrincipalAccount, aws:PrincipalOrgID, kms:CallerAccount or aws:SourceAccount with concrete values (this account is %s); other conditions restrict nobody`, l.ctx.Account)
 				continue
@@ -550,13 +595,22 @@ func (l *linter) lintReach(p parsed) {
 			if org && len(accounts) == 0 && len(management) > 0 {
 				l.add(n, s.Sid, v, `Principal AWS "*" pinned only to an organization gets %s; pin it to accounts with aws:PrincipalAccount or kms:CallerAccount, or allow only usage actions`, describeManagement(management))
 			}
+			if onlySource && len(management) > 0 {
+				// Only a service acting for an account sends aws:SourceAccount:
+				// this reaches every AWS service, and services get more than
+				// usage only by name (ReachProblem).
+				l.add(n, s.Sid, v, `Principal AWS "*" pinned only by aws:SourceAccount reaches any AWS service acting for the account and gets %s; services get more than usage only when a statement names them and trusted_service_principals (TrustedServicePrincipals) lists them: name the service, or allow only usage actions`, describeManagement(management))
+			}
 			continue
 		}
-		account := principalAccount(v)
-		if account == "" || l.ctx.trusted(account) || len(management) == 0 {
-			continue
+		if msg := ReachProblem(l.ctx, "AWS", v, p.actions); msg != "" {
+			l.add(n, s.Sid, v, "%s", msg)
 		}
-		l.add(n, s.Sid, v, "gives %s in account %s %s; list %s in trusted_account_ids (TrustedAccountIds) to allow that", v, account, describeManagement(management), account)
+	}
+	for _, v := range p.principals["Service"] {
+		if msg := ReachProblem(l.ctx, "Service", v, p.actions); msg != "" {
+			l.add(n, s.Sid, v, "%s", msg)
+		}
 	}
 }
 
@@ -715,7 +769,7 @@ func exempts(conditions map[string]map[string]any, managers []string, account st
 func likeValues(raw any) ([]string, bool) {
 	values, _ := conditionValues(raw)
 	for _, v := range values {
-		if tftemplate.IsUnresolved(v) || strings.Contains(v, "${") {
+		if tftemplate.IsReference(v) || strings.Contains(v, "${") {
 			return nil, false
 		}
 	}

@@ -149,6 +149,9 @@ func TestWhoCanReachTheKey(t *testing.T) {
 		{"wildcard under ViaService alone", st(`"*"`, `"kms:Decrypt"`, `{"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}`), `needs a condition that pins the caller`},
 		{"wildcard pinned to a stranger", st(`"*"`, `"kms:Decrypt"`, `{"StringEquals": {"aws:PrincipalAccount": "999999999999"}}`), `pinned to account 999999999999`},
 		{"wildcard pinned to an org with kms:*", st(`"*"`, `"kms:*"`, `{"StringEquals": {"aws:PrincipalOrgID": "o-abcdef1234"}}`), `pinned only to an organization gets management actions`},
+		// aws:SourceAccount is sent only by a service acting for the account:
+		// it lets every AWS service in, which gets usage only.
+		{"wildcard pinned by aws:SourceAccount with management", st(`"*"`, `["kms:CreateGrant", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy"]`, `{"StringEquals": {"aws:SourceAccount": "123456789012"}}`), `pinned only by aws:SourceAccount reaches any AWS service acting for the account and gets management actions`},
 		{"kms:* to another account's root", st(`{"AWS": `+otherRoot+`}`, `"kms:*"`, ``), `in account 999999999999 management actions`},
 		{"admin actions to another account's role", st(`{"AWS": ["arn:aws:iam::999999999999:role/admin"]}`, `["kms:Put*", "kms:ScheduleKeyDeletion"]`, ``), `list 999999999999 in trusted_account_ids`},
 		{"create grant to a bare account id", st(`{"AWS": "999999999999"}`, `"kms:CreateGrant"`, ``), `kms:CreateGrant`},
@@ -169,10 +172,11 @@ func TestWhoCanReachTheKey(t *testing.T) {
 		"wildcard pinned to this account":                  st(`"*"`, `"kms:Decrypt"`, `{"StringEquals": {"aws:PrincipalAccount": "123456789012"}}`),
 		"wildcard pinned by kms:CallerAccount and ViaService": st(`"*"`, `"kms:Decrypt"`,
 			`{"StringEquals": {"kms:CallerAccount": "123456789012", "kms:ViaService": "ec2.eu-west-1.amazonaws.com"}}`),
-		"wildcard pinned to an org for usage":  st(`"*"`, `"kms:Decrypt"`, `{"StringEquals": {"aws:PrincipalOrgID": "o-abcdef1234"}}`),
-		"wildcard pinned to a trusted account": st(`"*"`, `"kms:*"`, `{"StringEquals": {"aws:SourceAccount": ["123456789012", "210987654321"]}}`),
-		"management to a trusted account":      st(`{"AWS": "arn:aws:iam::210987654321:role/admin"}`, `["kms:Put*"]`, ``),
-		"a reference is not checked":           st(`{"AWS": "${TfToken[TOKEN.7]}"}`, `"kms:Decrypt"`, ``),
+		"wildcard pinned to an org for usage":            st(`"*"`, `"kms:Decrypt"`, `{"StringEquals": {"aws:PrincipalOrgID": "o-abcdef1234"}}`),
+		"wildcard pinned to a trusted account":           st(`"*"`, `"kms:*"`, `{"StringEquals": {"aws:PrincipalAccount": ["123456789012", "210987654321"]}}`),
+		"wildcard pinned by aws:SourceAccount for usage": st(`"*"`, `["kms:Decrypt", "kms:GenerateDataKey*"]`, `{"StringEquals": {"aws:SourceAccount": "123456789012"}}`),
+		"management to a trusted account":                st(`{"AWS": "arn:aws:iam::210987654321:role/admin"}`, `["kms:Put*"]`, ``),
+		"a reference is not checked":                     st(`{"AWS": "${TfToken[TOKEN.7]}"}`, `"kms:Decrypt"`, ``),
 	}
 	trusted := Context{Partition: "aws", Account: "123456789012", TrustedAccounts: []string{"210987654321"}}
 	for name, statement := range accepted {

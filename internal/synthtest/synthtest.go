@@ -4,7 +4,9 @@
 package synthtest
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
+	"github.com/cdktf-kms/cdktf-kms/synth"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
@@ -132,7 +135,7 @@ func JSONArg(t testing.TB, args map[string]any, name string) any {
 	if !ok {
 		t.Fatalf("argument %s is %T, want a JSON string", name, args[name])
 	}
-	rendered, err := tftemplate.Render(s)
+	rendered, err := tftemplate.RenderJSON(s)
 	if err != nil {
 		t.Fatalf("argument %s is not a Terraform template: %v\n%s", name, err, s)
 	}
@@ -149,34 +152,39 @@ func Ref(address, attribute string) string {
 }
 
 // Main runs a test package that uses the jsii runtime and leaves nothing
-// behind: it gives the process a private temp directory (TMPDIR, so that
-// t.TempDir, os.MkdirTemp and the processes the tests start use it), puts
-// the test app's output there, closes the jsii runtime (which removes its
-// jsii-runtime.* folder), removes a cdktf.out that examples made in the
-// package folder, and removes the private directory.
+// behind: synth.Run gives the runtime, the node kernel and the tests a
+// private temp directory (TMPDIR, so that t.TempDir, os.MkdirTemp and the
+// processes the tests start use it), removes it at the end, and on SIGINT
+// or SIGTERM stops the kernel so that the run ends and cleans up. The test
+// app's output goes there too; a cdktf.out that examples made in the
+// package folder is removed.
 //
-// The runtime's Node-20 banner is silenced by the environment of the shell
-// (the Makefile exports the variables): os.Setenv here would be too late,
-// because the jsii runtime fixes the kernel process's environment when the
-// generated packages register their types at init. For the same reason the
-// node kernel keeps the original temp directory; the runtime's own folder is
-// removed by jsii.Close.
+// A fuzzing worker process (-test.fuzzworker) gets no signal handling: the
+// fuzzing coordinator stops its workers with SIGINT and expects them to
+// end the way the testing package does.
 func Main(m *testing.M) int {
-	tmp, err := os.MkdirTemp("", "cdktf-kms-test-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "synthtest:", err)
-		return 1
-	}
-	defer os.RemoveAll(tmp)
-	os.Setenv("TMPDIR", tmp)
-	outdir = filepath.Join(tmp, "cdktf.out")
 	_, statErr := os.Stat("cdktf.out")
 	hadOutput := statErr == nil
-
-	code := m.Run()
-	jsii.Close()
+	code := 0
+	run := synth.Run
+	if fuzzWorker() {
+		run = synth.RunWithoutSignals
+	}
+	err := run(func(context.Context) error {
+		outdir = filepath.Join(os.TempDir(), "cdktf.out")
+		code = m.Run()
+		return nil
+	})
 	if !hadOutput {
 		os.RemoveAll("cdktf.out")
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "synthtest:", err)
+		var stopped *synth.Interrupted
+		if errors.As(err, &stopped) {
+			return stopped.ExitCode()
+		}
+		return 1
 	}
 	return code
 }
@@ -219,4 +227,14 @@ func NewStackIn(t testing.TB, app cdktf.App) cdktf.TerraformStack {
 	t.Helper()
 	name := fmt.Sprintf("%s-%d", strings.NewReplacer("/", "-", " ", "_").Replace(t.Name()), stackN.Add(1))
 	return cdktf.NewTerraformStack(app, jsii.String(name))
+}
+
+// fuzzWorker says whether the test binary runs as a fuzzing worker.
+func fuzzWorker() bool {
+	for _, a := range os.Args[1:] {
+		if a == "-test.fuzzworker" || a == "-test.fuzzworker=true" || a == "--test.fuzzworker" {
+			return true
+		}
+	}
+	return false
 }

@@ -13,6 +13,7 @@ package tftemplate
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -42,6 +43,22 @@ func IsUnresolved(s string) bool {
 func HasComplexMarker(s string) bool {
 	return strings.Contains(s, "{TfToken[") && complexMarker.MatchString(s)
 }
+
+// listMarker is cdktf's list token marker standing alone: the element of
+// the one-element list that cdktf.Token_AsList and a variable's ListValue
+// return, which stands for the whole list.
+var listMarker = regexp.MustCompile(`^#\{TfToken\[[a-zA-Z0-9:._-]+\]\}$`)
+
+// IsListToken says whether s is a whole cdktf list token: a reference to a
+// Terraform list (a list(string) variable, a data source's list
+// attribute), not a string.
+func IsListToken(s string) bool {
+	return strings.HasPrefix(s, "#{TfToken[") && listMarker.MatchString(s)
+}
+
+// IsReference says whether s holds a reference of any kind: a string token
+// or a whole list token.
+func IsReference(s string) bool { return IsUnresolved(s) || IsListToken(s) }
 
 // Markers returns the token markers in s, in order.
 func Markers(s string) []string { return tokenPattern.FindAllString(s, -1) }
@@ -211,7 +228,16 @@ func Evaluate(template string, syntax Syntax) (string, error) {
 // The result is what AWS receives with references in their Terraform form:
 // the tests compare it with the construct's rendered policies, and the scan
 // reads synthesized policies with it.
-func Render(template string) (string, error) {
+func Render(template string) (string, error) { return render(template, false) }
+
+// RenderJSON is Render for a template of a JSON document (a policy): a
+// reference that Terraform would put inside a JSON string is escaped for
+// it, and one that stands for a whole value (jsonencode(...) of a list
+// reference) is written as a JSON string "${...}", so that the result is
+// JSON with each reference as a string.
+func RenderJSON(template string) (string, error) { return render(template, true) }
+
+func render(template string, inJSON bool) (string, error) {
 	src := []byte(template)
 	expr, diags := hclsyntax.ParseTemplate(src, "template", hcl.InitialPos)
 	if diags.HasErrors() {
@@ -225,6 +251,7 @@ func Render(template string) (string, error) {
 		parts = []hclsyntax.Expression{e}
 	}
 	var b strings.Builder
+	var json jsonState
 	for _, part := range parts {
 		if wrap, ok := part.(*hclsyntax.TemplateWrapExpr); ok {
 			part = wrap.Wrapped
@@ -233,11 +260,39 @@ func Render(template string) (string, error) {
 			v, diags := part.Value(nil)
 			if !diags.HasErrors() && v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
 				b.WriteString(v.AsString())
+				json.scan(v.AsString())
 				continue
 			}
 		}
 		r := part.Range()
-		b.WriteString("${" + string(src[r.Start.Byte:r.End.Byte]) + "}")
+		ref := "${" + string(src[r.Start.Byte:r.End.Byte]) + "}"
+		// In a JSON document the reference stays a JSON string: escaped
+		// inside a string, and quoted where it stands for a whole value
+		// (jsonencode(...) of a list reference).
+		quoted := strconv.Quote(ref)
+		if !inJSON {
+			b.WriteString(ref)
+		} else if json.inString {
+			b.WriteString(quoted[1 : len(quoted)-1])
+		} else {
+			b.WriteString(quoted)
+		}
 	}
 	return b.String(), nil
+}
+
+// jsonState follows whether JSON text written so far ends inside a string.
+type jsonState struct{ inString, escaped bool }
+
+func (j *jsonState) scan(s string) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case j.escaped:
+			j.escaped = false
+		case j.inString && c == '\\':
+			j.escaped = true
+		case c == '"':
+			j.inString = !j.inString
+		}
+	}
 }

@@ -154,3 +154,35 @@ func TestRenderKeepsReferencesAndEvaluatesTheRest(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderJSONKeepsTheDocumentJSON: references in a JSON document's
+// template stay JSON strings, escaped inside a string and quoted where
+// they stand for a whole value (jsonencode of a list reference).
+func TestRenderJSONKeepsTheDocumentJSON(t *testing.T) {
+	for template, want := range map[string]string{
+		`{"AWS":${jsonencode(concat(["arn:aws:iam::1:role/a"], var.x))},"B":"x"}`: `{"AWS":"${jsonencode(concat([\"arn:aws:iam::1:role/a\"], var.x))}","B":"x"}`,
+		`{"R":"role/${regex("[^/]+$", aws_iam_role.a.arn)}"}`:                     `{"R":"role/${regex(\"[^/]+$\", aws_iam_role.a.arn)}"}`,
+		`{"A":"a \"quoted\" ${var.x}","B":${var.y}}`:                              `{"A":"a \"quoted\" ${var.x}","B":"${var.y}"}`,
+		`{"A":"$${x}"}`: `{"A":"${x}"}`,
+	} {
+		got, err := RenderJSON(template)
+		if err != nil || got != want {
+			t.Errorf("RenderJSON(%s) = %s, %v; want %s", template, got, err, want)
+		}
+	}
+}
+
+func TestIsListToken(t *testing.T) {
+	for s, want := range map[string]bool{
+		"#{TfToken[TOKEN.12]}":  true,
+		"${TfToken[TOKEN.12]}":  false,
+		"&{TfToken[TOKEN.12]}":  false,
+		"x#{TfToken[TOKEN.12]}": false,
+		"#{TfToken[TOKEN.12]}x": false,
+		"arn:aws:iam::1:root":   false,
+	} {
+		if got := IsListToken(s); got != want {
+			t.Errorf("IsListToken(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

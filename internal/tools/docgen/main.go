@@ -3,7 +3,8 @@
 // default and rule, from the config structs and their doc comments; every
 // output; every access level with its actions, from the action lists) and
 // docs/scan-exceptions.md (the accepted scanner findings with their reasons,
-// from security/exceptions.json).
+// from security/exceptions.json) and the access reports of docs/access
+// (from the synthesized stacks of cdktf.json and examples/environments).
 //
 //	go run ./internal/tools/docgen        # or: make docs
 //
@@ -12,11 +13,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -24,25 +28,33 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
+	"github.com/cdktf-kms/cdktf-kms/synth"
 )
 
 func main() { os.Exit(run()) }
 
-// run writes the documents. It closes the jsii runtime that reading the
-// construct's defaults starts (else its temp folder and node process would
-// outlive the run).
+// run writes the documents. Reading the construct's defaults starts the
+// jsii runtime: synth.Run removes its temp files and stops it on every
+// path, an interrupt included.
 func run() int {
-	defer jsii.Close()
-	files, err := generate(".")
-	if err == nil {
+	err := synth.Run(func(ctx context.Context) error {
+		files, err := generate(".")
+		if err != nil {
+			return err
+		}
 		for name, content := range files {
-			if err = os.WriteFile(name, content, 0o644); err != nil {
-				break
+			if err := os.WriteFile(name, content, 0o644); err != nil {
+				return err
 			}
 		}
+		return nil
+	})
+	var stopped *synth.Interrupted
+	if errors.As(err, &stopped) {
+		fmt.Fprintln(os.Stderr, "docgen:", err)
+		return stopped.ExitCode()
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "docgen:", err)
@@ -66,10 +78,16 @@ func generate(root string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string][]byte{
+	files := map[string][]byte{
 		filepath.Join(root, "docs", "configuration.md"):   config,
 		filepath.Join(root, "docs", "scan-exceptions.md"): exceptions,
-	}, nil
+	}
+	pages, err := accessReports(root)
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(files, pages)
+	return files, nil
 }
 
 // fieldComments reads the doc comments of every struct field in the
@@ -312,7 +330,34 @@ allow one access level on the key and its replicas, written out as IAM actions
 	b.WriteString(`
 The key policy statements of the user lists (` + "`key_users`" + ` and the ` + "`key_*_users`" + ` lists)
 follow the same key types; see the rules above.
+
+## Service principals and their documented conditions
+
+` + "`service_principals_source_account`" + ` and ` + "`service_principals_source_arns`" + ` add the confused-deputy
+conditions ` + "`aws:SourceAccount`" + ` and ` + "`aws:SourceArn`" + ` to the statement of ` + "`service_principals`" + `. A
+condition on a key the service does not send denies it, so they apply only to the services
+whose own documentation gives them for key policies, below (checked ` + kms.ServiceConditionsChecked + `), and to
+services you name in ` + "`service_principals_conditions_asserted`" + ` (with a warning). Each
+service of the table needs an ARN of its own resources among the source ARNs. CloudWatch
+Logs is documented with ` + "`kms:EncryptionContext:aws:logs:arn`" + ` instead
+(` + "`restrict_cloudwatch_logs`" + `).
+
+| service principal | aws:SourceAccount | aws:SourceArn (form) | source | caveat |
+|---|---|---|---|---|
 `)
+	for _, r := range kms.ServiceConditionTable() {
+		yes := func(b bool) string {
+			if b {
+				return "yes"
+			}
+			return "no"
+		}
+		arn := "no"
+		if r.SourceArn {
+			arn = "yes: " + r.SourceArnForm
+		}
+		fmt.Fprintf(&b, "| `%s.amazonaws.com` | %s | %s | %s | %s |\n", r.Service, yes(r.SourceAccount), cell(arn), cell(r.Source), cell(r.Caveat))
+	}
 	return b.Bytes(), nil
 }
 

@@ -106,6 +106,11 @@ func TestDocLinksResolve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	access, err := filepath.Glob(filepath.Join(root, "docs", "access", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages = append(pages, access...)
 	pages = append(pages, filepath.Join(root, "README.md"), filepath.Join(root, "CHANGELOG.md"))
 	link := regexp.MustCompile(`\]\(([^)\s]+)\)`)
 	checked := 0

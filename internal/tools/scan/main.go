@@ -7,6 +7,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -26,6 +27,7 @@ import (
 	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
 	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
+	"github.com/cdktf-kms/cdktf-kms/synth"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
@@ -56,8 +58,28 @@ func main() {
 	os.Exit(run(os.Stdout, os.Stderr))
 }
 
-func run(stdout, stderr io.Writer) (code int) {
-	defer jsii.Close()
+// run scans; synth.Run removes the jsii runtime's temp files and stops the
+// scan on SIGINT or SIGTERM (the context stops the scanners), so the temp
+// folder of the stacks is removed on every path.
+func run(stdout, stderr io.Writer) int {
+	code := 0
+	err := synth.Run(func(ctx context.Context) error {
+		code = scan(ctx, stdout, stderr)
+		return nil
+	})
+	var stopped *synth.Interrupted
+	if errors.As(err, &stopped) {
+		fmt.Fprintf(stderr, "scan: %v\n", err)
+		return stopped.ExitCode()
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "scan: %v\n", err)
+		return 2
+	}
+	return code
+}
+
+func scan(ctx context.Context, stdout, stderr io.Writer) int {
 	out := flag.String("out", "", "directory to keep the synthesized stacks and reports in (default: a temp dir, removed at the end)")
 	config := flag.String("config", "cdktf.json", "the app's cdktf.json (its environments are scanned)")
 	allFeatures := flag.String("all-features", "security/all-features.json", "an environment with every option on")
@@ -100,14 +122,14 @@ func run(stdout, stderr io.Writer) (code int) {
 	}
 	findings = append(findings, lint...)
 	if *tfsec != "" {
-		f, err := runTfsec(*tfsec, stackDirs)
+		f, err := runTfsec(ctx, *tfsec, stackDirs)
 		if err != nil {
 			return fail("tfsec: %v", err)
 		}
 		findings = append(findings, f...)
 	}
 	if *kics != "" {
-		f, err := runKics(*kics, *kicsAssets, filepath.Join(*out, "cdktf.out", "stacks"), filepath.Join(*out, "kics"))
+		f, err := runKics(ctx, *kics, *kicsAssets, filepath.Join(*out, "cdktf.out", "stacks"), filepath.Join(*out, "kics"))
 		if err != nil {
 			return fail("kics: %v", err)
 		}
@@ -120,10 +142,10 @@ func run(stdout, stderr io.Writer) (code int) {
 }
 
 // synthesize writes the shipped stacks and the all-features stack, and
-// returns each stack's folder and the accounts its environment trusts
-// (trusted_account_ids, which the linter needs to judge cross-account
-// statements as the construct did).
-func synthesize(configPath, allFeaturesPath, outdir string) (dirs map[string]string, trusted map[string][]string, err error) {
+// returns each stack's folder and what its environment trusts
+// (trusted_account_ids and trusted_service_principals, which the linter
+// needs to judge statements as the construct did).
+func synthesize(configPath, allFeaturesPath, outdir string) (dirs map[string]string, trusted map[string]trust, err error) {
 	os.Unsetenv(stacks.ContextEnv)
 	envs, err := stacks.LoadEnvironments(configPath)
 	if err != nil {
@@ -139,14 +161,14 @@ func synthesize(configPath, allFeaturesPath, outdir string) (dirs map[string]str
 	}
 	envs = append(envs, extra...)
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir)})
-	dirs, trusted = map[string]string{}, map[string][]string{}
+	dirs, trusted = map[string]string{}, map[string]trust{}
 	for _, env := range envs {
 		if _, err := stacks.NewEnvironmentStack(app, env); err != nil {
 			return nil, nil, err
 		}
 		name := stacks.StackName(env.Name)
 		dirs[name] = filepath.Join(outdir, "stacks", name)
-		trusted[name] = env.TrustedAccountIds
+		trusted[name] = trust{Accounts: env.TrustedAccountIds, Services: env.TrustedServicePrincipals}
 	}
 	app.Synth()
 	// Done with the bindings: free the node kernel (~0.8 GB) before the
@@ -156,8 +178,9 @@ func synthesize(configPath, allFeaturesPath, outdir string) (dirs map[string]str
 }
 
 // lintStacks runs the key-policy linter on the policy of every aws_kms_key
-// and aws_kms_replica_key; trusted holds each stack's trusted accounts.
-func lintStacks(dirs map[string]string, trusted map[string][]string) ([]finding, error) {
+// and aws_kms_replica_key; trusted holds what each stack's environment
+// trusts.
+func lintStacks(dirs map[string]string, trusted map[string]trust) ([]finding, error) {
 	var out []finding
 	for _, name := range sortedNames(dirs) {
 		raw, err := os.ReadFile(filepath.Join(dirs[name], "cdk.tf.json"))
@@ -176,9 +199,13 @@ func lintStacks(dirs map[string]string, trusted map[string][]string) ([]finding,
 // policyResources are the resource types whose policy is a key policy.
 var policyResources = []string{"aws_kms_key", "aws_kms_replica_key"}
 
+// trust is what an environment trusts besides its own account:
+// trusted_account_ids and trusted_service_principals.
+type trust struct{ Accounts, Services []string }
+
 // lintStack lints the key policies of one synthesized stack, whose
-// environment trusts the given accounts besides its own.
-func lintStack(name string, raw []byte, trusted []string) ([]finding, error) {
+// environment trusts the given accounts and services.
+func lintStack(name string, raw []byte, trusted trust) ([]finding, error) {
 	type withPolicy struct {
 		Policy string `json:"policy"`
 	}
@@ -205,12 +232,12 @@ func lintStack(name string, raw []byte, trusted []string) ([]finding, error) {
 			address := typ + "." + key
 			// The synthesized policy is a Terraform template: lint what
 			// Terraform sends to AWS (references stay as ${...}).
-			policy, err := tftemplate.Render(doc.Resource[typ][key].Policy)
+			policy, err := tftemplate.RenderJSON(doc.Resource[typ][key].Policy)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %s: the policy is not a Terraform template: %w", name, address, err)
 			}
 			policy = referenceMarkers(policy)
-			ctx := policylint.Context{Partition: partition, Account: rootAccount(policy, partition), TrustedAccounts: trusted}
+			ctx := policylint.Context{Partition: partition, Account: rootAccount(policy, partition), TrustedAccounts: trusted.Accounts, TrustedServices: trusted.Services}
 			for _, f := range policylint.Lint(policy, ctx) {
 				out = append(out, finding{"policylint", "key-policy", f.String(), "HIGH", name, address})
 			}
@@ -248,10 +275,10 @@ func rootAccount(policy, partition string) string {
 }
 
 // runTfsec scans each stack directory with tfsec.
-func runTfsec(bin string, dirs map[string]string) ([]finding, error) {
+func runTfsec(ctx context.Context, bin string, dirs map[string]string) ([]finding, error) {
 	var out []finding
 	for _, name := range sortedNames(dirs) {
-		cmd := exec.Command(bin, dirs[name], "--no-module-downloads", "--format", "json", "--soft-fail", "--no-color")
+		cmd := exec.CommandContext(ctx, bin, dirs[name], "--no-module-downloads", "--format", "json", "--soft-fail", "--no-color")
 		raw, err := cmd.Output()
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", name, err)
@@ -275,11 +302,11 @@ func runTfsec(bin string, dirs map[string]string) ([]finding, error) {
 }
 
 // runKics scans all stacks with KICS in one run.
-func runKics(bin, assets, stacksDir, reportDir string) ([]finding, error) {
+func runKics(ctx context.Context, bin, assets, stacksDir, reportDir string) ([]finding, error) {
 	if assets == "" {
 		return nil, errors.New("-kics-assets is required with -kics")
 	}
-	cmd := exec.Command(bin, "scan", "-p", stacksDir,
+	cmd := exec.CommandContext(ctx, bin, "scan", "-p", stacksDir,
 		"-q", filepath.Join(assets, "queries"), "--libraries-path", filepath.Join(assets, "libraries"),
 		"--type", "Terraform", "--cloud-provider", "aws",
 		"--report-formats", "json", "-o", reportDir, "--output-name", "kics",

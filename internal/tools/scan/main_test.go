@@ -109,18 +109,18 @@ func TestLintStackChecksKeysAndReplicas(t *testing.T) {
 			`"aws_kms_key":{"k":{"policy":"` + key + `"}},` +
 			`"aws_kms_replica_key":{"k_replica_us_east_1":{"policy":"` + replica + `"}}}}`)
 	}
-	found, err := lintStack("kms-dev", stack(good, good), nil)
+	found, err := lintStack("kms-dev", stack(good, good), trust{})
 	if err != nil || len(found) != 0 {
 		t.Fatalf("clean key and replica: %v, %v", found, err)
 	}
-	found, err = lintStack("kms-dev", stack(good, open), nil)
+	found, err = lintStack("kms-dev", stack(good, open), trust{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(found) != 1 || found[0].Resource != "aws_kms_replica_key.k_replica_us_east_1" || !strings.Contains(found[0].Title, `Principal AWS "*"`) {
 		t.Errorf("open replica policy: %+v", found)
 	}
-	found, err = lintStack("kms-dev", stack(open, good), nil)
+	found, err = lintStack("kms-dev", stack(open, good), trust{})
 	if err != nil || len(found) != 1 || found[0].Resource != "aws_kms_key.k" {
 		t.Errorf("open key policy: %+v, %v", found, err)
 	}
@@ -128,15 +128,15 @@ func TestLintStackChecksKeysAndReplicas(t *testing.T) {
 	// environment trusts it, as in the construct.
 	audit := `{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Root\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"},` +
 		`{\"Sid\":\"Audit\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::210987654321:role/auditor\"},\"Action\":\"kms:GetKeyPolicy\",\"Resource\":\"*\"}]}`
-	found, err = lintStack("kms-dev", stack(audit, good), nil)
+	found, err = lintStack("kms-dev", stack(audit, good), trust{})
 	if err != nil || len(found) != 1 || !strings.Contains(found[0].Title, "trusted_account_ids") {
 		t.Errorf("untrusted account: %+v, %v", found, err)
 	}
-	found, err = lintStack("kms-dev", stack(audit, good), []string{"210987654321"})
+	found, err = lintStack("kms-dev", stack(audit, good), trust{Accounts: []string{"210987654321"}})
 	if err != nil || len(found) != 0 {
 		t.Errorf("trusted account: %+v, %v", found, err)
 	}
-	if _, err := lintStack("kms-dev", []byte(`{"resource":{}}`), nil); err == nil || !strings.Contains(err.Error(), "no aws provider") {
+	if _, err := lintStack("kms-dev", []byte(`{"resource":{}}`), trust{}); err == nil || !strings.Contains(err.Error(), "no aws provider") {
 		t.Errorf("stack without provider: %v", err)
 	}
 }
