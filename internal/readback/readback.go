@@ -84,20 +84,8 @@ type Stack map[string]any
 // Resources returns the resources of one type by name, without cdktf's
 // "//" metadata.
 func (s Stack) Resources(typ string) map[string]map[string]any {
-	out := map[string]map[string]any{}
 	block, _ := s["resource"].(map[string]any)
-	byName, _ := block[typ].(map[string]any)
-	for name, v := range byName {
-		args, _ := v.(map[string]any)
-		clean := map[string]any{}
-		for k, a := range args {
-			if k != "//" {
-				clean[k] = a
-			}
-		}
-		out[name] = clean
-	}
-	return out
+	return tfresult.ConfigResourcesOf(block, typ)
 }
 
 // Region returns the region of the provider a resource uses ("" for the

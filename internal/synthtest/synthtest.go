@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf-kms/cdktf-kms/internal/tfresult"
 	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 	"github.com/cdktf-kms/cdktf-kms/synth"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -57,19 +58,7 @@ func (d *Doc) block(kind string) map[string]any {
 // Resources returns the resources of one type by name, without cdktf's "//"
 // metadata.
 func (d *Doc) Resources(resourceType string) map[string]map[string]any {
-	out := map[string]map[string]any{}
-	byName, _ := d.block("resource")[resourceType].(map[string]any)
-	for name, v := range byName {
-		args, _ := v.(map[string]any)
-		clean := map[string]any{}
-		for k, a := range args {
-			if k != "//" {
-				clean[k] = a
-			}
-		}
-		out[name] = clean
-	}
-	return out
+	return tfresult.ConfigResourcesOf(d.block("resource"), resourceType)
 }
 
 // Resource returns one resource's arguments or fails the test, printing
