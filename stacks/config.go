@@ -16,6 +16,7 @@ import (
 
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
 	"github.com/cdktf-kms/cdktf-kms/internal/excerpt"
+	"github.com/cdktf-kms/cdktf-kms/internal/jsonkind"
 	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
 
@@ -183,7 +184,7 @@ func decodeEnvironment(name string, data jsontext.Value) (Environment, []error, 
 	case '{':
 		d.object(data, reflect.ValueOf(&env).Elem(), nil)
 	default:
-		d.fail(nil, "must be an object of settings, got a JSON %s", kindName(data.Kind()))
+		d.fail(nil, "must be an object of settings, got a JSON %s", jsonkind.Name(data.Kind()))
 		return env, d.errs, d.failed
 	}
 	d.errs = append(d.errs, tokenMarkers(reflect.ValueOf(env.KmsKeyConfig), nil)...)
@@ -221,25 +222,6 @@ func isInteger(t reflect.Type) bool {
 		return true
 	}
 	return false
-}
-
-// kindName names a JSON kind.
-func kindName(k jsontext.Kind) string {
-	switch k {
-	case '"':
-		return "string"
-	case '0':
-		return "number"
-	case 't', 'f':
-		return "boolean"
-	case 'n':
-		return "null"
-	case '{':
-		return "object"
-	case '[':
-		return "list"
-	}
-	return "value"
 }
 
 // pointerParts splits a JSON pointer into its (unescaped) segments.

@@ -11,6 +11,8 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/cdktf-kms/cdktf-kms/internal/jsonkind"
 )
 
 // decoder decodes one environment of cdktf.json key by key, so that one
@@ -68,13 +70,13 @@ func (d *decoder) decode(raw jsontext.Value, v reflect.Value, path []string) {
 	switch t.Kind() {
 	case reflect.Struct:
 		if kind != '{' {
-			d.fail(path, "got a JSON %s, want %s", kindName(kind), jsonTypeName(t))
+			d.fail(path, "got a JSON %s, want %s", jsonkind.Name(kind), jsonTypeName(t))
 			return
 		}
 		d.object(raw, v, path)
 	case reflect.Slice:
 		if kind != '[' {
-			d.fail(path, "got a JSON %s, want %s", kindName(kind), jsonTypeName(t))
+			d.fail(path, "got a JSON %s, want %s", jsonkind.Name(kind), jsonTypeName(t))
 			return
 		}
 		var items []jsontext.Value
@@ -89,7 +91,7 @@ func (d *decoder) decode(raw jsontext.Value, v reflect.Value, path []string) {
 		v.Set(s)
 	case reflect.Map:
 		if kind != '{' {
-			d.fail(path, "got a JSON %s, want %s", kindName(kind), jsonTypeName(t))
+			d.fail(path, "got a JSON %s, want %s", jsonkind.Name(kind), jsonTypeName(t))
 			return
 		}
 		ms, dups, err := members(raw)
@@ -133,7 +135,7 @@ func scalarProblem(err error, t reflect.Type, kind jsontext.Kind) string {
 			return sem.Err.Error()
 		}
 	}
-	return fmt.Sprintf("got a JSON %s, want %s", kindName(kind), jsonTypeName(t))
+	return fmt.Sprintf("got a JSON %s, want %s", jsonkind.Name(kind), jsonTypeName(t))
 }
 
 // object decodes a JSON object into a struct, key by key.

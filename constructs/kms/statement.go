@@ -12,6 +12,7 @@ import (
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/cdktf-kms/cdktf-kms/internal/jsonkind"
 	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
 
@@ -167,28 +168,9 @@ func statementDecodeError(err error) error {
 		if want == "" {
 			want = "a JSON value of the policy grammar"
 		}
-		return fmt.Errorf("%s: got a JSON %s, want %s", strings.ReplaceAll(strings.TrimPrefix(string(se.JSONPointer), "/"), "/", "."), jsonKindName(se.JSONKind), want)
+		return fmt.Errorf("%s: got a JSON %s, want %s", strings.ReplaceAll(strings.TrimPrefix(string(se.JSONPointer), "/"), "/", "."), jsonkind.Name(se.JSONKind), want)
 	}
 	return fmt.Errorf("not a JSON policy statement object: %v", err)
-}
-
-// jsonKindName names a JSON kind for a message.
-func jsonKindName(k jsontext.Kind) string {
-	switch k {
-	case '"':
-		return "string"
-	case '0':
-		return "number"
-	case 't', 'f':
-		return "boolean"
-	case 'n':
-		return "null"
-	case '{':
-		return "object"
-	case '[':
-		return "list"
-	}
-	return "value"
 }
 
 // nullAt finds the first null in a decoded JSON value and returns its path

@@ -153,28 +153,43 @@ func keyOf(v any) string {
 // compares it with the synthesized one. It returns the mismatches; an error
 // means a read failed.
 func Keys(ctx context.Context, c *Clients, stack Stack, state *tfjson.State, opts Options) ([]Mismatch, error) {
-	inState := tfresult.StateResources(state)
 	var out []Mismatch
-	keys := stack.Resources("aws_kms_key")
-	for _, name := range slices.Sorted(maps.Keys(keys)) {
-		addr := "aws_kms_key." + name
-		res, ok := inState[addr]
-		if !ok {
-			continue
+	for _, k := range deployedKeys(stack, state) {
+		if k.id == "" {
+			return out, fmt.Errorf("%s has no key_id in the state", k.addr)
 		}
-		keyID, _ := res.AttributeValues["key_id"].(string)
-		if keyID == "" {
-			return out, fmt.Errorf("%s has no key_id in the state", addr)
-		}
-		provider, _ := keys[name]["provider"].(string)
-		region := stack.Region(provider)
-		m, err := key(ctx, c.KMS(region), addr, keyID, keys[name], stack, name, state, opts)
+		m, err := key(ctx, c.KMS(k.region), k.addr, k.id, k.args, stack, k.name, state, opts)
 		out = append(out, m...)
 		if err != nil {
 			return out, err
 		}
 	}
 	return out, nil
+}
+
+// deployedKey is an aws_kms_key of a stack that is in the state.
+type deployedKey struct {
+	name, addr, id, region string
+	args                   map[string]any
+}
+
+// deployedKeys returns the stack's aws_kms_key resources that are in the
+// state, by name, with their key ids and regions.
+func deployedKeys(stack Stack, state *tfjson.State) []deployedKey {
+	inState := tfresult.StateResources(state)
+	keys := stack.Resources("aws_kms_key")
+	var out []deployedKey
+	for _, name := range slices.Sorted(maps.Keys(keys)) {
+		addr := "aws_kms_key." + name
+		res, ok := inState[addr]
+		if !ok {
+			continue
+		}
+		id, _ := res.AttributeValues["key_id"].(string)
+		provider, _ := keys[name]["provider"].(string)
+		out = append(out, deployedKey{name, addr, id, stack.Region(provider), keys[name]})
+	}
+	return out
 }
 
 // key reads back one key.
@@ -500,18 +515,10 @@ func Roles(ctx context.Context, c *Clients, stack Stack, state *tfjson.State) ([
 // scheduled for deletion after the synthesized deletion window (default 30
 // days) and has no aliases left.
 func KeysDeleted(ctx context.Context, c *Clients, stack Stack, state *tfjson.State) ([]Mismatch, error) {
-	inState := tfresult.StateResources(state)
 	var out []Mismatch
-	keys := stack.Resources("aws_kms_key")
-	for _, name := range slices.Sorted(maps.Keys(keys)) {
-		addr := "aws_kms_key." + name
-		res, ok := inState[addr]
-		if !ok {
-			continue
-		}
-		keyID, _ := res.AttributeValues["key_id"].(string)
-		provider, _ := keys[name]["provider"].(string)
-		client := c.KMS(stack.Region(provider))
+	for _, k := range deployedKeys(stack, state) {
+		addr, keyID := k.addr, k.id
+		client := c.KMS(k.region)
 		desc, err := client.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(keyID)})
 		if err != nil {
 			return out, fmt.Errorf("%s: DescribeKey %s: %w", addr, keyID, err)
@@ -520,7 +527,7 @@ func KeysDeleted(ctx context.Context, c *Clients, stack Stack, state *tfjson.Sta
 			out = append(out, Mismatch{addr, "key state after destroy", string(kmstypes.KeyStatePendingDeletion), string(desc.KeyMetadata.KeyState)})
 		}
 		window := 30.0
-		if w, ok := keys[name]["deletion_window_in_days"].(float64); ok {
+		if w, ok := k.args["deletion_window_in_days"].(float64); ok {
 			window = w
 		}
 		if d := desc.KeyMetadata.DeletionDate; d != nil {
