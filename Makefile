@@ -49,7 +49,7 @@ test-short: ## run the tests without the end-to-end runs of the app, the CLI and
 e2e: install ## deploy every stack to an AWS API emulator with the real AWS provider (builds it once, 35-50 min), failing on leftovers in the temp directory
 	@mirror=$$(.ci/build-provider.sh) && \
 	CDKTF_KMS_PROVIDER_MIRROR="$$mirror" go run ./internal/tools/tmpcheck -- \
-		go test -tags e2e -count=1 -timeout 40m -parallel 6 ./internal/emulator/ ./__tests__/deploy/
+		go test -tags e2e -count=1 -timeout 40m -parallel 6 ./internal/emulator/ ./internal/awsaccount/ ./__tests__/deploy/
 
 golden: ## rewrite the golden files (shipped stacks, composition app); review the diff
 	go test ./__tests__/ -run 'TestGolden|TestCompositionGolden' -update

@@ -3,11 +3,13 @@
 package deploy
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cdktf-kms/cdktf-kms/internal/awsaccount"
 	"github.com/cdktf-kms/cdktf-kms/internal/readback"
@@ -70,8 +72,12 @@ func TestCdktfDeployDiffDestroy(t *testing.T) {
 
 	var deployed bool
 	t.Cleanup(func() {
-		if deployed && t.Failed() {
-			st.destroy(interrupted)
+		if deployed && t.Failed() && interrupted.Err() == nil {
+			ctx, cancel := context.WithTimeout(interrupted, 5*time.Minute)
+			defer cancel()
+			if err := st.destroy(ctx); err != nil {
+				t.Logf("cleanup: destroying %s after a failure: %v", st.name, err)
+			}
 		}
 	})
 	if !t.Run("cdktf deploy", func(t *testing.T) {

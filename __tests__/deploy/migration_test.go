@@ -216,9 +216,11 @@ func (e *env) takeOver(t *testing.T, ctx context.Context, st *stack, check func(
 	if err := st.apply(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, after := e.planStream(t, ctx, st, nil, false); len(tfresult.Unexpected(after, nil)) > 0 {
-		bad := tfresult.Unexpected(after, nil)
+	changed, after := e.planStream(t, ctx, st, nil, false)
+	if bad := tfresult.Unexpected(after, nil); len(bad) > 0 {
 		t.Errorf("the plan after apply is not empty:\n%s", strings.Join(bad, "\n"))
+	} else if changed {
+		t.Errorf("terraform plan -detailed-exitcode after apply says there are changes (exit status 2); see the plan in the log")
 	}
 	state, err := e.readState(ctx, st)
 	if err != nil {

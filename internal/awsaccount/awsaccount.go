@@ -55,8 +55,11 @@ type iamName struct{ path, name string }
 // names but does not create: its S3 backend's bucket (and lock table), IAM
 // roles and users named in policies, grants and role policies, customer
 // managed policies, log groups of metric filters, SNS topics, and keys that
-// data sources look up by alias.
-func Prepare(ctx context.Context, endpoint string, st readback.Stack) error {
+// data sources look up by alias. siblings are the other stacks of the same
+// project, deployed to the same emulator: what one of them creates (a role
+// another environment names) is left to it, or its apply would find the
+// name taken.
+func Prepare(ctx context.Context, endpoint string, st readback.Stack, siblings ...readback.Stack) error {
 	var errs []error
 	region := st.Region("")
 	cfg := readback.Config(endpoint, region)
@@ -86,26 +89,29 @@ func Prepare(ctx context.Context, endpoint string, st readback.Stack) error {
 		}
 	}
 
-	// Names of what the stack creates itself.
+	// Names of what the stack and its siblings create themselves (IAM
+	// role names and service names are unique whatever their case).
 	created := map[string]bool{}
-	for _, r := range st.Resources("aws_iam_role") {
-		if n, _ := r["name"].(string); n != "" {
-			created["role:"+n] = true
+	for _, stack := range append([]readback.Stack{st}, siblings...) {
+		for _, r := range stack.Resources("aws_iam_role") {
+			if n, _ := r["name"].(string); n != "" {
+				created["role:"+strings.ToLower(n)] = true
+			}
 		}
-	}
-	for _, r := range st.Resources("aws_iam_service_linked_role") {
-		if n, _ := r["aws_service_name"].(string); n != "" {
-			created["service-linked:"+n] = true
+		for _, r := range stack.Resources("aws_iam_service_linked_role") {
+			if n, _ := r["aws_service_name"].(string); n != "" {
+				created["service-linked:"+strings.ToLower(n)] = true
+			}
 		}
-	}
-	for _, r := range st.Resources("aws_sns_topic") {
-		if n, _ := r["name"].(string); n != "" {
-			created["topic:"+n] = true
+		for _, r := range stack.Resources("aws_sns_topic") {
+			if n, _ := r["name"].(string); n != "" {
+				created["topic:"+n] = true
+			}
 		}
-	}
-	for _, r := range st.Resources("aws_cloudwatch_log_group") {
-		if n, _ := r["name"].(string); n != "" {
-			created["log:"+n] = true
+		for _, r := range stack.Resources("aws_cloudwatch_log_group") {
+			if n, _ := r["name"].(string); n != "" {
+				created["log:"+n] = true
+			}
 		}
 	}
 
@@ -143,12 +149,12 @@ func Prepare(ctx context.Context, endpoint string, st readback.Stack) error {
 
 	client := iam.NewFromConfig(cfg)
 	for _, r := range sortedNames(roles) {
-		if created["role:"+r.name] {
+		if created["role:"+strings.ToLower(r.name)] {
 			continue
 		}
 		if strings.HasPrefix(r.path, "/aws-service-role/") {
 			service := strings.Split(strings.TrimPrefix(r.path, "/aws-service-role/"), "/")[0]
-			if created["service-linked:"+service] {
+			if created["service-linked:"+strings.ToLower(service)] {
 				continue
 			}
 			_, err := client.CreateServiceLinkedRole(ctx, &iam.CreateServiceLinkedRoleInput{AWSServiceName: aws.String(service)})

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/smithy-go"
 )
 
@@ -62,8 +63,12 @@ func ProbeReplicaPolicyIgnored(ctx context.Context, endpoint string) error {
 		return fmt.Errorf("ReplicateKey: %w", err)
 	}
 	got, err := kms.NewFromConfig(config(endpoint, "us-east-1")).GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: rep.ReplicaKeyMetadata.KeyId, PolicyName: aws.String("default")})
-	if err == nil && jsonEqual(aws.ToString(got.Policy), policy) {
+	var notFound *kmstypes.NotFoundException
+	switch {
+	case err == nil && jsonEqual(aws.ToString(got.Policy), policy):
 		return errors.New("the replica has the policy ReplicateKey gave it")
+	case err != nil && !errors.As(err, &notFound):
+		return fmt.Errorf("GetKeyPolicy of the replica failed otherwise than with NotFound: %w", err)
 	}
 	return nil
 }

@@ -530,11 +530,10 @@ func KeysDeleted(ctx context.Context, c *Clients, stack Stack, state *tfjson.Sta
 		if w, ok := k.args["deletion_window_in_days"].(float64); ok {
 			window = w
 		}
-		if d := desc.KeyMetadata.DeletionDate; d != nil {
-			days := time.Until(*d).Hours() / 24
-			if days < window-1 || days > window+1 {
-				out = append(out, Mismatch{addr, "days until deletion", window, days})
-			}
+		if d := desc.KeyMetadata.DeletionDate; d == nil {
+			out = append(out, Mismatch{addr, "days until deletion", window, "no deletion date"})
+		} else if days := time.Until(*d).Hours() / 24; days < window-1 || days > window+1 {
+			out = append(out, Mismatch{addr, "days until deletion", window, days})
 		}
 		aliases, err := Aliases(ctx, client, keyID)
 		if err != nil {
