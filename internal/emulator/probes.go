@@ -9,12 +9,13 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/cdktf-kms/cdktf-kms/internal/readback"
 )
 
 // The probes below check, through the AWS SDK for Go v2 (the versions the
@@ -23,13 +24,8 @@ import (
 // and an error that says what changed when it no longer does. The
 // end-to-end tests keep their list of the emulator's gaps honest with them.
 
-func config(endpoint, region string) aws.Config {
-	return aws.Config{
-		Region:       region,
-		Credentials:  credentials.NewStaticCredentialsProvider("testing", "testing", ""),
-		BaseEndpoint: aws.String(endpoint),
-	}
-}
+// config is the SDK configuration the read-back uses against the emulator.
+var config = readback.Config
 
 // ProbeCloudWatchUnrouted: CloudWatch's SDK (service/cloudwatch v1.57.2)
 // speaks the Smithy RPC v2 CBOR protocol, which moto 5.2.1 does not route;
