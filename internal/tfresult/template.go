@@ -8,9 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
-	"github.com/zclconf/go-cty/cty"
+	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
 
 // placeholder stands for the i-th interpolation of a template while the
@@ -26,31 +24,19 @@ var placeholderPattern = regexp.MustCompile(`@@tfresult-ref-([0-9]+)@@`)
 // as a placeholder string, and returns the new document; the references
 // stay references, every literal is escaped again.
 func RewriteJSONTemplate(template string, f func(doc any) any) (string, error) {
-	src := []byte(template)
-	expr, diags := hclsyntax.ParseTemplate(src, "template", hcl.InitialPos)
-	if diags.HasErrors() {
-		return "", diags
-	}
-	parts := []hclsyntax.Expression{expr}
-	if t, ok := expr.(*hclsyntax.TemplateExpr); ok {
-		parts = t.Parts
+	parts, err := tftemplate.Parts(template)
+	if err != nil {
+		return "", err
 	}
 	var rendered strings.Builder
 	var refs []string
 	for _, part := range parts {
-		if wrap, ok := part.(*hclsyntax.TemplateWrapExpr); ok {
-			part = wrap.Wrapped
+		if part.Reference == "" {
+			rendered.WriteString(part.Literal)
+			continue
 		}
-		if len(part.Variables()) == 0 {
-			v, diags := part.Value(nil)
-			if !diags.HasErrors() && v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
-				rendered.WriteString(v.AsString())
-				continue
-			}
-		}
-		r := part.Range()
 		rendered.WriteString(placeholder(len(refs)))
-		refs = append(refs, string(src[r.Start.Byte:r.End.Byte]))
+		refs = append(refs, part.Reference)
 	}
 	var doc any
 	if err := json.Unmarshal([]byte(rendered.String()), &doc); err != nil {

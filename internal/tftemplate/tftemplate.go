@@ -238,34 +238,19 @@ func Render(template string) (string, error) { return render(template, false) }
 func RenderJSON(template string) (string, error) { return render(template, true) }
 
 func render(template string, inJSON bool) (string, error) {
-	src := []byte(template)
-	expr, diags := hclsyntax.ParseTemplate(src, "template", hcl.InitialPos)
-	if diags.HasErrors() {
-		return "", diags
-	}
-	var parts []hclsyntax.Expression
-	switch e := expr.(type) {
-	case *hclsyntax.TemplateExpr:
-		parts = e.Parts
-	default:
-		parts = []hclsyntax.Expression{e}
+	parts, err := Parts(template)
+	if err != nil {
+		return "", err
 	}
 	var b strings.Builder
 	var json jsonState
 	for _, part := range parts {
-		if wrap, ok := part.(*hclsyntax.TemplateWrapExpr); ok {
-			part = wrap.Wrapped
+		if part.Reference == "" {
+			b.WriteString(part.Literal)
+			json.scan(part.Literal)
+			continue
 		}
-		if len(part.Variables()) == 0 {
-			v, diags := part.Value(nil)
-			if !diags.HasErrors() && v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
-				b.WriteString(v.AsString())
-				json.scan(v.AsString())
-				continue
-			}
-		}
-		r := part.Range()
-		ref := "${" + string(src[r.Start.Byte:r.End.Byte]) + "}"
+		ref := "${" + part.Reference + "}"
 		// In a JSON document the reference stays a JSON string: escaped
 		// inside a string, and quoted where it stands for a whole value
 		// (jsonencode(...) of a list reference).
@@ -279,6 +264,45 @@ func render(template string, inJSON bool) (string, error) {
 		}
 	}
 	return b.String(), nil
+}
+
+// Part is one piece of a synthesized template: literal text (escapes
+// already undone), or an interpolation that needs a value from elsewhere,
+// given as its expression's source text (Reference, without "${" and "}").
+type Part struct {
+	Literal, Reference string
+}
+
+// Parts splits a synthesized string as Terraform parses it into literal
+// text and references; an interpolation that needs no value from elsewhere
+// (${"$"}) is literal text. The error is Terraform's for a string it cannot
+// parse.
+func Parts(template string) ([]Part, error) {
+	src := []byte(template)
+	expr, diags := hclsyntax.ParseTemplate(src, "template", hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	exprs := []hclsyntax.Expression{expr}
+	if t, ok := expr.(*hclsyntax.TemplateExpr); ok {
+		exprs = t.Parts
+	}
+	var out []Part
+	for _, e := range exprs {
+		if wrap, ok := e.(*hclsyntax.TemplateWrapExpr); ok {
+			e = wrap.Wrapped
+		}
+		if len(e.Variables()) == 0 {
+			v, diags := e.Value(nil)
+			if !diags.HasErrors() && v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
+				out = append(out, Part{Literal: v.AsString()})
+				continue
+			}
+		}
+		r := e.Range()
+		out = append(out, Part{Reference: string(src[r.Start.Byte:r.End.Byte])})
+	}
+	return out, nil
 }
 
 // jsonState follows whether JSON text written so far ends inside a string.
