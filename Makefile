@@ -40,14 +40,14 @@ hcl: ## synthesize HCL (cdk.tf) instead of JSON (go run . -hcl)
 access: ## who can do what with each key (go run . -access; ENV=prod for one environment); docs/access/README.md
 	go run . -access $(if $(filter command line,$(origin ENV)),-env $(ENV),)
 
-test: ## run every test, including __tests__ (go test ./... skips it), failing on leftovers in the temp directory
+test: node_modules/.package-lock.json ## run every test, including __tests__ (go test ./... skips it), failing on leftovers in the temp directory (installs the pinned cdktf CLI and IAM simulator first)
 	go run ./internal/tools/tmpcheck -- go test -timeout 30m ./... ./__tests__/
 
 test-short: ## run the tests without the end-to-end runs of the app, the CLI and terraform
 	go run ./internal/tools/tmpcheck -- go test -short ./... ./__tests__/
 
-e2e: install ## deploy every stack to an AWS API emulator with the real AWS provider (builds it once, 35-50 min), failing on leftovers in the temp directory
-	@mirror=$$(.ci/build-provider.sh) && \
+e2e: install ## deploy every stack to an AWS API emulator with the real AWS provider (builds it once, 35-50 min, unless CDKTF_KMS_PROVIDER_MIRROR names a build), failing on leftovers in the temp directory
+	@mirror=$${CDKTF_KMS_PROVIDER_MIRROR:-$$(.ci/build-provider.sh)} && \
 	CDKTF_KMS_PROVIDER_MIRROR="$$mirror" go run ./internal/tools/tmpcheck -- \
 		go test -tags e2e -count=1 -timeout 40m -parallel 6 ./internal/emulator/ ./internal/awsaccount/ ./__tests__/deploy/
 

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -83,12 +84,7 @@ func runWith(t *testing.T, dir string, env []string, name string, args ...string
 	tmp := t.TempDir()
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
-	cmd.Env = append([]string{"TMPDIR=" + tmp, "CHECKPOINT_DISABLE=1"}, env...)
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "CDKTF_") && !strings.HasPrefix(kv, "TMPDIR=") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
+	cmd.Env = childEnv(t, tmp, env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -100,6 +96,56 @@ func runWith(t *testing.T, dir string, env []string, name string, args ...string
 	}
 	return runResult{code, stdout.String(), stderr.String(), tmp}
 }
+
+// childEnv is the environment of a program a test runs: the caller's,
+// with TMPDIR set to tmp (to see what the program leaves there), no cdktf
+// context of the caller (CDKTF_*), and what the programs the app and the
+// cdktf CLI start (terraform, the jsii kernel) read from the machine made
+// the same on every machine, so that their messages are not taken for the
+// app's: terraform reads an empty CLI configuration of the test's (the
+// caller's TF_CLI_CONFIG_FILE may name a missing file, which makes
+// terraform warn on every call, or a file with a plugin cache or
+// credentials), and the jsii kernel's Node.js version banner is off (its
+// variable depends on the runtime version and the date: both are set).
+// extra comes first and wins over both.
+func childEnv(t *testing.T, tmp string, extra ...string) []string {
+	t.Helper()
+	rc := filepath.Join(t.TempDir(), "terraform.rc")
+	if err := os.WriteFile(rc, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env := append([]string{"TMPDIR=" + tmp}, extra...)
+	env = append(env, "CHECKPOINT_DISABLE=1", "TF_CLI_CONFIG_FILE="+rc,
+		"JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20")
+	set := map[string]bool{}
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		set[name] = true
+	}
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(name, "CDKTF_") && !set[name] {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
+
+// errorLines returns the lines of a cdktf CLI's output that it tags
+// [ERROR] (what the program it ran wrote to stderr, among others), without
+// terminal colours, so that a failure names them.
+func errorLines(output string) []string {
+	var out []string
+	for _, line := range strings.Split(ansi.ReplaceAllString(output, ""), "\n") {
+		if strings.Contains(line, "[ERROR]") {
+			out = append(out, strings.TrimSpace(line))
+		}
+	}
+	return out
+}
+
+// ansi matches terminal escape sequences (colours, cursor moves).
+var ansi = regexp.MustCompile(`\x1b\[[0-9;]*[A-Za-z]`)
 
 func (r runResult) leftJsiiRuntime(t *testing.T) []string {
 	t.Helper()
@@ -274,8 +320,13 @@ func TestCdktfSynthMatchesTheApp(t *testing.T) {
 		t.Fatalf("cdktf synth exited %d:\n%s\n%s", res.code, res.stdout, res.stderr)
 	}
 	const warning = "WARN [kms-warn/general_encryption_key]: is_enabled is false"
-	if n := strings.Count(res.stdout+res.stderr, warning); n != 1 || strings.Contains(res.stdout+res.stderr, "[ERROR]") {
-		t.Errorf("cdktf synth says %q %d times (want once, as the CLI prints it, and no [ERROR]):\n%s\n%s", warning, n, res.stdout, res.stderr)
+	if n := strings.Count(res.stdout+res.stderr, warning); n != 1 {
+		t.Errorf("cdktf synth says %q %d times, want once (as the CLI prints it):\n%s\n%s", warning, n, res.stdout, res.stderr)
+	}
+	// The CLI tags what the app writes to stderr [ERROR]: after a good
+	// synth the app leaves its warnings to the CLI and writes nothing.
+	if lines := errorLines(res.stdout + res.stderr); len(lines) > 0 {
+		t.Errorf("cdktf synth shows %d line(s) tagged [ERROR], want none after a good synth:\n  %s\nwhole output:\n%s\n%s", len(lines), strings.Join(lines, "\n  "), res.stdout, res.stderr)
 	}
 	direct := projectDir(t, environments)
 	if res := run(t, direct, builtApp(t)); res.code != 0 || !strings.Contains(res.stderr, warning) {
