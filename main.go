@@ -21,38 +21,12 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
 	"github.com/cdktf-kms/cdktf-kms/synth"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
-
-// hclEnv is the variable through which cdktf (and `cdktf synth --hcl`)
-// turns on HCL output.
-const hclEnv = "SYNTH_HCL_OUTPUT"
-
-// reexecForHCL runs the app again with SYNTH_HCL_OUTPUT=true. cdktf 0.20
-// reads that variable in the node kernel when each stack is created (the
-// hclOutput app option alone names the file cdk.tf but writes JSON into it),
-// and the jsii runtime fixes the kernel's environment when the Go packages
-// initialize, before main can set anything: so the variable must be in the
-// environment the process starts with.
-func reexecForHCL(stderr io.Writer) int {
-	self, err := os.Executable()
-	if err != nil {
-		fmt.Fprintf(stderr, "error: -hcl: %v\n", err)
-		return 2
-	}
-	// Close the not-yet-started runtime first: it removes the temp folder
-	// the runtime prepared at start-up, which exec would leave behind.
-	jsii.Close()
-	env := append(os.Environ(), hclEnv+"=true")
-	err = syscall.Exec(self, os.Args, env)
-	fmt.Fprintf(stderr, "error: -hcl: re-running with %s=true: %v\n", hclEnv, err)
-	return 2
-}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stderr))
@@ -104,10 +78,6 @@ func run(args []string, stderr io.Writer) int {
 		return 1
 	}
 
-	if *hcl && os.Getenv(hclEnv) != "true" {
-		return reexecForHCL(stderr)
-	}
-
 	// The output folder: the CLI's (CDKTF_OUTDIR), else cdktf.json's
 	// "output" (as the CLI would pass it), else cdktf.out. The local state
 	// stays in the project folder wherever the stacks' folders are.
@@ -127,7 +97,7 @@ func run(args []string, stderr io.Writer) int {
 			return 2
 		}
 	}
-	opts := synth.Options{Outdir: outdir, HCL: os.Getenv(hclEnv) == "true", Strict: *strict, Stderr: stderr}
+	opts := synth.Options{Outdir: outdir, HCL: *hcl, Strict: *strict, Stderr: stderr}
 	return synth.Main(opts, func(ctx context.Context, app cdktf.App) error {
 		var errs []error
 		for _, env := range envs {

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -24,7 +25,7 @@ import (
 // there is seen.
 
 // treeSums returns the SHA-256 of every file under dir, by relative path,
-// and "dir" for every folder.
+// "dir" for every folder and the target of every symbolic link.
 func treeSums(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
@@ -36,6 +37,11 @@ func treeSums(t *testing.T, dir string) map[string]string {
 		if d.IsDir() {
 			out[rel] = "dir"
 			return nil
+		}
+		if d.Type()&os.ModeSymlink != 0 {
+			target, err := os.Readlink(p)
+			out[rel] = "link to " + target
+			return err
 		}
 		b, err := os.ReadFile(p)
 		sum := sha256.Sum256(b)
@@ -231,10 +237,12 @@ func TestInterruptLeavesNothingAndKeepsTheOutput(t *testing.T) {
 		t.Skip("end-to-end run of the app binary; skipped with -short")
 	}
 	t.Parallel()
+	// Every signal that ends a program by default and can be handled: a
+	// closed terminal (SIGHUP) and SIGQUIT as Ctrl-C and SIGTERM.
 	for _, c := range []struct {
 		sig  syscall.Signal
 		code int
-	}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 143}} {
+	}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 143}, {syscall.SIGHUP, 129}, {syscall.SIGQUIT, 131}, {syscall.SIGUSR1, 128 + int(syscall.SIGUSR1)}} {
 		t.Run(c.sig.String(), func(t *testing.T) {
 			dir := projectDir(t, e2eEnvironments)
 			if res := run(t, dir, builtApp(t)); res.code != 0 {
@@ -242,59 +250,137 @@ func TestInterruptLeavesNothingAndKeepsTheOutput(t *testing.T) {
 			}
 			before := treeSums(t, dir)
 			tmp := t.TempDir()
-			cmd := exec.Command(builtApp(t))
-			cmd.Dir = dir
-			cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			// Wait for the kernel (a node child running the runtime's
-			// program), then let it work a moment.
-			deadline := time.Now().Add(60 * time.Second)
-			kernel := 0
-			for kernel == 0 && time.Now().Before(deadline) {
-				time.Sleep(20 * time.Millisecond)
-				if kids := procs.ChildrenNaming(cmd.Process.Pid, "jsii-runtime"); len(kids) > 0 {
-					kernel = kids[0]
-				}
-			}
-			if kernel == 0 {
-				cmd.Process.Kill()
-				cmd.Wait()
-				t.Fatalf("the app started no jsii kernel within a minute:\n%s", stderr.String())
-			}
+			p := startApp(t, dir, tmp)
+			// Let the kernel work a moment.
 			time.Sleep(300 * time.Millisecond)
-			cmd.Process.Signal(c.sig)
-			err := cmd.Wait()
-			code := 0
-			if exit, ok := err.(*exec.ExitError); ok {
-				code = exit.ExitCode()
+			p.cmd.Process.Signal(c.sig)
+			code := p.wait()
+			stderr := p.stderr.String()
+			if code != c.code || !strings.Contains(stderr, "nothing was written; cdktf.out is as it was") {
+				t.Errorf("exit %d (want %d), stderr:\n%s", code, c.code, stderr)
 			}
-			if code != c.code || !strings.Contains(stderr.String(), "nothing was written; cdktf.out is as it was") {
-				t.Errorf("exit %d (want %d), stderr:\n%s", code, c.code, stderr.String())
+			if strings.Contains(stderr, "Runtime process exited abnormally") || strings.Contains(stderr, "goroutine ") {
+				t.Errorf("stderr holds the runtime's noise or a panic trace:\n%s", stderr)
 			}
-			if strings.Contains(stderr.String(), "Runtime process exited abnormally") || strings.Contains(stderr.String(), "goroutine ") {
-				t.Errorf("stderr holds the runtime's noise or a panic trace:\n%s", stderr.String())
+			if left := entries(t, tmp); len(left) != 0 {
+				t.Errorf("left in the temp directory: %v", left)
 			}
-			if left, _ := os.ReadDir(tmp); len(left) != 0 {
-				var names []string
-				for _, e := range left {
-					names = append(names, e.Name())
-				}
-				t.Errorf("left in the temp directory: %v", names)
-			}
-			if _, err := os.Stat(filepath.Join("/proc", strconv.Itoa(kernel))); err == nil {
-				if cmdline, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(kernel), "cmdline")); bytes.Contains(cmdline, []byte("jsii-runtime")) {
-					t.Errorf("the jsii kernel (pid %d) still runs", kernel)
-				}
+			if p.kernelRuns() {
+				t.Errorf("the jsii kernel (pid %d) still runs", p.kernel)
 			}
 			if diffs := sameTree(before, treeSums(t, dir)); len(diffs) != 0 {
 				t.Errorf("the project folder changed: %v", diffs)
 			}
 		})
 	}
+}
+
+// appProcess is a run of the app binary that a test started and signals.
+type appProcess struct {
+	cmd    *exec.Cmd
+	stderr *syncBuffer
+	kernel int // the pid of its jsii kernel
+	done   chan struct{}
+	code   int
+}
+
+// startApp starts the app binary in dir with a private TMPDIR and waits
+// until its jsii kernel (a node child running the runtime's program) runs.
+func startApp(t *testing.T, dir, tmp string, args ...string) *appProcess {
+	t.Helper()
+	p := startAppNoWait(t, dir, tmp, nil, args...)
+	deadline := time.Now().Add(60 * time.Second)
+	for p.kernel == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+		if kids := procs.ChildrenNaming(p.cmd.Process.Pid, "jsii-runtime"); len(kids) > 0 {
+			p.kernel = kids[0]
+		}
+	}
+	if p.kernel == 0 {
+		p.cmd.Process.Kill()
+		p.wait()
+		t.Fatalf("the app started no jsii kernel within a minute:\n%s", p.stderr.String())
+	}
+	return p
+}
+
+// startAppNoWait starts the app binary and returns at once.
+func startAppNoWait(t *testing.T, dir, tmp string, env []string, args ...string) *appProcess {
+	t.Helper()
+	p := &appProcess{stderr: &syncBuffer{}, done: make(chan struct{})}
+	p.cmd = exec.Command(builtApp(t), args...)
+	p.cmd.Dir = dir
+	p.cmd.Env = childEnv(t, tmp, env...)
+	p.cmd.Stderr = p.stderr
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		err := p.cmd.Wait()
+		if exit, ok := err.(*exec.ExitError); ok {
+			p.code = exit.ExitCode()
+			if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+				p.code = 128 + int(ws.Signal())
+			}
+		}
+		close(p.done)
+	}()
+	t.Cleanup(func() {
+		p.cmd.Process.Kill()
+		<-p.done
+	})
+	return p
+}
+
+// wait waits for the app to end (at most two minutes) and returns its
+// exit status (128 + the signal when a signal ended it).
+func (p *appProcess) wait() int {
+	select {
+	case <-p.done:
+	case <-time.After(2 * time.Minute):
+		p.cmd.Process.Kill()
+		<-p.done
+		return -1
+	}
+	return p.code
+}
+
+// kernelRuns says whether the app's jsii kernel still runs.
+func (p *appProcess) kernelRuns() bool {
+	cmdline, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(p.kernel), "cmdline"))
+	return err == nil && bytes.Contains(cmdline, []byte("jsii-runtime"))
+}
+
+// syncBuffer is a bytes.Buffer that a process writes while a test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// entries lists the names in a folder.
+func entries(t *testing.T, dir string) []string {
+	t.Helper()
+	list, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range list {
+		names = append(names, e.Name())
+	}
+	return names
 }
 
 // warningEnvironments draw warnings from the construct (a disabled key, a

@@ -12,11 +12,16 @@ import (
 	"github.com/cdktf-kms/cdktf-kms/internal/procs"
 )
 
-// interrupts turns SIGINT and SIGTERM into a cancelled context, as
-// terraform does: the first signal cancels the run and stops the jsii
-// kernel process (the node child whose call the program is waiting for),
-// so that the program returns and its cleanup runs; later signals wait for
-// that cleanup (it is short: the kernel is killed, two folders removed).
+// interrupts turns every signal that would end the program (SIGINT,
+// SIGTERM, SIGHUP when the terminal closes, SIGQUIT, ...: Terminating)
+// into a cancelled context, as terraform does: the first signal cancels the
+// run and stops the jsii kernel process (the node child whose call the
+// program is waiting for), so that the program returns and its cleanup
+// runs; later signals wait for that cleanup (it is short: the kernel is
+// killed, two folders removed). SIGPIPE (stdout or stderr closed) ends
+// nothing: the write fails with an error the program handles, and the
+// cleanup runs as on every path. SIGKILL cannot be handled: see
+// RunDirPrefix for what the next run does about it.
 type interrupts struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
@@ -44,8 +49,18 @@ var (
 	earlyOnce sync.Once
 )
 
+// brokenPipe receives SIGPIPE, so that a write to a closed stdout or
+// stderr returns an error instead of killing the program before its
+// cleanup; the signal itself is dropped.
+var brokenPipe = make(chan os.Signal, 1)
+
 func init() {
-	signal.Notify(early, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(early, Terminating...)
+	signal.Notify(brokenPipe, syscall.SIGPIPE)
+	go func() {
+		for range brokenPipe {
+		}
+	}()
 	go func() {
 		select {
 		case s := <-early:
@@ -69,7 +84,7 @@ func watchInterrupts(signals bool) *interrupts {
 	in := &interrupts{ctx: ctx, cancel: cancel, ch: make(chan os.Signal, 1), done: make(chan struct{})}
 	if signals {
 		// Watch first, then end the start-up watch: no signal falls between.
-		signal.Notify(in.ch, os.Interrupt, syscall.SIGTERM)
+		signal.Notify(in.ch, Terminating...)
 	}
 	stopEarly()
 	go in.loop()

@@ -23,6 +23,10 @@ const (
 // the stack as JSON or HCL, and the HCL output's metadata.
 var synthesizedFiles = []string{"cdk.tf.json", "cdk.tf", "metadata.json"}
 
+// hclStackFile is the file of a stack synthesized as HCL; only then does
+// cdktf write the metadata file its manifest always names.
+const hclStackFile = "cdk.tf"
+
 // Manifest is the part of cdktf's manifest.json that says which files a
 // synth wrote.
 type Manifest struct {
@@ -66,14 +70,26 @@ func readManifest(dir string) (m Manifest, ok bool, err error) {
 		return Manifest{}, false, err
 	}
 	if err := json.Unmarshal(raw, &m); err != nil || m.Version == "" || m.Stacks == nil {
-		return Manifest{}, false, fmt.Errorf("%s is not a manifest cdktf wrote (an object with version and stacks)", filepath.Join(dir, manifestFile))
+		return Manifest{}, false, &ManifestError{Path: filepath.Join(dir, manifestFile), Problem: "it is not a manifest cdktf wrote (an object with version and stacks)"}
 	}
 	for name, s := range m.Stacks {
 		if err := s.check(name); err != nil {
-			return Manifest{}, false, fmt.Errorf("%s: %v", filepath.Join(dir, manifestFile), err)
+			return Manifest{}, false, &ManifestError{Path: filepath.Join(dir, manifestFile), Problem: err.Error()}
 		}
 	}
 	return m, true, nil
+}
+
+// ManifestError refuses an output folder whose manifest.json no synth
+// wrote as it is: the manifest decides what the next synth replaces and
+// removes, so a synth never acts on one it cannot trust.
+type ManifestError struct {
+	Path    string
+	Problem string
+}
+
+func (e *ManifestError) Error() string {
+	return fmt.Sprintf("%s: %s; nothing was written. The manifest decides which files a synth replaces, so a synth does not use one it did not write: if you changed it, restore it; else move the output folder away (keep any Terraform state in it) and synthesize again", e.Path, e.Problem)
 }
 
 // check refuses a stack entry whose paths leave the stack's folder or name
@@ -82,6 +98,9 @@ func readManifest(dir string) (m Manifest, ok bool, err error) {
 func (s StackManifest) check(name string) error {
 	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, `/\`) {
 		return fmt.Errorf("stack name %q is not a folder name", name)
+	}
+	if i := strings.IndexFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }); i >= 0 {
+		return fmt.Errorf("stack name %q holds a control character (%U), which cdktf never writes", name, rune(name[i]))
 	}
 	for _, p := range []string{s.SynthesizedStackPath, s.StackMetadataPath} {
 		if p == "" {
@@ -95,14 +114,17 @@ func (s StackManifest) check(name string) error {
 	return nil
 }
 
-// files returns the synthesized files a stack entry names, relative to the
-// output folder.
-func (s StackManifest) files() []string {
+// written returns the files a synth of this stack entry wrote, relative to
+// the output folder: the stack's file, and the metadata file only for HCL
+// output (cdktf's manifest names metadata.json for JSON output too, where
+// it writes none; a file of that name is then the user's).
+func (s StackManifest) written() []string {
 	var out []string
-	for _, p := range []string{s.SynthesizedStackPath, s.StackMetadataPath} {
-		if p != "" {
-			out = append(out, filepath.FromSlash(p))
-		}
+	if s.SynthesizedStackPath != "" {
+		out = append(out, filepath.FromSlash(s.SynthesizedStackPath))
+	}
+	if s.StackMetadataPath != "" && path.Base(s.SynthesizedStackPath) == hclStackFile {
+		out = append(out, filepath.FromSlash(s.StackMetadataPath))
 	}
 	return out
 }
@@ -274,7 +296,7 @@ func checkRemovedStacks(dir string, prev previousOutput, next Manifest) error {
 			continue
 		}
 		ours := map[string]bool{}
-		for _, f := range prev.manifest.Stacks[name].files() {
+		for _, f := range prev.manifest.Stacks[name].written() {
 			ours[filepath.Base(f)] = true
 		}
 		var states, others []string
@@ -292,54 +314,6 @@ func checkRemovedStacks(dir string, prev previousOutput, next Manifest) error {
 		}
 		if len(others) > 0 {
 			return &OutdirError{Outdir: dir, Others: others, Removed: name}
-		}
-	}
-	return nil
-}
-
-// install moves a finished synth from staging into dir: each file by
-// rename (atomic on one file system), the manifest last, then removes the
-// files the previous synth wrote that this one did not (a removed stack's
-// JSON, cdk.tf.json after a switch to HCL) and the folders of removed
-// stacks that are left empty. Terraform's files in the stacks' folders are
-// never touched.
-func install(staging, dir string, prev previousOutput, next Manifest) error {
-	if err := os.MkdirAll(filepath.Join(dir, stacksFolder), 0o755); err != nil {
-		return err
-	}
-	written := map[string]bool{}
-	err := filepath.WalkDir(staging, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(staging, p)
-		if err != nil || rel == "." || rel == manifestFile || rel == stagingMarker {
-			return err
-		}
-		target := filepath.Join(dir, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		written[rel] = true
-		return os.Rename(p, target)
-	})
-	if err != nil {
-		return err
-	}
-	if err := os.Rename(filepath.Join(staging, manifestFile), filepath.Join(dir, manifestFile)); err != nil {
-		return err
-	}
-	for name, s := range prev.manifest.Stacks {
-		for _, f := range s.files() {
-			if !written[f] {
-				if err := os.Remove(filepath.Join(dir, f)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-					return err
-				}
-			}
-		}
-		if _, kept := next.Stacks[name]; !kept {
-			// Only when empty: terraform's files stay.
-			os.Remove(filepath.Join(dir, stacksFolder, name))
 		}
 	}
 	return nil

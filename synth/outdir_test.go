@@ -146,6 +146,7 @@ func TestManifestMayNotNameFilesOutsideItsStacks(t *testing.T) {
 		`{"version": "0.20.11", "stacks": {"x": {"synthesizedStackPath": "stacks/y/cdk.tf.json"}}}`,
 		`{"version": "0.20.11", "stacks": {"x": {"synthesizedStackPath": "stacks/x/main.go"}}}`,
 		`{"version": "0.20.11", "stacks": {"..": {"synthesizedStackPath": "stacks/../cdk.tf.json"}}}`,
+		`{"version": "0.20.11", "stacks": {"a\u0000b": {"synthesizedStackPath": "stacks/a\u0000b/cdk.tf.json"}}}`,
 		`{"stacks": {}}`,
 		`[]`,
 	} {
@@ -189,7 +190,7 @@ func TestInstallReplacesOnlyWhatSynthsWrote(t *testing.T) {
 	if err := checkRemovedStacks(out, prev, next); err != nil {
 		t.Fatal(err)
 	}
-	if err := install(staging, out, prev, next); err != nil {
+	if _, err := install(staging, out, prev, next); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]string{
@@ -229,7 +230,7 @@ func TestInstallAfterSwitchingToHCLRemovesTheJSON(t *testing.T) {
 	hclManifest := strings.ReplaceAll(manifestJSON("kms-dev"), "cdk.tf.json", "cdk.tf")
 	writeTree(t, staging, map[string]string{"manifest.json": hclManifest, "stacks/kms-dev/cdk.tf": "hcl", "stacks/kms-dev/metadata.json": "{}"})
 	next, _, _ := readManifest(staging)
-	if err := install(staging, out, prev, next); err != nil {
+	if _, err := install(staging, out, prev, next); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]string{"manifest.json": hclManifest, "stacks/": "", "stacks/kms-dev/": "", "stacks/kms-dev/cdk.tf": "hcl", "stacks/kms-dev/metadata.json": "{}"}

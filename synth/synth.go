@@ -2,17 +2,20 @@
 // nothing behind and says what it found, on every path:
 //
 //   - The stacks are synthesized into a staging folder beside the output
-//     folder and moved into it file by file (each move atomic) only when the
-//     whole synth has succeeded: a failed synth, whatever the cause (an
-//     error, a panic of the jsii runtime, a full disk, an interrupt), leaves
-//     the previous output as it was.
-//   - A synth removes only files an earlier synth wrote (the ones its
-//     manifest.json lists), never Terraform's working files or state, and
-//     refuses an output folder that holds anything else.
+//     folder and moved into it under a journal only when the whole synth
+//     has succeeded: the output folder is always wholly the previous synth
+//     or wholly the new one (a failed move puts back what was moved; a run
+//     killed while it moves files in is undone by the next one; see
+//     install.go).
+//   - A synth removes only files an earlier synth wrote, never Terraform's
+//     working files or state, and refuses an output folder that holds
+//     anything else.
 //   - The jsii runtime and its node kernel keep their temporary files in a
-//     private folder that is removed on every path; SIGINT and SIGTERM stop
-//     the kernel, remove that folder and the staging folder, and end the
-//     program with the conventional status (130, 143).
+//     private folder that is removed on every path; every signal that would
+//     end the program (Terminating) stops the kernel, removes that folder
+//     and the staging folder, and ends the program with 128 plus the
+//     signal's number (130 for SIGINT); what SIGKILL leaves is removed by
+//     the next run (RunDirPrefix).
 //   - Warnings the constructs raise (cdktf annotations) are printed as cdktf
 //     synth prints them; with Strict they are errors and nothing is written.
 //
@@ -33,6 +36,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -56,9 +60,10 @@ type Options struct {
 	// Outdir is the output folder. Default: $CDKTF_OUTDIR (the cdktf CLI
 	// sets it), else "cdktf.out".
 	Outdir string
-	// HCL writes cdk.tf instead of cdk.tf.json. cdktf 0.20 also needs
-	// SYNTH_HCL_OUTPUT=true in the environment the program starts with
-	// (cdktf synth --hcl sets it). Default: false.
+	// HCL writes cdk.tf instead of cdk.tf.json (Main sets
+	// SYNTH_HCL_OUTPUT for the jsii kernel as cdktf 0.20 needs it).
+	// Default: false, unless SYNTH_HCL_OUTPUT asks for HCL as cdktf reads
+	// it (HCLRequested: cdktf synth --hcl sets it).
 	HCL bool
 	// Strict makes the constructs' warnings errors: Main prints them,
 	// writes nothing and returns 1. Default: false.
@@ -92,7 +97,7 @@ type Build func(ctx context.Context, app cdktf.App) error
 
 // Main runs build, synthesizes app and installs the result in the output
 // folder, and returns the program's exit code: 0, ExitInvalid, ExitFailed,
-// or 128 + the signal's number when SIGINT or SIGTERM interrupted it. It
+// or 128 + the signal's number when a signal (Terminating) interrupted it. It
 // prints every problem to Options.Stderr. Call it once per program, from
 // main, and pass its result to os.Exit.
 func Main(opts Options, build Build) int {
@@ -101,6 +106,7 @@ func Main(opts Options, build Build) int {
 		stderr = os.Stderr
 	}
 	opts.cli = os.Getenv(OutdirEnv) != "" && os.Getenv("CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS") != ""
+	opts.HCL = opts.HCL || HCLRequested()
 	outdir := opts.Outdir
 	if outdir == "" {
 		outdir = os.Getenv(OutdirEnv)
@@ -132,32 +138,61 @@ func Main(opts Options, build Build) int {
 // synthesize is Main inside the runtime's lifetime; it returns the exit
 // code and whether the output was moved into place.
 func synthesize(ctx context.Context, in *interrupts, opts Options, build Build, outdir string, stderr io.Writer) (int, bool) {
-	parent, err := outdirParent(outdir)
-	if err != nil {
-		fmt.Fprintf(stderr, "error: output folder %s: %v\n", outdir, err)
+	fail := func(format string, args ...any) (int, bool) {
+		fmt.Fprintf(stderr, "error: "+format+"\n", args...)
 		return ExitFailed, false
+	}
+	dir, parent, err := resolveOutdir(outdir)
+	if err != nil {
+		return fail("%v", err)
 	}
 	// One synth at a time per output folder: from reading what is there to
 	// moving the new files in.
-	unlock, err := lockFolder(parent)
+	unlock, err := lockFolder(ctx, parent, func() {
+		fmt.Fprintf(stderr, "waiting for another synth into %s to finish (it holds the lock on %s; Ctrl-C stops waiting)\n", outdir, parent)
+	})
 	if err != nil {
-		fmt.Fprintf(stderr, "error: output folder %s: %v\n", outdir, err)
-		return ExitFailed, false
+		if ctx.Err() != nil {
+			return ExitFailed, false // run reports the interrupt
+		}
+		return fail("output folder %s: locking %s: %v", outdir, parent, err)
 	}
 	defer unlock()
-	removeStaleStaging(parent, outdir)
-	prev, err := inspectOutdir(outdir)
+	recovered, err := recoverInstalls(parent, dir)
 	if err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return ExitFailed, false
+		return fail("%v", err)
 	}
-	staging, err := stagingFolder(parent, outdir)
+	if recovered.Restored {
+		fmt.Fprintf(stderr, "note: an earlier synth into %s was interrupted while it moved files in; its files were put back, so %s was again the synth before it\n", outdir, outdir)
+	}
+	prev, err := inspectOutdir(dir)
 	if err != nil {
-		fmt.Fprintf(stderr, "error: output folder %s: %v\n", outdir, err)
-		return ExitFailed, false
+		return fail("%v", named(err, outdir, dir))
 	}
-	defer os.RemoveAll(staging)
+	staging, err := stagingFolder(parent, dir)
+	if err != nil {
+		return fail("cannot write beside the output folder %s: %v. A synth writes into a new folder in %s and moves the files in only when it succeeded, so that folder must be writable: make it so, or choose an output folder elsewhere (CDKTF_OUTDIR, or \"output\" in cdktf.json)", outdir, err, parent)
+	}
+	keep := false
+	defer func() {
+		if !keep {
+			os.RemoveAll(staging)
+		}
+	}()
 
+	// cdktf 0.20 reads SYNTH_HCL_OUTPUT in the node kernel (the app's
+	// hclOutput option alone names the file cdk.tf but writes JSON, and a
+	// value set but not "true" turns HCL off for the app and on for stacks
+	// with "1"); the kernel starts below, with this environment.
+	hcl := ""
+	if opts.HCL {
+		hcl = "true"
+	}
+	restore, err := setenv(map[string]string{hclEnv: hcl})
+	defer restore()
+	if err != nil {
+		return fail("%v", err)
+	}
 	err = protect(func() error {
 		app := cdktf.NewApp(&cdktf.AppConfig{
 			Outdir:    jsii.String(staging),
@@ -184,8 +219,7 @@ func synthesize(ctx context.Context, in *interrupts, opts Options, build Build, 
 		fmt.Fprintln(stderr, be.err)
 		return ExitInvalid, false
 	case err != nil:
-		fmt.Fprintf(stderr, "error: synth failed, nothing was written: %v\n", err)
-		return ExitFailed, false
+		return fail("synth failed, nothing was written: %v", explainSynthError(err))
 	}
 
 	next, ok, err := readManifest(staging)
@@ -193,8 +227,7 @@ func synthesize(ctx context.Context, in *interrupts, opts Options, build Build, 
 		err = errors.New("the app wrote no manifest.json")
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "error: synth failed, nothing was written: %v\n", err)
-		return ExitFailed, false
+		return fail("synth failed, nothing was written: %v", err)
 	}
 	// The constructs' messages: the cdktf CLI prints them itself from the
 	// manifest after a good synth (it would show ours as errors), so under
@@ -212,22 +245,86 @@ func synthesize(ctx context.Context, in *interrupts, opts Options, build Build, 
 		fmt.Fprintf(stderr, "error: strict: %d warning(s) are errors; nothing was written\n", warnings)
 		return ExitInvalid, false
 	}
-	if err := checkRemovedStacks(outdir, prev, next); err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return ExitFailed, false
+	if err := checkRemovedStacks(dir, prev, next); err != nil {
+		return fail("%v", named(err, outdir, dir))
 	}
 	// From here the run completes: an interrupt waits for the moves.
 	if !in.install() {
 		return ExitFailed, false
 	}
-	if err := install(staging, outdir, prev, next); err != nil {
-		fmt.Fprintf(stderr, "error: writing %s: %v\n", outdir, err)
-		return ExitFailed, true
+	if keep, err = install(staging, dir, prev, next); err != nil {
+		var ie *InstallError
+		if errors.As(err, &ie) {
+			ie.Outdir = outdir
+		}
+		return fail("%v", err)
 	}
 	return 0, true
 }
 
-// Interrupted is the error of a run that SIGINT or SIGTERM stopped.
+// hclEnv is the variable through which cdktf (and `cdktf synth --hcl`)
+// turns on HCL output.
+const hclEnv = "SYNTH_HCL_OUTPUT"
+
+// HCLRequested says whether the environment asks for HCL output as cdktf
+// reads it (SYNTH_HCL_OUTPUT "true", or "1" for its stacks).
+func HCLRequested() bool {
+	v := os.Getenv(hclEnv)
+	return v == "true" || v == "1"
+}
+
+// resolveOutdir returns the folder a synth writes (the output folder with
+// symbolic links resolved, so that the staging folder beside it is on its
+// file system) and the folder that holds it (made when missing).
+func resolveOutdir(outdir string) (dir, parent string, err error) {
+	abs, err := filepath.Abs(outdir)
+	if err != nil {
+		return "", "", err
+	}
+	fi, err := os.Lstat(abs)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		parent = filepath.Dir(abs)
+		if err := os.MkdirAll(parent, 0o755); err != nil {
+			return "", "", fmt.Errorf("output folder %s: making the folder that holds it: %v", outdir, err)
+		}
+		return abs, parent, nil
+	case err != nil:
+		return "", "", fmt.Errorf("output folder %s: %v", outdir, err)
+	case fi.Mode()&fs.ModeSymlink != 0:
+		target, _ := os.Readlink(abs)
+		real, err := filepath.EvalSymlinks(abs)
+		if err != nil {
+			return "", "", fmt.Errorf("output folder %s is a symbolic link to %s, which does not exist (%v): make that folder, or remove the link so that a synth makes a folder there", outdir, target, err)
+		}
+		if rfi, err := os.Stat(real); err != nil || !rfi.IsDir() {
+			return "", "", fmt.Errorf("output folder %s is a symbolic link to %s, which is not a folder: point it at a folder, or remove it", outdir, real)
+		}
+		return real, filepath.Dir(real), nil
+	case !fi.IsDir():
+		return "", "", fmt.Errorf("output folder %s is a file, not a folder: move it away, or choose another output folder (CDKTF_OUTDIR, or \"output\" in cdktf.json)", outdir)
+	}
+	return abs, filepath.Dir(abs), nil
+}
+
+// named puts the output folder's name as the user gave it into the errors
+// about the folder a synth resolved it to.
+func named(err error, outdir, dir string) error {
+	var oe *OutdirError
+	var se *StateError
+	switch {
+	case errors.As(err, &oe):
+		oe.Outdir = outdir
+	case errors.As(err, &se):
+		se.Outdir = outdir
+	}
+	if outdir != dir {
+		return fmt.Errorf("%w (%s is %s)", err, outdir, dir)
+	}
+	return err
+}
+
+// Interrupted is the error of a run that a signal (Terminating) stopped.
 type Interrupted struct {
 	Signal os.Signal
 }
@@ -241,7 +338,7 @@ func (e *Interrupted) ExitCode() int { return exitCode(e.Signal) }
 // Run runs f, a program's use of the jsii runtime, so that it leaves
 // nothing behind: the runtime and its node kernel keep their temporary files
 // in a private folder that Run removes on every path, a panic of the runtime
-// becomes an error, and SIGINT or SIGTERM cancels ctx and stops the kernel
+// becomes an error, and a signal (Terminating) cancels ctx and stops the kernel
 // (the call f is waiting for fails at once), after which Run returns an
 // *Interrupted. Programs that synthesize into an output folder use Main;
 // tools that only read what they synthesize use Run.
@@ -256,8 +353,52 @@ func RunWithoutSignals(f func(ctx context.Context) error) error {
 	return run(false, func(ctx context.Context, _ *interrupts) error { return f(ctx) })
 }
 
+// RunTests runs a test binary's tests inside Run, so that they leave
+// nothing behind: the jsii runtime, its node kernel and everything the
+// tests write to the temp directory (t.TempDir, cdktf's Testing apps) are
+// in a private folder removed at the end, and Ctrl-C stops the kernel.
+// Use it as the whole of TestMain in every package whose tests synthesize:
+//
+//	func TestMain(m *testing.M) { os.Exit(synth.RunTests(m)) }
+//
+// It returns m.Run's code, or 128 + the signal's number when a signal
+// interrupted the tests, or 1 when the runtime failed. A fuzzing worker
+// (-test.fuzzworker) gets no signal handling: the fuzzing coordinator
+// stops its workers with SIGINT and expects them to end as the testing
+// package does.
+func RunTests(m interface{ Run() int }) int {
+	code := 0
+	runner := Run
+	if fuzzWorker() {
+		runner = RunWithoutSignals
+	}
+	err := runner(func(context.Context) error {
+		code = m.Run()
+		return nil
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "synth:", err)
+		var stopped *Interrupted
+		if errors.As(err, &stopped) {
+			return stopped.ExitCode()
+		}
+		return 1
+	}
+	return code
+}
+
+// fuzzWorker says whether the program runs as a Go fuzzing worker.
+func fuzzWorker() bool {
+	for _, a := range os.Args[1:] {
+		if a == "-test.fuzzworker" || a == "-test.fuzzworker=true" || a == "--test.fuzzworker" {
+			return true
+		}
+	}
+	return false
+}
+
 func run(signals bool, f func(ctx context.Context, in *interrupts) error) (err error) {
-	// From here to the end every SIGINT and SIGTERM is handled, the
+	// From here to the end every terminating signal is handled, the
 	// cleanup below included; the default handling comes back last.
 	in := watchInterrupts(signals)
 	defer func() {
@@ -271,11 +412,12 @@ func run(signals bool, f func(ctx context.Context, in *interrupts) error) (err e
 	// let the next call start one whose files, and the node kernel's, are
 	// in a private folder.
 	jsii.Close()
-	private, err := os.MkdirTemp("", "cdktf-kms-run-")
+	sweepRunDirs(os.TempDir())
+	private, release, err := newRunDir(os.TempDir())
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(private)
+	defer release()
 	in.setRuntimeDir(private)
 	// Error annotations go into the manifest on every path (the cdktf CLI
 	// sets this too), so that Main reports them the same way under cdktf
@@ -289,8 +431,8 @@ func run(signals bool, f func(ctx context.Context, in *interrupts) error) (err e
 	return protect(func() error { return f(in.ctx, in) })
 }
 
-// setenv sets variables for the runtime started next and returns what
-// restores them.
+// setenv sets variables for the runtime started next ("" unsets one) and
+// returns what restores them.
 func setenv(vars map[string]string) (func(), error) {
 	var undo []func()
 	restore := func() {
@@ -300,7 +442,11 @@ func setenv(vars map[string]string) (func(), error) {
 	}
 	for k, v := range vars {
 		old, had := os.LookupEnv(k)
-		if err := os.Setenv(k, v); err != nil {
+		set := func() error { return os.Setenv(k, v) }
+		if v == "" {
+			set = func() error { return os.Unsetenv(k) }
+		}
+		if err := set(); err != nil {
 			return restore, err
 		}
 		undo = append(undo, func() {
@@ -330,17 +476,6 @@ func protect(f func() error) (err error) {
 	return f()
 }
 
-// outdirParent returns the folder that holds the output folder (made when
-// missing).
-func outdirParent(outdir string) (string, error) {
-	abs, err := filepath.Abs(outdir)
-	if err != nil {
-		return "", err
-	}
-	parent := filepath.Dir(abs)
-	return parent, os.MkdirAll(parent, 0o755)
-}
-
 // stagingMarker is a file in every staging folder, so that a later synth
 // can tell a staging folder a killed run left behind (SIGKILL, a power cut)
 // from a folder of the user's, and remove it.
@@ -366,26 +501,6 @@ func stagingFolder(parent, outdir string) (string, error) {
 	return dir, nil
 }
 
-// removeStaleStaging removes the staging folders of the output folder that
-// a killed synth left behind: only folders with the staging prefix that
-// hold the marker (the caller holds the lock, so none is in use).
-func removeStaleStaging(parent, outdir string) {
-	entries, err := os.ReadDir(parent)
-	if err != nil {
-		return
-	}
-	prefix := stagingPrefix(outdir)
-	for _, e := range entries {
-		if !e.IsDir() || !strings.HasPrefix(e.Name(), prefix) {
-			continue
-		}
-		dir := filepath.Join(parent, e.Name())
-		if _, err := os.Stat(filepath.Join(dir, stagingMarker)); err == nil {
-			os.RemoveAll(dir)
-		}
-	}
-}
-
 // report prints the annotations of a synth as cdktf synth does ("WARN
 // [stack/construct]: message") and counts the warnings and errors.
 func report(w io.Writer, m Manifest) (warnings, failures int) {
@@ -407,4 +522,36 @@ func report(w io.Writer, m Manifest) (warnings, failures int) {
 		}
 	}
 	return warnings, failures
+}
+
+// explainSynthError turns an error the jsii runtime raised during the synth
+// (a JavaScript exception of cdktf, with its stack) into a message: the
+// JavaScript stack is left out, and for the errors cdktf gives for a
+// configuration (not a bug) the advice says what to do.
+func explainSynthError(err error) error {
+	msg := err.Error()
+	var lines []string
+	for _, line := range strings.Split(msg, "\n") {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "at ") || t == "" || t == "." || t == "Object creation stack:" {
+			continue
+		}
+		lines = append(lines, strings.TrimRight(line, " "))
+	}
+	msg = strings.Join(lines, "\n")
+	for _, a := range synthAdvice {
+		if strings.Contains(msg, a.says) {
+			return fmt.Errorf("%s\n%s", msg, a.advice)
+		}
+	}
+	return errors.New(msg)
+}
+
+// synthAdvice is what to do about the errors cdktf raises for a
+// configuration, by a part of its message.
+var synthAdvice = []struct{ says, advice string }{
+	{"circular dependency", "Two stacks refer to each other (each uses a value of the other), which Terraform cannot deploy in any order. " +
+		"With a KMS key: a principal of another stack named in the key's policy (KeyUsers, KeyAdministrators, ... given *role.Arn()) makes the key's stack use that stack; " +
+		"when that stack also uses the key, grant with key.Grant*(role) instead (the policy then lives in the role's stack), name the principal by its ARN as a literal, " +
+		"or refer to the key in the other stack with kms.FromKeyArn(stack, id, arn) (the ARN as a literal, a variable or a remote state output)."},
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,16 +13,9 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
-// TestMain runs the tests inside Run, as synthtest.Main does for the other
-// packages: the runtime's temp files are removed at the end.
-func TestMain(m *testing.M) {
-	code := 0
-	if err := Run(func(context.Context) error { code = m.Run(); return nil }); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	os.Exit(code)
-}
+// TestMain is what RunTests documents for every package whose tests
+// synthesize: the runtime's temp files are removed at the end.
+func TestMain(m *testing.M) { os.Exit(RunTests(m)) }
 
 // stackWith returns a build that adds a stack "s" with one output and lets
 // extra change it.
@@ -125,5 +117,40 @@ func TestMainChangesTheOutputOnlyWhenEverythingSucceeds(t *testing.T) {
 		if e.Name() != "cdktf.out" {
 			t.Errorf("%s was left beside the output folder", e.Name())
 		}
+	}
+}
+
+// TestACycleBetweenStacksIsExplained: two stacks that use a value of each
+// other cannot be deployed; cdktf throws a JavaScript error with its stack,
+// and Main prints the cause and what to do instead, with no JavaScript
+// stack, and writes nothing.
+func TestACycleBetweenStacksIsExplained(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "cdktf.out")
+	var stderr bytes.Buffer
+	code := Main(Options{Outdir: out, Stderr: &stderr}, func(ctx context.Context, app cdktf.App) error {
+		a := cdktf.NewTerraformStack(app, jsii.String("a"))
+		b := cdktf.NewTerraformStack(app, jsii.String("b"))
+		va := cdktf.NewTerraformVariable(a, jsii.String("va"), &cdktf.TerraformVariableConfig{Type: jsii.String("string")})
+		vb := cdktf.NewTerraformVariable(b, jsii.String("vb"), &cdktf.TerraformVariableConfig{Type: jsii.String("string")})
+		cdktf.NewTerraformOutput(a, jsii.String("from_b"), &cdktf.TerraformOutputConfig{Value: vb.StringValue()})
+		cdktf.NewTerraformOutput(b, jsii.String("from_a"), &cdktf.TerraformOutputConfig{Value: va.StringValue()})
+		return nil
+	})
+	msg := stderr.String()
+	if code != ExitFailed {
+		t.Fatalf("exit %d, want %d:\n%s", code, ExitFailed, msg)
+	}
+	for _, want := range []string{"circular dependency", "Two stacks refer to each other", "kms.FromKeyArn"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, msg)
+		}
+	}
+	for _, line := range strings.Split(msg, "\n") {
+		if t2 := strings.TrimSpace(line); strings.HasPrefix(t2, "at ") || strings.HasSuffix(t2, "stack:") {
+			t.Errorf("stderr holds a JavaScript stack line %q:\n%s", line, msg)
+		}
+	}
+	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the output folder was written: %v", err)
 	}
 }

@@ -138,10 +138,11 @@ func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*Km
 	return k, nil
 }
 
-// outputSyntax is the syntax cdktf writes: HCL when SYNTH_HCL_OUTPUT is
-// true (cdktf synth --hcl, or the app's -hcl flag), else JSON.
+// outputSyntax is the syntax cdktf writes a stack in: HCL when
+// SYNTH_HCL_OUTPUT is "true" or "1", as cdktf's stacks read it (cdktf synth
+// --hcl, or synth.Options.HCL), else JSON.
 func outputSyntax() tftemplate.Syntax {
-	if os.Getenv("SYNTH_HCL_OUTPUT") == "true" {
+	if v := os.Getenv("SYNTH_HCL_OUTPUT"); v == "true" || v == "1" {
 		return tftemplate.HCL
 	}
 	return tftemplate.JSON

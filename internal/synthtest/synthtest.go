@@ -4,9 +4,7 @@
 package synthtest
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -141,42 +139,28 @@ func Ref(address, attribute string) string {
 }
 
 // Main runs a test package that uses the jsii runtime and leaves nothing
-// behind: synth.Run gives the runtime, the node kernel and the tests a
-// private temp directory (TMPDIR, so that t.TempDir, os.MkdirTemp and the
-// processes the tests start use it), removes it at the end, and on SIGINT
-// or SIGTERM stops the kernel so that the run ends and cleans up. The test
-// app's output goes there too; a cdktf.out that examples made in the
-// package folder is removed.
-//
-// A fuzzing worker process (-test.fuzzworker) gets no signal handling: the
-// fuzzing coordinator stops its workers with SIGINT and expects them to
-// end the way the testing package does.
+// behind (synth.RunTests: the runtime, the node kernel and the tests get a
+// private temp directory, removed at the end; SIGINT and the like stop the
+// kernel so that the run ends and cleans up). The test app's output goes
+// there too; a cdktf.out that examples made in the package folder is
+// removed.
 func Main(m *testing.M) int {
 	_, statErr := os.Stat("cdktf.out")
 	hadOutput := statErr == nil
-	code := 0
-	run := synth.Run
-	if fuzzWorker() {
-		run = synth.RunWithoutSignals
-	}
-	err := run(func(context.Context) error {
+	code := synth.RunTests(runner(func() int {
 		outdir = filepath.Join(os.TempDir(), "cdktf.out")
-		code = m.Run()
-		return nil
-	})
+		return m.Run()
+	}))
 	if !hadOutput {
 		os.RemoveAll("cdktf.out")
 	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "synthtest:", err)
-		var stopped *synth.Interrupted
-		if errors.As(err, &stopped) {
-			return stopped.ExitCode()
-		}
-		return 1
-	}
 	return code
 }
+
+// runner is a func as the m of synth.RunTests.
+type runner func() int
+
+func (r runner) Run() int { return r() }
 
 var (
 	appOnce sync.Once
@@ -216,14 +200,4 @@ func NewStackIn(t testing.TB, app cdktf.App) cdktf.TerraformStack {
 	t.Helper()
 	name := fmt.Sprintf("%s-%d", strings.NewReplacer("/", "-", " ", "_").Replace(t.Name()), stackN.Add(1))
 	return cdktf.NewTerraformStack(app, jsii.String(name))
-}
-
-// fuzzWorker says whether the test binary runs as a fuzzing worker.
-func fuzzWorker() bool {
-	for _, a := range os.Args[1:] {
-		if a == "-test.fuzzworker" || a == "-test.fuzzworker=true" || a == "--test.fuzzworker" {
-			return true
-		}
-	}
-	return false
 }
