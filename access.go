@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/cdktf-kms/cdktf-kms/internal/access"
@@ -38,7 +37,7 @@ func accessFlags(flags *flag.FlagSet) *accessOptions {
 		access: flags.Bool("access", false, "print who can do what with each key (from a synth into a temp folder; cdktf.out is not touched) instead of synthesizing"),
 		env:    flags.String("env", "", "with -access: only this environment"),
 		format: flags.String("format", "", "with -access: text (default) or json"),
-		diff:   flags.String("diff", "", "with -access: show what changed against a git revision (its own app synthesizes it)"),
+		diff:   flags.String("diff", "", "with -access: show what changed against a git revision (its own app synthesizes it: that revision's code runs, with the Go, Node.js and locale settings of your environment and nothing else, so without AWS credentials)"),
 	}
 }
 
@@ -123,15 +122,15 @@ func accessReport(ctx context.Context, o *accessOptions, format string, envs []s
 		source = stacks.ContextEnv
 	}
 	synthesized, err := appsynth.Synth(envs, filepath.Join(dir, "cdktf.out"))
+	if ctx.Err() != nil {
+		return 130 // synth.Run reports the interrupt (the synth failed because of it)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "error: -access: synth failed:")
 		for _, line := range stacks.ErrorLines(err) {
 			fmt.Fprintln(stderr, "  "+line)
 		}
 		return 1
-	}
-	if ctx.Err() != nil {
-		return 130 // synth.Run reports the interrupt
 	}
 	report, err := access.Build(source, synthesized)
 	if err != nil {
@@ -226,13 +225,9 @@ func synthesizeRevision(ctx context.Context, rev, dir string) (map[string][]byte
 	if err := os.MkdirAll(tmp, 0o755); err != nil {
 		return nil, err
 	}
-	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
-		name, _, _ := strings.Cut(kv, "=")
-		return name == stacks.ContextEnv || name == "CDKTF_OUTDIR" || name == "SYNTH_HCL_OUTPUT" || name == "TMPDIR"
-	})
 	// The old app writes into the temp folder only: its output, and the
 	// jsii runtime's own temp folders.
-	env = append(env, "CDKTF_OUTDIR="+out, "TMPDIR="+tmp)
+	env := append(revisionEnv(os.Environ()), "CDKTF_OUTDIR="+out, "TMPDIR="+tmp)
 	cmd := exec.CommandContext(ctx, "go", "run", ".")
 	cmd.Dir, cmd.Env = app, env
 	var output bytes.Buffer
@@ -256,6 +251,39 @@ func synthesizeRevision(ctx context.Context, rev, dir string) (map[string][]byte
 		stacksJSON[d.Name()] = raw
 	}
 	return stacksJSON, nil
+}
+
+// revisionEnv is the environment the app of another revision runs with:
+// what go, node and the jsii runtime need from the caller's (the path,
+// home, locale, Go's and Node's settings, proxies and certificates), and
+// nothing else. A revision is code that is not the code running now, so
+// it gets no AWS credentials or other secrets of the caller's environment,
+// and the AWS SDKs' configuration and credential files are pointed at
+// nothing (what it reads by path is outside what an environment can hide:
+// review a revision as any code before running it).
+func revisionEnv(environ []string) []string {
+	keep := func(name string) bool {
+		switch name {
+		case "PATH", "HOME", "USER", "LOGNAME", "LANG", "TZ", "TERM", "SHELL",
+			"XDG_CACHE_HOME", "XDG_CONFIG_HOME", "SSL_CERT_FILE", "SSL_CERT_DIR",
+			"HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy",
+			"CHECKPOINT_DISABLE", "NODE_OPTIONS", "NODE_EXTRA_CA_CERTS":
+			return true
+		}
+		for _, prefix := range []string{"LC_", "GO", "CGO_", "JSII_"} {
+			if strings.HasPrefix(name, prefix) {
+				return true
+			}
+		}
+		return false
+	}
+	var env []string
+	for _, kv := range environ {
+		if name, _, _ := strings.Cut(kv, "="); keep(name) {
+			env = append(env, kv)
+		}
+	}
+	return append(env, "AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull, "AWS_EC2_METADATA_DISABLED=true")
 }
 
 // extractRevision writes the files of a commit into dir (git archive,

@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -151,6 +152,17 @@ func TestAccessDiffAgainstARevision(t *testing.T) {
 		}
 		return string(out)
 	}
+	// The base revision's app refuses to run with AWS credentials in its
+	// environment: -diff must run it without the caller's.
+	mainGo := filepath.Join(repo, "main.go")
+	src, err := os.ReadFile(mainGo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = bytes.Replace(src, []byte("func main() {\n"), []byte("func main() {\n\tif os.Getenv(\"AWS_SECRET_ACCESS_KEY\") != \"\" || os.Getenv(\"AWS_PROFILE\") != \"\" {\n\t\tfmt.Fprintln(os.Stderr, \"the revision's app saw the caller's AWS credentials\")\n\t\tos.Exit(9)\n\t}\n"), 1)
+	if err := os.WriteFile(mainGo, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	git("init", "-q")
 	git("add", "-A")
 	git("commit", "-qm", "base")
@@ -173,7 +185,7 @@ func TestAccessDiffAgainstARevision(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	res := run(t, repo, builtApp(t), "-access", "-diff", "HEAD", "-format", "json")
+	res := runWith(t, repo, []string{"AWS_SECRET_ACCESS_KEY=secret", "AWS_PROFILE=prod-admin"}, builtApp(t), "-access", "-diff", "HEAD", "-format", "json")
 	if res.code != 0 {
 		t.Fatalf("exit %d\n%s", res.code, res.stderr)
 	}
