@@ -15,6 +15,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamuser"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
@@ -396,5 +397,50 @@ func TestNewKmsKeyReportsEveryProblemAtOnce(t *testing.T) {
 		if !fields[want] {
 			t.Errorf("no error on %s in one call: %v", want, err)
 		}
+	}
+}
+
+// TestAGrantToARoleOfAnotherStackLivesThere: granting a role of another
+// stack that also uses the key puts the inline policy in the role's stack
+// (as AWS CDK does), so that only that stack depends on the key's: the app
+// synthesizes, where a policy in the key's stack naming the role made the
+// two stacks depend on each other.
+func TestAGrantToARoleOfAnotherStackLivesThere(t *testing.T) {
+	app := synthtest.NewApp()
+	keys := synthtest.NewStackIn(t, app)
+	users := synthtest.NewStackIn(t, app)
+	for _, s := range []cdktf.TerraformStack{keys, users} {
+		provider.NewAwsProvider(s, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
+	}
+	k := mustKey(t, keys, "key", usageExample())
+	role := newRole(users, "reader")
+	g, err := k.GrantDecrypt(role)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The role's stack uses the key.
+	cdktf.NewTerraformOutput(users, jsii.String("key_arn"), &cdktf.TerraformOutputConfig{Value: k.KeyArn()})
+	if got := *cdktf.TerraformStack_Of(g.Policy).Node().Id(); got != *users.Node().Id() {
+		t.Errorf("the grant's policy is in stack %s, want the role's stack %s", got, *users.Node().Id())
+	}
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				t.Fatalf("the app does not synthesize: %v", r)
+			}
+		}()
+		app.Synth()
+	}()
+	doc := synthtest.Synth(t, users)
+	p := doc.Resource(t, "aws_iam_role_policy", "key_grant_aws_iam_role_reader_decrypt")
+	if p["role"] != synthtest.Ref("aws_iam_role.reader", "name") || p["name"] != "kms-"+*keys.Node().Id()+"-key-decrypt" {
+		t.Errorf("policy %v", p)
+	}
+	if _, ok := synthtest.Synth(t, keys).Resources("aws_iam_role_policy")["key_grant_aws_iam_role_reader_decrypt"]; ok {
+		t.Errorf("the key's stack holds the policy too")
+	}
+	// The same grant again is refused, whichever stack holds it.
+	if _, err := k.GrantDecrypt(role); err == nil {
+		t.Errorf("the same grant twice was accepted")
 	}
 }

@@ -188,6 +188,9 @@ type resolvedGrantee struct {
 	// list: value is a whole list reference of names or ARNs; the inline
 	// policy is made once per element (for_each).
 	list bool
+	// stack is the stack of a grantee resource of another stack than the
+	// key's (the inline policy goes there); nil otherwise.
+	stack *stackState
 }
 
 var referencePattern = regexp.MustCompile(`^\$\{(aws_iam_(?:role|user|group))\.([A-Za-z0-9_-]+)\.([a-z_]+)\}$`)
@@ -198,16 +201,16 @@ func (t *keyTarget) resolveGrantee(g any) (resolvedGrantee, string) {
 	case nil:
 		return resolvedGrantee{}, "is required: a role, user or group (resource, name or ARN)"
 	case iamrole.IamRole:
-		return t.resourceGrantee(GranteeRole, "aws_iam_role", *v.FriendlyUniqueId(), *v.Name()), ""
+		return t.resourceGrantee(v, GranteeRole, "aws_iam_role", *v.FriendlyUniqueId(), *v.Name()), ""
 	case iamuser.IamUser:
-		return t.resourceGrantee(GranteeUser, "aws_iam_user", *v.FriendlyUniqueId(), *v.Name()), ""
+		return t.resourceGrantee(v, GranteeUser, "aws_iam_user", *v.FriendlyUniqueId(), *v.Name()), ""
 	case iamgroup.IamGroup:
-		return t.resourceGrantee(GranteeGroup, "aws_iam_group", *v.FriendlyUniqueId(), *v.Name()), ""
+		return t.resourceGrantee(v, GranteeGroup, "aws_iam_group", *v.FriendlyUniqueId(), *v.Name()), ""
 	case *Role:
 		if v == nil || v.Resource == nil {
 			return resolvedGrantee{}, "is a nil *Role"
 		}
-		return t.resourceGrantee(GranteeRole, "aws_iam_role", *v.Resource.FriendlyUniqueId(), *v.Resource.Name()), ""
+		return t.resourceGrantee(v.Resource, GranteeRole, "aws_iam_role", *v.Resource.FriendlyUniqueId(), *v.Resource.Name()), ""
 	case Grantee:
 		if v.Kind != GranteeRole && v.Kind != GranteeUser && v.Kind != GranteeGroup {
 			return resolvedGrantee{}, fmt.Sprintf("Grantee.Kind %q must be %s, %s or %s", v.Kind, GranteeRole, GranteeUser, GranteeGroup)
@@ -224,9 +227,19 @@ func (t *keyTarget) resolveGrantee(g any) (resolvedGrantee, string) {
 	return resolvedGrantee{}, fmt.Sprintf("has type %T; pass an iamrole.IamRole, iamuser.IamUser, iamgroup.IamGroup, *kms.Role, kms.Grantee or a string (name or ARN)", g)
 }
 
-// resourceGrantee is a grantee given as a resource of the app.
-func (t *keyTarget) resourceGrantee(kind, typ, logicalID, nameToken string) resolvedGrantee {
-	return resolvedGrantee{kind: kind, value: nameToken, tfName: typ + "_" + logicalID, identity: "ref " + typ + "." + logicalID}
+// resourceGrantee is a grantee given as a resource of the app. A resource
+// of another stack keeps its grant in its own stack, as AWS CDK does: the
+// inline policy names the key's ARN (that stack then depends on the key's,
+// as anything there that uses the key does), where a policy in the key's
+// stack naming the role would make the key's stack depend on the role's
+// too, a cycle Terraform cannot deploy.
+func (t *keyTarget) resourceGrantee(res cdktf.TerraformResource, kind, typ, logicalID, nameToken string) resolvedGrantee {
+	r := resolvedGrantee{kind: kind, value: nameToken, tfName: typ + "_" + logicalID, identity: "ref " + typ + "." + logicalID}
+	if stack := cdktf.TerraformStack_Of(res); stack != t.st.stack {
+		r.stack = stateOf(stack)
+		r.identity = "ref " + r.stack.stackName() + " " + typ + "." + logicalID
+	}
+	return r
 }
 
 // stringGrantee reads a name or ARN; kind is "" when not given.
@@ -379,7 +392,11 @@ func (t *keyTarget) inlineGrant(r resolvedGrantee, access Access, actions []stri
 	tf := fmt.Sprintf("%s_grant_%s_%s", t.name, r.tfName, label)
 	policyName := fitName(iamPolicyChars.ReplaceAllString(fmt.Sprintf("kms-%s-%s-%s", t.st.stackName(), t.name, label), "-"), 128)
 	typ := "aws_iam_" + r.kind + "_policy"
-	c := &claims{st: t.st, owner: "aws_kms_key." + t.name}
+	st, scope := t.st, t.node
+	if r.stack != nil {
+		st, scope = r.stack, r.stack.stack
+	}
+	c := &claims{st: st, owner: "aws_kms_key." + t.name + " of stack " + t.st.stackName()}
 	c.resource(typ, tf, fGrantee, granteeValue(g))
 	c.global("policy "+r.identity+" "+policyName, fmt.Sprintf("inline policy %s on IAM %s %s", policyName, r.kind, r.display()), fGrantee, granteeValue(g))
 	if err := c.check(); err != nil {
@@ -410,15 +427,18 @@ func (t *keyTarget) inlineGrant(r resolvedGrantee, access Access, actions []stri
 	var res cdktf.TerraformResource
 	switch r.kind {
 	case GranteeUser:
-		res = iamuserpolicy.NewIamUserPolicy(t.node, jsii.String(tf), &iamuserpolicy.IamUserPolicyConfig{Name: jsii.String(policyName), User: value, Policy: policy, ForEach: each})
+		res = iamuserpolicy.NewIamUserPolicy(scope, jsii.String(tf), &iamuserpolicy.IamUserPolicyConfig{Name: jsii.String(policyName), User: value, Policy: policy, ForEach: each})
 	case GranteeGroup:
-		res = iamgrouppolicy.NewIamGroupPolicy(t.node, jsii.String(tf), &iamgrouppolicy.IamGroupPolicyConfig{Name: jsii.String(policyName), Group: value, Policy: policy, ForEach: each})
+		res = iamgrouppolicy.NewIamGroupPolicy(scope, jsii.String(tf), &iamgrouppolicy.IamGroupPolicyConfig{Name: jsii.String(policyName), Group: value, Policy: policy, ForEach: each})
 	default:
-		res = iamrolepolicy.NewIamRolePolicy(t.node, jsii.String(tf), &iamrolepolicy.IamRolePolicyConfig{Name: jsii.String(policyName), Role: value, Policy: policy, ForEach: each})
+		res = iamrolepolicy.NewIamRolePolicy(scope, jsii.String(tf), &iamrolepolicy.IamRolePolicyConfig{Name: jsii.String(policyName), Role: value, Policy: policy, ForEach: each})
 	}
-	res.OverrideLogicalId(jsii.String(tf))
-	t.st.own(res)
-	if t.created != nil {
+	if r.stack == nil {
+		res.OverrideLogicalId(jsii.String(tf))
+	}
+	st.own(res)
+	if t.created != nil && r.stack == nil {
+		// The key's MovedFrom moves what is in its own stack's state.
 		t.created(res, tf)
 	}
 	out := &Grant{Access: access, Actions: actions, Policy: res, PolicyName: policyName}

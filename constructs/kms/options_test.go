@@ -113,7 +113,7 @@ func TestCollisionsBetweenKeysInAStackAreRefused(t *testing.T) {
 
 	sameOutput := usageExample()
 	_, err = kms.NewKmsKey(stack, "third", sameOutput)
-	if err == nil || !strings.Contains(err.Error(), `output kms_key_arn is already created by aws_kms_key.first`) {
+	if err == nil || !strings.Contains(err.Error(), `output kms_key_arn is already created by aws_kms_key.first`) || !strings.Contains(err.Error(), "give each key of a stack its own OutputPrefix (output_prefix") {
 		t.Errorf("duplicate output: %v", err)
 	}
 

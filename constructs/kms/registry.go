@@ -208,9 +208,12 @@ func (c *claims) check() error {
 			where = "in stack " + c.st.stackName()
 		}
 		if taken {
-			if owner == c.owner && cl.field.goName == "id" {
+			switch {
+			case owner == c.owner && cl.field.goName == "id":
 				p.add(cl.field, cl.value, "%s is already the address of another key %s; give each key its own id", cl.what, where)
-			} else {
+			case strings.HasPrefix(cl.key, "output "):
+				p.add(cl.field, cl.value, "%s is already created by %s %s; give each key of a stack its own OutputPrefix (output_prefix; default %q), or set SkipOutputs", cl.what, owner, where, DefaultOutputPrefix)
+			default:
 				p.add(cl.field, cl.value, "%s is already created by %s %s; names must be unique", cl.what, owner, where)
 			}
 			continue
@@ -240,7 +243,11 @@ func (c *claims) checkChildren(skip string) error {
 			continue
 		}
 		if other, ok := elementKey(child); ok && other == cl.key {
-			p.add(cl.field, cl.value, "%s is already used by %s (%s); rename one of them", cl.what, *child.Node().Path(), typeName(child))
+			advice := "rename one of them"
+			if strings.HasPrefix(cl.key, "output ") {
+				advice = "rename that output, or set the key's OutputPrefix (output_prefix)"
+			}
+			p.add(cl.field, cl.value, "%s is already used by %s (%s); %s", cl.what, *child.Node().Path(), typeName(child), advice)
 		}
 	}
 	return p.err()
