@@ -50,4 +50,17 @@ func TestConsumerExample(t *testing.T) {
 	if got := doc.Output(t, "reader_role_arn")["value"]; got != synthtest.Ref("aws_iam_role.logs_key_role_orders-prod-lambda-kms", "arn") {
 		t.Errorf("reader_role_arn = %v", got)
 	}
+
+	// Its unit tests, written as the README says (TestMain with
+	// synth.RunTests), run and leave nothing in the temp directory.
+	tmp := t.TempDir()
+	test := exec.Command("go", "test", "-count=1", ".")
+	test.Dir = filepath.Join("..", "examples", "consumer")
+	test.Env = childEnv(t, tmp)
+	if msg, err := test.CombinedOutput(); err != nil {
+		t.Fatalf("go test in examples/consumer: %v\n%s", err, msg)
+	}
+	if left := entries(t, tmp); len(left) != 0 {
+		t.Errorf("the consumer's unit tests left %v in the temp directory", left)
+	}
 }

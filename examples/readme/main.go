@@ -23,6 +23,10 @@ func main() { os.Exit(synth.Main(synth.Options{}, build)) }
 
 func build(ctx context.Context, app cdktf.App) error {
 	stack := cdktf.NewTerraformStack(app, jsii.String("orders"))
+	// Local state in the project folder, by a path relative to the stack's
+	// folder cdktf.out/stacks/orders: cdktf's default path is absolute, so
+	// the JSON would differ between checkouts.
+	cdktf.NewLocalBackend(stack, &cdktf.LocalBackendConfig{Path: jsii.String("../../../terraform.orders.tfstate")})
 	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
 	role := iamrole.NewIamRole(stack, jsii.String("app"), &iamrole.IamRoleConfig{
 		Name:             jsii.String("orders-app"),

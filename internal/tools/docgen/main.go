@@ -22,6 +22,7 @@ import (
 	"go/token"
 	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -205,7 +206,10 @@ func walk(t reflect.Type, prefix string, comments map[string]string, rows *[]row
 		rule, def, refs := describe(f.Name, comment)
 		if tag == "-" {
 			if f.Name != "Name" || t != reflect.TypeOf(stacks.Environment{}) {
-				*goOnly = append(*goOnly, row{key: f.Name, typ: f.Type.String(), def: def, rule: rule})
+				// Named with their type: the construct's config or the app's
+				// environment.
+				owner := path.Base(t.PkgPath()) + "." + t.Name()
+				*goOnly = append(*goOnly, row{key: owner + "." + f.Name, typ: f.Type.String(), def: def, rule: rule})
 			}
 			continue
 		}
@@ -288,6 +292,10 @@ only the first five keys set, the stack is the original HCL module's.
 ` + "`Condition`" + `, matched exactly; ` + "`NotPrincipal`" + `, ` + "`NotAction`" + ` and ` + "`NotResource`" + ` are refused.
 
 ## Go API only
+
+Fields of the Go types that ` + "`cdktf.json`" + ` has no key for: of the construct's config
+(` + "`kms.KmsKeyConfig`" + `, for every app that uses the construct) and of the app's
+environments (` + "`stacks.Environment`" + `, for apps built on package ` + "`stacks`" + `).
 
 | field | type | default | rule |
 |---|---|---|---|
