@@ -237,12 +237,13 @@ func TestInterruptLeavesNothingAndKeepsTheOutput(t *testing.T) {
 		t.Skip("end-to-end run of the app binary; skipped with -short")
 	}
 	t.Parallel()
-	// Every signal that ends a program by default and can be handled: a
-	// closed terminal (SIGHUP) and SIGQUIT as Ctrl-C and SIGTERM.
+	// Every signal that ends a Go program by default and can be handled: a
+	// closed terminal (SIGHUP), SIGQUIT and SIGABRT (which would dump the
+	// goroutines) as Ctrl-C and SIGTERM.
 	for _, c := range []struct {
 		sig  syscall.Signal
 		code int
-	}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 143}, {syscall.SIGHUP, 129}, {syscall.SIGQUIT, 131}, {syscall.SIGUSR1, 128 + int(syscall.SIGUSR1)}} {
+	}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 143}, {syscall.SIGHUP, 129}, {syscall.SIGQUIT, 131}, {syscall.SIGABRT, 134}} {
 		t.Run(c.sig.String(), func(t *testing.T) {
 			dir := projectDir(t, e2eEnvironments)
 			if res := run(t, dir, builtApp(t)); res.code != 0 {

@@ -42,6 +42,12 @@ import (
 // the tests, which make it fail or kill the process at every step).
 var rename = moveFile
 
+// moveTemp is the temp file moveFile copies into beside to; a rollback or
+// a finished install removes one that a killed run left.
+func moveTemp(to string) string {
+	return filepath.Join(filepath.Dir(to), "."+filepath.Base(to)+".cdktf-kms-tmp")
+}
+
 // moveFile renames a file; where the two places are on different mounts
 // (a stack's folder that is a mount or a link of its own) it copies the
 // file into a temp file beside the target, renames that into place and
@@ -55,7 +61,7 @@ func moveFile(from, to string) error {
 	if err != nil {
 		return err
 	}
-	tmp := filepath.Join(filepath.Dir(to), "."+filepath.Base(to)+".cdktf-kms-tmp")
+	tmp := moveTemp(to)
 	os.Remove(tmp)
 	if err := copyFile(from, tmp, fi.Mode().Perm()); err != nil {
 		os.Remove(tmp)
@@ -328,15 +334,28 @@ func (j *journal) rollback(staging string) error {
 			note(moveFile(backup, filepath.Join(j.Outdir, rel)))
 		}
 	}
+	j.removeMoveTemps()
 	for _, rel := range slices.Backward(j.Dirs) {
 		os.Remove(filepath.Join(j.Outdir, rel)) // only when empty: anything else stays
 	}
 	return first
 }
 
+// removeMoveTemps removes the temp files of moves across mounts that a
+// killed run left beside the files it moved.
+func (j *journal) removeMoveTemps() {
+	for _, f := range j.Files {
+		os.Remove(moveTemp(filepath.Join(j.Outdir, f.Rel)))
+	}
+	for _, rel := range j.Removed {
+		os.Remove(moveTemp(filepath.Join(j.Outdir, rel)))
+	}
+}
+
 // finish removes the folders of stacks no longer synthesized when nothing
 // is left in them (Terraform's files stay, and so does the folder).
 func (j *journal) finish() {
+	j.removeMoveTemps()
 	for _, rel := range j.RemovedStacks {
 		os.Remove(filepath.Join(j.Outdir, rel))
 	}
