@@ -41,14 +41,14 @@ access: ## who can do what with each key (go run . -access; ENV=prod for one env
 	go run . -access $(if $(filter command line,$(origin ENV)),-env $(ENV),)
 
 test: node_modules/.package-lock.json ## run every test, including __tests__ (go test ./... skips it), failing on leftovers in the temp directory (installs the pinned cdktf CLI and IAM simulator first)
-	go run ./internal/tools/tmpcheck -- go test -timeout 30m ./... ./__tests__/
+	go run ./tools/tmpcheck -- go test -timeout 30m ./... ./__tests__/
 
 test-short: ## run the tests without the end-to-end runs of the app, the CLI and terraform
-	go run ./internal/tools/tmpcheck -- go test -short ./... ./__tests__/
+	go run ./tools/tmpcheck -- go test -short ./... ./__tests__/
 
 e2e: install ## deploy every stack to an AWS API emulator with the real AWS provider (builds it once, 35-50 min, unless CDKTF_KMS_PROVIDER_MIRROR names a build), failing on leftovers in the temp directory
 	@mirror=$${CDKTF_KMS_PROVIDER_MIRROR:-$$(.ci/build-provider.sh)} && \
-	CDKTF_KMS_PROVIDER_MIRROR="$$mirror" go run ./internal/tools/tmpcheck -- \
+	CDKTF_KMS_PROVIDER_MIRROR="$$mirror" go run ./tools/tmpcheck -- \
 		go test -tags e2e -count=1 -timeout 40m -parallel 6 ./internal/emulator/ ./internal/awsaccount/ ./__tests__/deploy/
 
 golden: ## rewrite the golden files (shipped stacks, composition app); review the diff
@@ -56,7 +56,7 @@ golden: ## rewrite the golden files (shipped stacks, composition app); review th
 	git diff --stat -- __tests__/testdata/golden
 
 docs: ## regenerate docs/configuration.md, docs/scan-exceptions.md and docs/access/ from the code (a test fails when they are stale)
-	go run ./internal/tools/docgen
+	go run ./tools/docgen
 
 vet: ## gofmt check and go vet
 	@test -z "$$(gofmt -l . | grep -v '^node_modules/')" || { echo "gofmt needed:"; gofmt -l . | grep -v '^node_modules/'; exit 1; }
@@ -65,7 +65,7 @@ vet: ## gofmt check and go vet
 fuzz: ## run each fuzz target for FUZZTIME (default 15s); new findings land in testdata/fuzz
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		echo "fuzz $${t#*:} ($${t%%:*}) for $(FUZZTIME)"; \
-		go run ./internal/tools/tmpcheck -- go test $${t%%:*} -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s -parallel 1; \
+		go run ./tools/tmpcheck -- go test $${t%%:*} -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s -parallel 1; \
 	done
 
 scan: ## security gate: policylint, tfsec and KICS on the shipped and all-features stacks

@@ -46,4 +46,4 @@ keep=()
 if [ -n "${SCAN_OUT:-}" ]; then
   keep=(-out "$SCAN_OUT")
 fi
-go run ./internal/tools/scan "${keep[@]}" -tfsec "$tfsec" -kics "$kics" -kics-assets "$kics_dir/assets" "$@"
+go run ./tools/scan "${keep[@]}" -tfsec "$tfsec" -kics "$kics" -kics-assets "$kics_dir/assets" "$@"

@@ -6,7 +6,7 @@
 // to other accounts only when they are trusted), and that the policy keeps
 // the key manageable (no Deny that could lock the account out). The
 // construct runs it on every policy it builds, and the scan step
-// (internal/tools/scan) runs it on every aws_kms_key and aws_kms_replica_key
+// (tools/scan) runs it on every aws_kms_key and aws_kms_replica_key
 // of the synthesized stacks.
 //
 // Values that hold a cdktf token marker (a reference to another resource,

@@ -73,7 +73,7 @@ func TestKicsResource(t *testing.T) {
 }
 
 func TestExceptionsFileIsReviewed(t *testing.T) {
-	list, err := loadExceptions(filepath.Join("..", "..", "..", "security", "exceptions.json"))
+	list, err := loadExceptions(filepath.Join("..", "..", "security", "exceptions.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,7 @@
 // the test suite under it, so that a test, the app, the jsii runtime or the
 // node kernel leaving a folder behind is a failure, not a slow leak.
 //
-//	go run ./internal/tools/tmpcheck -- go test ./... ./__tests__/
+//	go run ./tools/tmpcheck -- go test ./... ./__tests__/
 //
 // The exit code is the command's when it fails, else 1 when it left
 // something, else 0. The directory is removed either way.

@@ -15,7 +15,7 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(synthtest.Main(m)) }
 
-const root = "../../.."
+const root = "../.."
 
 // TestGeneratedDocsAreUpToDate fails when the code changed and the
 // reference was not regenerated: run make docs and commit the result.
