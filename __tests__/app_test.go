@@ -3,7 +3,7 @@ package tests
 import (
 	"encoding/json"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/synthtest"
+	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 

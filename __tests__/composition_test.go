@@ -11,7 +11,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/synthtest"
+	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
 )
 
 var (

@@ -10,7 +10,7 @@ import (
 
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
 	"github.com/cdktf-kms/cdktf-kms/internal/hcleval"
-	"github.com/cdktf-kms/cdktf-kms/internal/synthtest"
+	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
 )
 

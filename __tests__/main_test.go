@@ -11,7 +11,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/synthtest"
+	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
 )
 
 func TestMain(m *testing.M) { os.Exit(synthtest.Main(m)) }

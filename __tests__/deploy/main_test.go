@@ -36,7 +36,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/synthtest"
+	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
 )
 
 // interrupted is cancelled when the test binary gets SIGINT or SIGTERM:

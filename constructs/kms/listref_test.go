@@ -6,7 +6,7 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
-	"github.com/cdktf-kms/cdktf-kms/internal/synthtest"
+	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )

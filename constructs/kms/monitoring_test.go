@@ -13,8 +13,8 @@ import (
 	"testing"
 
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
-	"github.com/cdktf-kms/cdktf-kms/internal/filterpattern"
-	"github.com/cdktf-kms/cdktf-kms/internal/synthtest"
+	"github.com/cdktf-kms/cdktf-kms/internal/testutil/filterpattern"
+	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
 )
 
 const (

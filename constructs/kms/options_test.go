@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
-	"github.com/cdktf-kms/cdktf-kms/internal/synthtest"
+	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
 )
 
 // synthKey creates one key with id "kms" in a new stack and returns the

@@ -9,7 +9,7 @@ import (
 
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
 	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
-	"github.com/cdktf-kms/cdktf-kms/internal/synthtest"
+	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
 )
 
 // grantPatterns are the access levels as AWS CDK's grants define them,

@@ -4,7 +4,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/synthtest"
+	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
 )
 
 // TestMain closes the jsii runtime that the app's packages (imported to

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/synthtest"
+	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
 )
 

@@ -17,7 +17,7 @@ import (
 
 	"github.com/cdktf-kms/cdktf-kms/internal/access"
 	"github.com/cdktf-kms/cdktf-kms/internal/access/appsynth"
-	"github.com/cdktf-kms/cdktf-kms/internal/synthtest"
+	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
 	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
 )
