@@ -7,6 +7,7 @@ import (
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
 	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
 	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
+	"github.com/cdktf-kms/cdktf-kms/internal/tfrender"
 	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
 
@@ -53,7 +54,7 @@ func FuzzNewKmsKey(f *testing.F) {
 			"policy":      {*k.Key().PolicyInput(), rendered},
 			"description": {*k.Key().DescriptionInput(), description},
 		} {
-			got, err := tftemplate.Evaluate(pair[0], tftemplate.JSON)
+			got, err := tfrender.Evaluate(pair[0], tftemplate.JSON)
 			if err != nil {
 				t.Fatalf("the synthesized %s is not a template Terraform reads: %v\n%s", name, err, pair[0])
 			}

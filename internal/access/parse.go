@@ -9,7 +9,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
+	"github.com/cdktf-kms/cdktf-kms/internal/tfrender"
 )
 
 // stackDoc is what the report reads from one stack's Terraform JSON.
@@ -99,7 +99,7 @@ func parseStack(name string, raw []byte) (*stackDoc, error) {
 		if !ok {
 			return "", nil
 		}
-		return tftemplate.Render(v)
+		return tfrender.Render(v)
 	}
 	// A policy is a JSON document: its references stay JSON strings.
 	policyArg := func(args map[string]any) (string, error) {
@@ -107,7 +107,7 @@ func parseStack(name string, raw []byte) (*stackDoc, error) {
 		if !ok {
 			return "", nil
 		}
-		return tftemplate.RenderJSON(v)
+		return tfrender.RenderJSON(v)
 	}
 	for _, typ := range []string{"aws_iam_role", "aws_iam_user", "aws_iam_group"} {
 		for _, n := range slices.Sorted(maps.Keys(doc.Resource[typ])) {
@@ -232,7 +232,7 @@ func stringMap(v any, into map[string]string) map[string]string {
 	}
 	for k, x := range m {
 		s, _ := x.(string)
-		if r, err := tftemplate.Render(s); err == nil {
+		if r, err := tfrender.Render(s); err == nil {
 			s = r
 		}
 		into[k] = s

@@ -28,7 +28,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/cdktf-kms/cdktf-kms/internal/readback"
-	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
+	"github.com/cdktf-kms/cdktf-kms/internal/tfrender"
 )
 
 // Account is the emulator's account, whose principals Prepare creates.
@@ -120,7 +120,7 @@ func Prepare(ctx context.Context, endpoint string, st readback.Stack, siblings .
 	policies := map[iamName]bool{}
 	topics := map[[2]string]bool{}
 	walkStrings(st["resource"], func(raw string) {
-		s, err := tftemplate.Render(raw)
+		s, err := tfrender.Render(raw)
 		if err != nil {
 			s = raw
 		}

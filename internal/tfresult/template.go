@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
+	"github.com/cdktf-kms/cdktf-kms/internal/tfrender"
 )
 
 // placeholder stands for the i-th interpolation of a template while the
@@ -24,7 +24,7 @@ var placeholderPattern = regexp.MustCompile(`@@tfresult-ref-([0-9]+)@@`)
 // as a placeholder string, and returns the new document; the references
 // stay references, every literal is escaped again.
 func RewriteJSONTemplate(template string, f func(doc any) any) (string, error) {
-	parts, err := tftemplate.Parts(template)
+	parts, err := tfrender.Parts(template)
 	if err != nil {
 		return "", err
 	}

@@ -25,7 +25,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
 	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
-	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
+	"github.com/cdktf-kms/cdktf-kms/internal/tfrender"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
 	"github.com/cdktf-kms/cdktf-kms/synth"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -232,7 +232,7 @@ func lintStack(name string, raw []byte, trusted trust) ([]finding, error) {
 			address := typ + "." + key
 			// The synthesized policy is a Terraform template: lint what
 			// Terraform sends to AWS (references stay as ${...}).
-			policy, err := tftemplate.RenderJSON(doc.Resource[typ][key].Policy)
+			policy, err := tfrender.RenderJSON(doc.Resource[typ][key].Policy)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %s: the policy is not a Terraform template: %w", name, address, err)
 			}

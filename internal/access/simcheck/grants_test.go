@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/cdktf-kms/cdktf-kms/internal/access"
-	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
+	"github.com/cdktf-kms/cdktf-kms/internal/tfrender"
 )
 
 // contextOperations are the grant operations that take an encryption
@@ -49,7 +49,7 @@ func TestGrantCellsFollowTheGrants(t *testing.T) {
 				gives := map[string]bool{} // grant|principal|action
 				for name, g := range grants {
 					address := "aws_kms_grant." + name
-					if keyID, _ := tftemplate.Render(g.KeyID); keyID != "${"+k.Address+".key_id}" {
+					if keyID, _ := tfrender.Render(g.KeyID); keyID != "${"+k.Address+".key_id}" {
 						continue
 					}
 					constrained := len(g.Constraints) > 0

@@ -18,7 +18,7 @@ import (
 	"github.com/cdktf-kms/cdktf-kms/internal/access"
 	"github.com/cdktf-kms/cdktf-kms/internal/access/appsynth"
 	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
-	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
+	"github.com/cdktf-kms/cdktf-kms/internal/tfrender"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
 )
 
@@ -355,7 +355,7 @@ func readStack(t *testing.T, name string, raw []byte) stackInputs {
 	}
 	in := stackInputs{keyPolicies: map[string]any{}, keyARNs: map[string]string{}, identity: map[string][]identityPolicyJ{}}
 	render := func(s string) string {
-		out, err := tftemplate.Render(s)
+		out, err := tfrender.Render(s)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

@@ -15,8 +15,8 @@ import (
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf-kms/cdktf-kms/internal/tfrender"
 	"github.com/cdktf-kms/cdktf-kms/internal/tfresult"
-	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 	"github.com/cdktf-kms/cdktf-kms/synth"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
@@ -122,7 +122,7 @@ func JSONArg(t testing.TB, args map[string]any, name string) any {
 	if !ok {
 		t.Fatalf("argument %s is %T, want a JSON string", name, args[name])
 	}
-	rendered, err := tftemplate.RenderJSON(s)
+	rendered, err := tfrender.RenderJSON(s)
 	if err != nil {
 		t.Fatalf("argument %s is not a Terraform template: %v\n%s", name, err, s)
 	}
