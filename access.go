@@ -13,8 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/access"
-	"github.com/cdktf-kms/cdktf-kms/internal/access/appsynth"
+	"github.com/cdktf-kms/cdktf-kms/access"
+	"github.com/cdktf-kms/cdktf-kms/access/appsynth"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
 	"github.com/cdktf-kms/cdktf-kms/synth"
 )

@@ -5,8 +5,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/access"
-	"github.com/cdktf-kms/cdktf-kms/internal/access/appsynth"
+	"github.com/cdktf-kms/cdktf-kms/access"
+	"github.com/cdktf-kms/cdktf-kms/access/appsynth"
 )
 
 // accessPages are the access report pages of docs/access: one per

@@ -15,8 +15,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/access"
-	"github.com/cdktf-kms/cdktf-kms/internal/access/appsynth"
+	"github.com/cdktf-kms/cdktf-kms/access"
+	"github.com/cdktf-kms/cdktf-kms/access/appsynth"
 	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
 	"github.com/cdktf-kms/cdktf-kms/internal/tfrender"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
@@ -24,7 +24,7 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(synthtest.Main(m)) }
 
-const root = "../../.."
+const root = "../.."
 
 // maxShown is how many differences a failing run prints in full.
 const maxShown = 200

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/access"
+	"github.com/cdktf-kms/cdktf-kms/access"
 )
 
 // ctx is a request context under construction: values by key, and the
