@@ -30,6 +30,7 @@ import (
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
 	"github.com/cdktf-kms/cdktf-kms/internal/tfresult"
 )
 
@@ -85,7 +86,7 @@ type Stack map[string]any
 // "//" metadata.
 func (s Stack) Resources(typ string) map[string]map[string]any {
 	block, _ := s["resource"].(map[string]any)
-	return tfresult.ConfigResourcesOf(block, typ)
+	return synthtest.ResourcesOf(block, typ)
 }
 
 // Region returns the region of the provider a resource uses ("" for the

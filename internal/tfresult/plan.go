@@ -288,25 +288,6 @@ func ConfigResources(resources map[string]any) []string {
 	return out
 }
 
-// ConfigResourcesOf returns the resources of one type in a synthesized
-// stack's "resource" block (type -> name -> arguments), by name, each
-// without cdktf's "//" metadata.
-func ConfigResourcesOf(resources map[string]any, typ string) map[string]map[string]any {
-	out := map[string]map[string]any{}
-	byName, _ := resources[typ].(map[string]any)
-	for name, v := range byName {
-		args, _ := v.(map[string]any)
-		clean := map[string]any{}
-		for k, a := range args {
-			if k != "//" {
-				clean[k] = a
-			}
-		}
-		out[name] = clean
-	}
-	return out
-}
-
 // ConfigDependents is Dependents for a synthesized stack: the resources of
 // the given types, and every resource whose arguments refer to one of them
 // (inside "${...}") or that depends_on one, directly or through others.
