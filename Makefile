@@ -49,7 +49,7 @@ test-short: ## run the tests without the end-to-end runs of the app, the CLI and
 e2e: install ## deploy every stack to an AWS API emulator with the real AWS provider (builds it once, 35-50 min, unless CDKTF_KMS_PROVIDER_MIRROR names a build), failing on leftovers in the temp directory
 	@mirror=$${CDKTF_KMS_PROVIDER_MIRROR:-$$(.ci/build-provider.sh)} && \
 	CDKTF_KMS_PROVIDER_MIRROR="$$mirror" go run ./tools/tmpcheck -- \
-		go test -tags e2e -count=1 -timeout 40m -parallel 6 ./internal/emulator/ ./internal/awsaccount/ ./__tests__/deploy/
+		go -C __tests__/deploy test -tags e2e -count=1 -timeout 40m -parallel 6 ./internal/emulator/ ./internal/awsaccount/ .
 
 golden: ## rewrite the golden files (shipped stacks, composition app); review the diff
 	go test ./__tests__/ -run 'TestGolden|TestCompositionGolden' -update
@@ -60,7 +60,8 @@ docs: ## regenerate docs/configuration.md, docs/scan-exceptions.md and docs/acce
 
 vet: ## gofmt check and go vet
 	@test -z "$$(gofmt -l . | grep -v '^node_modules/')" || { echo "gofmt needed:"; gofmt -l . | grep -v '^node_modules/'; exit 1; }
-	go vet -tags e2e ./... ./__tests__/ ./__tests__/composition ./__tests__/deploy
+	go vet ./... ./__tests__/ ./__tests__/composition
+	go -C __tests__/deploy vet -tags e2e ./...
 
 fuzz: ## run each fuzz target for FUZZTIME (default 15s); new findings land in testdata/fuzz
 	@set -e; for t in $(FUZZ_TARGETS); do \

@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/awsaccount"
-	"github.com/cdktf-kms/cdktf-kms/internal/readback"
-	"github.com/cdktf-kms/cdktf-kms/internal/tfresult"
-	"github.com/cdktf-kms/cdktf-kms/internal/tfworkspace"
+	"github.com/cdktf-kms/cdktf-kms/__tests__/deploy/internal/awsaccount"
+	"github.com/cdktf-kms/cdktf-kms/__tests__/deploy/internal/readback"
+	"github.com/cdktf-kms/cdktf-kms/__tests__/deploy/internal/tfresult"
+	"github.com/cdktf-kms/cdktf-kms/__tests__/deploy/internal/tfworkspace"
 )
 
 // cdktfCLI returns the pinned cdktf CLI of node_modules (npm ci installs

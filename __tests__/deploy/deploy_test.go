@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/envgen"
+	"github.com/cdktf-kms/cdktf-kms/__tests__/deploy/internal/envgen"
 )
 
 // deployEnvironments is the entry point for environments: it synthesizes a
@@ -90,7 +90,7 @@ func TestCompositionApp(t *testing.T) {
 var generatedSeeds = []uint64{envgen.Seed}
 
 // TestGeneratedEnvironments deploys randomly generated environments (see
-// internal/envgen): random principals, administrators and users, aliases,
+// __tests__/deploy/internal/envgen): random principals, administrators and users, aliases,
 // tags, descriptions with template characters, roles and native grants.
 func TestGeneratedEnvironments(t *testing.T) {
 	seeds := generatedSeeds

@@ -11,8 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/readback"
-	"github.com/cdktf-kms/cdktf-kms/internal/tfresult"
+	"github.com/cdktf-kms/cdktf-kms/__tests__/deploy/internal/readback"
+	"github.com/cdktf-kms/cdktf-kms/__tests__/deploy/internal/tfresult"
 )
 
 // TestChecksNoticeDrift makes sure the checks of the other tests can fail:

@@ -11,9 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/emulator"
-	"github.com/cdktf-kms/cdktf-kms/internal/tfresult"
-	"github.com/cdktf-kms/cdktf-kms/internal/tfworkspace"
+	"github.com/cdktf-kms/cdktf-kms/__tests__/deploy/internal/emulator"
+	"github.com/cdktf-kms/cdktf-kms/__tests__/deploy/internal/tfresult"
+	"github.com/cdktf-kms/cdktf-kms/__tests__/deploy/internal/tfworkspace"
 )
 
 // gap is something the emulator (moto 5.2.1) cannot do that AWS does, with

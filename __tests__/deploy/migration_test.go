@@ -18,11 +18,11 @@ import (
 	"github.com/hashicorp/terraform-exec/tfexec"
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"github.com/cdktf-kms/cdktf-kms/__tests__/deploy/internal/awsaccount"
+	"github.com/cdktf-kms/cdktf-kms/__tests__/deploy/internal/readback"
+	"github.com/cdktf-kms/cdktf-kms/__tests__/deploy/internal/tfresult"
+	"github.com/cdktf-kms/cdktf-kms/__tests__/deploy/internal/tfworkspace"
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
-	"github.com/cdktf-kms/cdktf-kms/internal/awsaccount"
-	"github.com/cdktf-kms/cdktf-kms/internal/readback"
-	"github.com/cdktf-kms/cdktf-kms/internal/tfresult"
-	"github.com/cdktf-kms/cdktf-kms/internal/tfworkspace"
 )
 
 // moduleInputs are the original module's variables for the migration.

@@ -13,8 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/emulator"
-	"github.com/cdktf-kms/cdktf-kms/internal/readback"
+	"github.com/cdktf-kms/cdktf-kms/__tests__/deploy/internal/emulator"
+	"github.com/cdktf-kms/cdktf-kms/__tests__/deploy/internal/readback"
 )
 
 // TestPrepareLeavesToEachStackWhatItCreates: a role that one stack names

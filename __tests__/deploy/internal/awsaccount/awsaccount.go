@@ -27,7 +27,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/smithy-go"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/readback"
+	"github.com/cdktf-kms/cdktf-kms/__tests__/deploy/internal/readback"
 	"github.com/cdktf-kms/cdktf-kms/internal/tfrender"
 )
 

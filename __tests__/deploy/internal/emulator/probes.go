@@ -15,7 +15,7 @@ import (
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/smithy-go"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/readback"
+	"github.com/cdktf-kms/cdktf-kms/__tests__/deploy/internal/readback"
 )
 
 // The probes below check, through the AWS SDK for Go v2 (the versions the

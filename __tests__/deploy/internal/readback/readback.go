@@ -30,8 +30,8 @@ import (
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	tfjson "github.com/hashicorp/terraform-json"
 
+	"github.com/cdktf-kms/cdktf-kms/__tests__/deploy/internal/tfresult"
 	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
-	"github.com/cdktf-kms/cdktf-kms/internal/tfresult"
 )
 
 // Config returns an SDK configuration for the emulator at endpoint: static
