@@ -154,8 +154,8 @@ func exitCode(s os.Signal) int {
 	return 1
 }
 
-// stopRuntime ends the jsii kernel: the child processes of this program
-// whose command line names the runtime's private folder. The call the
+// stopRuntime ends the jsii kernel: the processes whose command line names
+// the runtime's private folder (the program's node child and its own). The call the
 // program is waiting for then fails at once instead of running to its end.
 // Where /proc is missing (not Linux) it does nothing: a Ctrl-C in a
 // terminal reaches the kernel anyway, and the run stops at its next step.
@@ -169,7 +169,9 @@ func stopRuntime(runtimeDir string) {
 	if devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
 		os.Stderr = devnull
 	}
-	for _, pid := range procs.ChildrenNaming(os.Getpid(), runtimeDir) {
+	// The kernel is node running the runtime's wrapper, which starts the
+	// real kernel as a child of its own: both name the private folder.
+	for _, pid := range procs.Naming(runtimeDir + string(os.PathSeparator)) {
 		syscall.Kill(pid, syscall.SIGKILL)
 	}
 }

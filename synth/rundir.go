@@ -59,10 +59,11 @@ func sweepRunDirs(tmp string) {
 		if !abandoned(dir) {
 			continue
 		}
-		for _, pid := range procs.Naming(dir) {
+		inside := dir + string(os.PathSeparator) // not a folder whose name starts the same
+		for _, pid := range procs.Naming(inside) {
 			procs.Kill(pid)
 		}
-		waitGone(procs.Naming, dir)
+		waitGone(procs.Naming, inside)
 		os.RemoveAll(dir)
 	}
 }
