@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
-	"github.com/cdktf-kms/cdktf-kms/internal/hcleval"
+	"github.com/cdktf-kms/cdktf-kms/internal/testutil/hcleval"
 	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
 )

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/tfconfig"
+	"github.com/cdktf-kms/cdktf-kms/internal/testutil/tfconfig"
 )
 
 // hclCase is a configuration whose stacks are synthesized as JSON and as
