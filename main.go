@@ -23,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf-kms/cdktf-kms/access"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
 	"github.com/cdktf-kms/cdktf-kms/synth"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -57,7 +58,7 @@ func run(args []string, stderr io.Writer) int {
 		strictDefault = b
 	}
 	strict := flags.Bool("strict", strictDefault, "treat warnings as errors: print them and write nothing ("+strictEnv+"=true does the same under cdktf synth)")
-	accessOpts := accessFlags(flags)
+	accessOpts := access.RegisterFlags(flags)
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -68,8 +69,8 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "error: unexpected arguments %q\n", flags.Args())
 		return 2
 	}
-	if accessOpts.requested() {
-		return runAccess(accessOpts, stderr)
+	if accessOpts.Requested() {
+		return accessOpts.Run(stderr)
 	}
 
 	envs, err := stacks.LoadEnvironments("cdktf.json")

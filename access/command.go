@@ -1,4 +1,4 @@
-package main
+package access
 
 import (
 	"archive/tar"
@@ -13,27 +13,28 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/cdktf-kms/cdktf-kms/access"
 	"github.com/cdktf-kms/cdktf-kms/access/appsynth"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
 	"github.com/cdktf-kms/cdktf-kms/synth"
 )
 
-// accessStdout is where the access report goes (tests replace it).
-var accessStdout io.Writer = os.Stdout
+// Flags are the app's flags of the access report (-access, -env, -format,
+// -diff): the command line of go run . -access. Register them with
+// RegisterFlags; Run prints the report.
+type Flags struct {
+	// Stdout receives the report. Default: os.Stdout.
+	Stdout io.Writer
 
-// accessOptions are the flags of the access report (-access, -env,
-// -format, -diff).
-type accessOptions struct {
 	access *bool
 	env    *string
 	format *string
 	diff   *string
 }
 
-// accessFlags adds the access report's flags to the app's flag set.
-func accessFlags(flags *flag.FlagSet) *accessOptions {
-	return &accessOptions{
+// RegisterFlags adds the access report's flags to the app's flag set.
+func RegisterFlags(flags *flag.FlagSet) *Flags {
+	return &Flags{
+		Stdout: os.Stdout,
 		access: flags.Bool("access", false, "print who can do what with each key (from a synth into a temp folder; cdktf.out is not touched) instead of synthesizing"),
 		env:    flags.String("env", "", "with -access: only this environment"),
 		format: flags.String("format", "", "with -access: text (default) or json"),
@@ -41,16 +42,17 @@ func accessFlags(flags *flag.FlagSet) *accessOptions {
 	}
 }
 
-// requested says whether any access flag was given.
-func (o *accessOptions) requested() bool {
+// Requested says whether any access flag was given.
+func (o *Flags) Requested() bool {
 	return *o.access || *o.env != "" || *o.format != "" || *o.diff != ""
 }
 
-// runAccess prints the access report of the app's environments (or what
-// changed against a revision) and returns the exit code. It synthesizes
-// with the app's own code path into a private temp folder that it removes
-// on every path, so cdktf.out stays as it was.
-func runAccess(o *accessOptions, stderr io.Writer) int {
+// Run prints the access report of the app's environments (cdktf.json, or
+// CDKTF_CONTEXT_JSON as under the cdktf CLI) or what changed against a
+// revision, and returns the exit code. It synthesizes with the app's own
+// code path into a private temp folder that it removes on every path, so
+// cdktf.out stays as it was.
+func (o *Flags) Run(stderr io.Writer) int {
 	fail := func(code int, format string, args ...any) int {
 		fmt.Fprintf(stderr, "error: -access: "+format+"\n", args...)
 		return code
@@ -106,7 +108,7 @@ func runAccess(o *accessOptions, stderr io.Writer) int {
 
 // accessReport synthesizes the environments into a temp folder and prints
 // their report, or what changed against -diff; it returns the exit code.
-func accessReport(ctx context.Context, o *accessOptions, format string, envs []stacks.Environment, only []string, stderr io.Writer) int {
+func accessReport(ctx context.Context, o *Flags, format string, envs []stacks.Environment, only []string, stderr io.Writer) int {
 	fail := func(code int, format string, args ...any) int {
 		fmt.Fprintf(stderr, "error: -access: "+format+"\n", args...)
 		return code
@@ -132,7 +134,7 @@ func accessReport(ctx context.Context, o *accessOptions, format string, envs []s
 		}
 		return 1
 	}
-	report, err := access.Build(source, synthesized)
+	report, err := Build(source, synthesized)
 	if err != nil {
 		return fail(1, "%v", err)
 	}
@@ -142,13 +144,13 @@ func accessReport(ctx context.Context, o *accessOptions, format string, envs []s
 			if err != nil {
 				return fail(2, "%v", err)
 			}
-			_, err = accessStdout.Write(b)
+			_, err = o.Stdout.Write(b)
 			if err != nil {
 				return fail(2, "%v", err)
 			}
 			return 0
 		}
-		if err := report.WriteText(accessStdout); err != nil {
+		if err := report.WriteText(o.Stdout); err != nil {
 			return fail(2, "%v", err)
 		}
 		return 0
@@ -158,26 +160,26 @@ func accessReport(ctx context.Context, o *accessOptions, format string, envs []s
 	if err != nil {
 		return fail(1, "-diff %s: %v", *o.diff, err)
 	}
-	old, err := access.Build(*o.diff, oldStacks)
+	old, err := Build(*o.diff, oldStacks)
 	if err != nil {
 		return fail(1, "-diff %s: %v", *o.diff, err)
 	}
-	changes := access.Diff(old.Filter(only...), report)
+	changes := Diff(old.Filter(only...), report)
 	if format == "json" {
-		b, err := access.DiffReport{Format: access.Format, Against: *o.diff, Changes: changes}.JSON()
+		b, err := DiffReport{Format: Format, Against: *o.diff, Changes: changes}.JSON()
 		if err == nil {
-			_, err = accessStdout.Write(b)
+			_, err = o.Stdout.Write(b)
 		}
 		if err != nil {
 			return fail(2, "%v", err)
 		}
 		return 0
 	}
-	if err := access.WriteDiffText(accessStdout, *o.diff, changes); err != nil {
+	if err := WriteDiffText(o.Stdout, *o.diff, changes); err != nil {
 		return fail(2, "%v", err)
 	}
 	if len(changes) > 0 {
-		fmt.Fprintf(accessStdout, "\n%s\n", access.Summary(changes))
+		fmt.Fprintf(o.Stdout, "\n%s\n", Summary(changes))
 	}
 	return 0
 }
