@@ -11,7 +11,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
+	"github.com/cdktf-kms/cdktf-kms/synth"
 )
 
-func TestMain(m *testing.M) { os.Exit(synthtest.Main(m)) }
+func TestMain(m *testing.M) { os.Exit(synth.RunTests(m)) }

@@ -4,9 +4,9 @@ import (
 	"os"
 	"testing"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
+	"github.com/cdktf-kms/cdktf-kms/synth"
 )
 
 // TestMain closes the jsii runtime that the package links (through the
 // construct) and keeps the tests' temporary files in a private folder.
-func TestMain(m *testing.M) { os.Exit(synthtest.Main(m)) }
+func TestMain(m *testing.M) { os.Exit(synth.RunTests(m)) }

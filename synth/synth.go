@@ -75,6 +75,12 @@ type Options struct {
 	cli bool
 }
 
+// startedUnderCLI says whether the cdktf CLI started the program: it names
+// the output folder and asks for error annotations in the manifest. Read
+// when the program starts, before Run and RunTests set either for the
+// runtime.
+var startedUnderCLI = os.Getenv(OutdirEnv) != "" && os.Getenv("CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS") != ""
+
 // underCLI says whether the cdktf CLI runs the program: it names the
 // output folder and asks for error annotations in the manifest (the
 // environment the program started with, before run sets the latter).
@@ -105,7 +111,7 @@ func Main(opts Options, build Build) int {
 	if stderr == nil {
 		stderr = os.Stderr
 	}
-	opts.cli = os.Getenv(OutdirEnv) != "" && os.Getenv("CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS") != ""
+	opts.cli = startedUnderCLI
 	opts.HCL = opts.HCL || HCLRequested()
 	outdir := opts.Outdir
 	if outdir == "" {
@@ -356,7 +362,10 @@ func RunWithoutSignals(f func(ctx context.Context) error) error {
 // RunTests runs a test binary's tests inside Run, so that they leave
 // nothing behind: the jsii runtime, its node kernel and everything the
 // tests write to the temp directory (t.TempDir, cdktf's Testing apps) are
-// in a private folder removed at the end, and Ctrl-C stops the kernel.
+// in a private folder removed at the end, and Ctrl-C stops the kernel. An
+// app without an output folder of its own writes into that folder too
+// (CDKTF_OUTDIR, when it is not set already), not into cdktf.out beside
+// the tests.
 // Use it as the whole of TestMain in every package whose tests synthesize:
 //
 //	func TestMain(m *testing.M) { os.Exit(synth.RunTests(m)) }
@@ -373,6 +382,15 @@ func RunTests(m interface{ Run() int }) int {
 		runner = RunWithoutSignals
 	}
 	err := runner(func(context.Context) error {
+		// An app a test makes without an output folder (cdktf.NewApp(nil),
+		// as examples do) would make cdktf.out in the package's folder.
+		if os.Getenv(OutdirEnv) == "" {
+			restore, err := setenv(map[string]string{OutdirEnv: filepath.Join(os.TempDir(), DefaultOutdir)})
+			defer restore()
+			if err != nil {
+				return err
+			}
+		}
 		code = m.Run()
 		return nil
 	})

@@ -85,7 +85,7 @@ func goBinary(t *testing.T, pkg string) string {
 	builds[pkg] = ""
 	if buildDir == "" {
 		var err error
-		// In the package's private temp directory (synthtest.Main).
+		// In the package's private temp directory (synth.RunTests).
 		if buildDir, err = os.MkdirTemp("", "deploy-bin-"); err != nil {
 			t.Fatal(err)
 		}

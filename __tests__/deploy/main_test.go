@@ -36,7 +36,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
+	"github.com/cdktf-kms/cdktf-kms/synth"
 )
 
 // interrupted is cancelled when the test binary gets SIGINT or SIGTERM:
@@ -60,7 +60,7 @@ func runTests(m *testing.M) int {
 	// A private temp directory for the package (the app binaries, the
 	// projects, the emulators' logs), removed at the end, and the jsii
 	// runtime of the in-process synth closed.
-	code := synthtest.Main(m)
+	code := synth.RunTests(m)
 	if left := leftoverProcesses(10 * time.Second); len(left) > 0 {
 		fmt.Fprintf(os.Stderr, "deploy: the tests left %d processes running (now killed):\n  %s\n", len(left), strings.Join(left, "\n  "))
 		if code == 0 {

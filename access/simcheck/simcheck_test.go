@@ -17,12 +17,12 @@ import (
 
 	"github.com/cdktf-kms/cdktf-kms/access"
 	"github.com/cdktf-kms/cdktf-kms/access/appsynth"
-	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
 	"github.com/cdktf-kms/cdktf-kms/internal/tfrender"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
+	"github.com/cdktf-kms/cdktf-kms/synth"
 )
 
-func TestMain(m *testing.M) { os.Exit(synthtest.Main(m)) }
+func TestMain(m *testing.M) { os.Exit(synth.RunTests(m)) }
 
 const root = "../.."
 

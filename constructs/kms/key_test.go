@@ -10,9 +10,10 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
 	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
+	"github.com/cdktf-kms/cdktf-kms/synth"
 )
 
-func TestMain(m *testing.M) { os.Exit(synthtest.Main(m)) }
+func TestMain(m *testing.M) { os.Exit(synth.RunTests(m)) }
 
 // mustKey creates a key and stops the test when NewKmsKey refuses it.
 func mustKey(t testing.TB, scope constructs.Construct, id string, cfg *kms.KmsKeyConfig) *kms.KmsKey {

@@ -9,11 +9,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
+	"github.com/cdktf-kms/cdktf-kms/synth"
 )
 
-func TestMain(m *testing.M) { os.Exit(synthtest.Main(m)) }
+func TestMain(m *testing.M) { os.Exit(synth.RunTests(m)) }
 
 const root = "../.."
 

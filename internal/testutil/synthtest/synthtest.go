@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf-kms/cdktf-kms/internal/tfrender"
-	"github.com/cdktf-kms/cdktf-kms/synth"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
@@ -157,35 +155,10 @@ func Ref(address, attribute string) string {
 	return "${" + strings.TrimSuffix(address, ".") + "." + attribute + "}"
 }
 
-// Main runs a test package that uses the jsii runtime and leaves nothing
-// behind (synth.RunTests: the runtime, the node kernel and the tests get a
-// private temp directory, removed at the end; SIGINT and the like stop the
-// kernel so that the run ends and cleans up). The test app's output goes
-// there too; a cdktf.out that examples made in the package folder is
-// removed.
-func Main(m *testing.M) int {
-	_, statErr := os.Stat("cdktf.out")
-	hadOutput := statErr == nil
-	code := synth.RunTests(runner(func() int {
-		outdir = filepath.Join(os.TempDir(), "cdktf.out")
-		return m.Run()
-	}))
-	if !hadOutput {
-		os.RemoveAll("cdktf.out")
-	}
-	return code
-}
-
-// runner is a func as the m of synth.RunTests.
-type runner func() int
-
-func (r runner) Run() int { return r() }
-
 var (
 	appOnce sync.Once
 	app     cdktf.App
 	stackN  atomic.Int64
-	outdir  string
 )
 
 // App returns the package's shared test app, for tests that add their own
@@ -195,12 +168,13 @@ func App() cdktf.App {
 	return app
 }
 
-// NewApp returns a new test app. Its output goes to the private temp
-// directory of Main. The jsii runtime loads the AWS provider once per
-// process, so a new app is cheap.
+// NewApp returns a new test app. Its output goes to the output folder
+// synth.RunTests names (CDKTF_OUTDIR, in the tests' private temp folder).
+// The jsii runtime loads the AWS provider once per process, so a new app is
+// cheap.
 func NewApp() cdktf.App {
 	cfg := &cdktf.TestingAppConfig{}
-	if outdir != "" {
+	if outdir := os.Getenv("CDKTF_OUTDIR"); outdir != "" {
 		cfg.Outdir = jsii.String(outdir)
 	}
 	return cdktf.Testing_App(cfg)
