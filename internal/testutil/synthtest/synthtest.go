@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf-kms/cdktf-kms/internal/testutil/stackjson"
 	"github.com/cdktf-kms/cdktf-kms/internal/tfrender"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
@@ -53,27 +54,7 @@ func (d *Doc) block(kind string) map[string]any {
 // Resources returns the resources of one type by name, without cdktf's "//"
 // metadata.
 func (d *Doc) Resources(resourceType string) map[string]map[string]any {
-	return ResourcesOf(d.block("resource"), resourceType)
-}
-
-// ResourcesOf returns the resources of one type in a synthesized stack's
-// "resource" block (type -> name -> arguments), by name, each without
-// cdktf's "//" metadata: the one reader of a stack's resources by type, for
-// the unit tests' documents and the deploy tests' read-back.
-func ResourcesOf(resources map[string]any, typ string) map[string]map[string]any {
-	out := map[string]map[string]any{}
-	byName, _ := resources[typ].(map[string]any)
-	for name, v := range byName {
-		args, _ := v.(map[string]any)
-		clean := map[string]any{}
-		for k, a := range args {
-			if k != "//" {
-				clean[k] = a
-			}
-		}
-		out[name] = clean
-	}
-	return out
+	return stackjson.ResourcesOf(d.block("resource"), resourceType)
 }
 
 // Resource returns one resource's arguments or fails the test, printing

@@ -31,7 +31,7 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/cdktf-kms/cdktf-kms/__tests__/deploy/internal/tfresult"
-	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
+	"github.com/cdktf-kms/cdktf-kms/internal/testutil/stackjson"
 )
 
 // Config returns an SDK configuration for the emulator at endpoint: static
@@ -86,7 +86,7 @@ type Stack map[string]any
 // "//" metadata.
 func (s Stack) Resources(typ string) map[string]map[string]any {
 	block, _ := s["resource"].(map[string]any)
-	return synthtest.ResourcesOf(block, typ)
+	return stackjson.ResourcesOf(block, typ)
 }
 
 // Region returns the region of the provider a resource uses ("" for the
