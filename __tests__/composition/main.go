@@ -83,10 +83,10 @@ func build(app cdktf.App) error {
 	if err != nil {
 		return fmt.Errorf("key main: %w", err)
 	}
-	if _, err := key.GrantDecrypt(role); err != nil {
+	if _, err := key.GrantDecrypt(kms.IamRoleGrantee(role)); err != nil {
 		return err
 	}
-	if _, err := key.GrantEncrypt(*role.Name()); err != nil {
+	if _, err := key.GrantEncrypt(kms.RoleGrantee(*role.Name())); err != nil {
 		return err
 	}
 	cloudwatchloggroup.NewCloudwatchLogGroup(stack, jsii.String("app_logs"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
@@ -119,7 +119,7 @@ func build(app cdktf.App) error {
 	if err != nil {
 		return err
 	}
-	if _, err := legacy.GrantDecrypt(role); err != nil {
+	if _, err := legacy.GrantDecrypt(kms.IamRoleGrantee(role)); err != nil {
 		return err
 	}
 
@@ -137,7 +137,7 @@ func build(app cdktf.App) error {
 		if err != nil {
 			return fmt.Errorf("environment %s: %w", env, err)
 		}
-		if _, err := k.GrantDecrypt("shared-reader"); err != nil {
+		if _, err := k.GrantDecrypt(kms.RoleGrantee("shared-reader")); err != nil {
 			return fmt.Errorf("environment %s: %w", env, err)
 		}
 	}

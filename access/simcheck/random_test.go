@@ -60,7 +60,7 @@ func randomEnvironment(seed uint64) stacks.Environment {
 	c := &env.KmsKeyConfig
 	c.AwsAccountId, c.AwsRegion = account, region
 	c.NamePrefix, c.Environment = fmt.Sprintf("rnd%d", seed), "test"
-	c.CustomerMasterKeySpec, c.KeyUsage = kind.spec, kind.usage
+	c.CustomerMasterKeySpec, c.KeyUsage = kms.KeySpec(kind.spec), kms.KeyUsage(kind.usage)
 	trusted := r.IntN(2) == 0
 	if trusted {
 		c.TrustedAccountIds = []string{others[0]}
@@ -117,7 +117,7 @@ func randomEnvironment(seed uint64) stacks.Environment {
 		c.ReplicaRegions = []string{"ap-southeast-2"}
 	}
 	// Native grants.
-	ops := kms.GrantOperations(kind.spec, kind.usage)
+	ops := kms.GrantOperations(kms.KeySpec(kind.spec), kms.KeyUsage(kind.usage))
 	for g := range r.IntN(3) {
 		spec := kms.KmsGrantSpec{Name: fmt.Sprintf("grant-%d", g)}
 		if r.IntN(4) == 0 {
@@ -159,7 +159,7 @@ func randomEnvironment(seed uint64) stacks.Environment {
 	// Predefined roles with an access level that fits the key.
 	var levels []kms.Access
 	for _, a := range kms.AccessLevels() {
-		if _, err := kms.AccessActionsFor(a, kind.spec, kind.usage); err == nil {
+		if _, err := kms.AccessActionsFor(a, kms.KeySpec(kind.spec), kms.KeyUsage(kind.usage)); err == nil {
 			levels = append(levels, a)
 		}
 	}
@@ -170,7 +170,7 @@ func randomEnvironment(seed uint64) stacks.Environment {
 			Name:    fmt.Sprintf("rnd%d-role-%d", seed, i),
 		})
 	}
-	usage := kms.UserActions(kind.spec, kind.usage)
+	usage := kms.UserActions(kms.KeySpec(kind.spec), kms.KeyUsage(kind.usage))
 	// A wildcard principal pinned to this account (and a trusted one).
 	if r.IntN(2) == 0 {
 		pinned := []string{account}

@@ -156,7 +156,7 @@ func AccessActions(a Access) []string {
 // AccessActionsFor returns the IAM actions of an access level for a key of
 // a spec and usage ("" for the defaults), or why the level does not fit the
 // key.
-func AccessActionsFor(a Access, keySpec, keyUsage string) ([]string, error) {
+func AccessActionsFor(a Access, keySpec KeySpec, keyUsage KeyUsage) ([]string, error) {
 	c := KmsKeyConfig{CustomerMasterKeySpec: keySpec, KeyUsage: keyUsage}
 	actions, why := c.kind().actionsFor(a)
 	if why != "" {
@@ -219,7 +219,7 @@ func levelsFor(usage string) []string {
 // UserActions returns the key policy actions of KeyUsers for a key spec and
 // usage ("" for the defaults): what the key can be used for, never its
 // management.
-func UserActions(keySpec, keyUsage string) []string {
+func UserActions(keySpec KeySpec, keyUsage KeyUsage) []string {
 	c := KmsKeyConfig{CustomerMasterKeySpec: keySpec, KeyUsage: keyUsage}
 	return slices.Clone(c.userActions())
 }

@@ -33,8 +33,8 @@ func TestChangesAfterSynthAreRefused(t *testing.T) {
 
 			const says = "stack late has already been synthesized (app.Synth())"
 			_, errAlias := key.AddAlias("late")
-			_, errGrant := key.GrantDecrypt(role)
-			_, errActions := key.GrantActions("arn:aws:iam::123456789012:role/x", "kms:Decrypt")
+			_, errGrant := key.GrantDecrypt(kms.IamRoleGrantee(role))
+			_, errActions := key.GrantActions(kms.RoleGrantee("arn:aws:iam::123456789012:role/x"), "kms:Decrypt")
 			errStatement := key.AddToResourcePolicy(kms.PolicyStatement{Effect: "Allow", Principal: map[string]kms.OneOrMany{"AWS": {"arn:aws:iam::123456789012:role/x"}},
 				Action: kms.OneOrMany{"kms:Decrypt"}, Resource: kms.OneOrMany{"*"}})
 			_, errKey := kms.NewKmsKey(stack, "second", usageExample())

@@ -198,17 +198,17 @@ func TestGrantsTakeResourcesNamesArnsAndReferences(t *testing.T) {
 	user := iamuser.NewIamUser(stack, jsii.String("alice"), &iamuser.IamUserConfig{Name: jsii.String("alice")})
 	group := iamgroup.NewIamGroup(stack, jsii.String("ops"), &iamgroup.IamGroupConfig{Name: jsii.String("ops")})
 	cases := []struct {
-		grantee  any
+		grantee  kms.Grantee
 		access   kms.Access
 		typ, tf  string
 		identity any
 	}{
-		{role, kms.AccessDecrypt, "aws_iam_role_policy", "key_grant_aws_iam_role_reader_decrypt", synthtest.Ref("aws_iam_role.reader", "name")},
-		{*role.Arn(), kms.AccessEncrypt, "aws_iam_role_policy", "key_grant_aws_iam_role_reader_encrypt", `${regex("[^/]+$", aws_iam_role.reader.arn)}`},
-		{user, kms.AccessDecrypt, "aws_iam_user_policy", "key_grant_aws_iam_user_alice_decrypt", synthtest.Ref("aws_iam_user.alice", "name")},
-		{group, kms.AccessEncryptDecrypt, "aws_iam_group_policy", "key_grant_aws_iam_group_ops_encrypt_decrypt", synthtest.Ref("aws_iam_group.ops", "name")},
-		{"legacy-role", kms.AccessDecrypt, "aws_iam_role_policy", "key_grant_legacy-role_decrypt", "legacy-role"},
-		{"arn:aws:iam::123456789012:user/team/bob", kms.AccessDecrypt, "aws_iam_user_policy", "key_grant_user_bob_decrypt", "bob"},
+		{kms.IamRoleGrantee(role), kms.AccessDecrypt, "aws_iam_role_policy", "key_grant_aws_iam_role_reader_decrypt", synthtest.Ref("aws_iam_role.reader", "name")},
+		{kms.ArnGrantee(*role.Arn()), kms.AccessEncrypt, "aws_iam_role_policy", "key_grant_aws_iam_role_reader_encrypt", `${regex("[^/]+$", aws_iam_role.reader.arn)}`},
+		{kms.IamUserGrantee(user), kms.AccessDecrypt, "aws_iam_user_policy", "key_grant_aws_iam_user_alice_decrypt", synthtest.Ref("aws_iam_user.alice", "name")},
+		{kms.IamGroupGrantee(group), kms.AccessEncryptDecrypt, "aws_iam_group_policy", "key_grant_aws_iam_group_ops_encrypt_decrypt", synthtest.Ref("aws_iam_group.ops", "name")},
+		{kms.RoleGrantee("legacy-role"), kms.AccessDecrypt, "aws_iam_role_policy", "key_grant_legacy-role_decrypt", "legacy-role"},
+		{kms.ArnGrantee("arn:aws:iam::123456789012:user/team/bob"), kms.AccessDecrypt, "aws_iam_user_policy", "key_grant_user_bob_decrypt", "bob"},
 		{kms.GroupGrantee("auditors"), kms.AccessDecrypt, "aws_iam_group_policy", "key_grant_group_auditors_decrypt", "auditors"},
 	}
 	for _, tc := range cases {
@@ -234,7 +234,7 @@ func TestGrantsTakeResourcesNamesArnsAndReferences(t *testing.T) {
 		}
 	}
 	// A grantee in another account gets a key policy statement.
-	g, err := k.GrantDecrypt("arn:aws:iam::210987654321:role/auditor")
+	g, err := k.GrantDecrypt(kms.RoleGrantee("arn:aws:iam::210987654321:role/auditor"))
 	if err != nil || g.Policy != nil || g.KeyPolicySid == "" {
 		t.Fatalf("cross-account grant = %+v, %v", g, err)
 	}
@@ -249,16 +249,16 @@ func TestGrantLevelsFollowTheKeyUsage(t *testing.T) {
 	cfg := usageExample()
 	cfg.KeyUsage, cfg.CustomerMasterKeySpec = "GENERATE_VERIFY_MAC", "HMAC_256"
 	k := mustKey(t, stack, "mac", cfg)
-	g, err := k.GrantGenerateMac("signer")
+	g, err := k.GrantGenerateMac(kms.RoleGrantee("signer"))
 	if err != nil || !reflect.DeepEqual(g.Actions, []string{"kms:GenerateMac"}) {
 		t.Errorf("GrantGenerateMac = %+v, %v", g, err)
 	}
 	for _, a := range []kms.Access{kms.AccessEncrypt, kms.AccessSign, kms.AccessDeriveSharedSecret} {
-		if _, err := k.Grant("signer", a); err == nil || !strings.Contains(err.Error(), "does not fit the key") {
+		if _, err := k.Grant(kms.RoleGrantee("signer"), a); err == nil || !strings.Contains(err.Error(), "does not fit the key") {
 			t.Errorf("Grant(%s) on an HMAC key: %v", a, err)
 		}
 	}
-	g, err = k.GrantActions("auditor", "kms:DescribeKey", "kms:GetKeyPolicy")
+	g, err = k.GrantActions(kms.RoleGrantee("auditor"), "kms:DescribeKey", "kms:GetKeyPolicy")
 	if err != nil || !reflect.DeepEqual(g.Actions, []string{"kms:DescribeKey", "kms:GetKeyPolicy"}) {
 		t.Errorf("GrantActions = %+v, %v", g, err)
 	}
@@ -319,10 +319,10 @@ func TestKeysCreatedElsewhere(t *testing.T) {
 	if *byArn.KeyId() != "1234abcd-12ab-34cd-56ef-1234567890ab" {
 		t.Errorf("KeyId() = %s", *byArn.KeyId())
 	}
-	if _, err := byArn.GrantDecrypt(role); err != nil {
+	if _, err := byArn.GrantDecrypt(kms.IamRoleGrantee(role)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := byArn.GrantDecrypt("arn:aws:iam::210987654321:role/x"); err == nil || !strings.Contains(err.Error(), "only through its own key policy") {
+	if _, err := byArn.GrantDecrypt(kms.RoleGrantee("arn:aws:iam::210987654321:role/x")); err == nil || !strings.Contains(err.Error(), "only through its own key policy") {
 		t.Errorf("a cross-account grant on a key created elsewhere: %v", err)
 	}
 	if _, err := kms.FromKeyArn(stack, "bad", "arn:aws:kms:eu-west-1:123456789012:alias/x"); err == nil || !strings.Contains(err.Error(), "KMS key ARN") {
@@ -332,7 +332,7 @@ func TestKeysCreatedElsewhere(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := byAlias.GrantEncrypt(role); err != nil {
+	if _, err := byAlias.GrantEncrypt(kms.IamRoleGrantee(role)); err != nil {
 		t.Fatal(err)
 	}
 	doc := synthtest.Synth(t, stack)
@@ -414,7 +414,7 @@ func TestAGrantToARoleOfAnotherStackLivesThere(t *testing.T) {
 	}
 	k := mustKey(t, keys, "key", usageExample())
 	role := newRole(users, "reader")
-	g, err := k.GrantDecrypt(role)
+	g, err := k.GrantDecrypt(kms.IamRoleGrantee(role))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -440,7 +440,36 @@ func TestAGrantToARoleOfAnotherStackLivesThere(t *testing.T) {
 		t.Errorf("the key's stack holds the policy too")
 	}
 	// The same grant again is refused, whichever stack holds it.
-	if _, err := k.GrantDecrypt(role); err == nil {
+	if _, err := k.GrantDecrypt(kms.IamRoleGrantee(role)); err == nil {
 		t.Errorf("the same grant twice was accepted")
+	}
+}
+
+// grantSigner is a consumer's function over any key: a constructed one or
+// one created elsewhere.
+func grantSigner(k kms.IKey, g kms.Grantee) (*kms.Grant, error) { return k.GrantSignVerify(g) }
+
+// TestEveryKeyIsAnIKey: a function that takes kms.IKey works with a key the
+// app creates and with one it refers to, and every grant helper exists on
+// both (the interface says so at compile time; here they run).
+func TestEveryKeyIsAnIKey(t *testing.T) {
+	stack := synthtest.NewStack(t)
+	role := newRole(stack, "signer")
+	cfg := usageExample()
+	cfg.CustomerMasterKeySpec, cfg.KeyUsage = "ECC_NIST_P256", "SIGN_VERIFY"
+	made := mustKey(t, stack, "made", cfg)
+	ref, err := kms.FromKeyArn(stack, "ref", "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []kms.IKey{made, ref} {
+		g, err := grantSigner(k, kms.IamRoleGrantee(role))
+		if err != nil || g.Access != kms.AccessSignVerify || len(k.Grants()) != 1 {
+			t.Errorf("%s: GrantSignVerify = %+v, %v; grants %d", *k.Construct().Node().Id(), g, err, len(k.Grants()))
+		}
+	}
+	// The zero Grantee names nobody.
+	if _, err := made.GrantVerify(kms.Grantee{}); err == nil || !strings.Contains(err.Error(), "grantee: is required") {
+		t.Errorf("the zero Grantee: %v", err)
 	}
 }

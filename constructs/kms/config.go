@@ -110,14 +110,15 @@ type KmsKeyConfig struct {
 	RotationPeriodInDays int `json:"rotation_period_in_days,omitempty"`
 
 	// KeyUsage is ENCRYPT_DECRYPT, SIGN_VERIFY, GENERATE_VERIFY_MAC or
-	// KEY_AGREEMENT, in a pair with CustomerMasterKeySpec that AWS allows.
-	// Changing it replaces the key. Default: unset (ENCRYPT_DECRYPT).
-	KeyUsage string `json:"key_usage,omitempty"`
+	// KEY_AGREEMENT (the KeyUsage constants), in a pair with
+	// CustomerMasterKeySpec that AWS allows. Changing it replaces the key.
+	// Default: unset (ENCRYPT_DECRYPT).
+	KeyUsage KeyUsage `json:"key_usage,omitempty"`
 
 	// CustomerMasterKeySpec is the key spec (SYMMETRIC_DEFAULT, RSA_2048,
-	// HMAC_256, ECC_NIST_P256, ...). Changing it replaces the key. Default:
-	// unset (SYMMETRIC_DEFAULT).
-	CustomerMasterKeySpec string `json:"customer_master_key_spec,omitempty"`
+	// HMAC_256, ECC_NIST_P256, ...: the KeySpec constants). Changing it
+	// replaces the key. Default: unset (SYMMETRIC_DEFAULT).
+	CustomerMasterKeySpec KeySpec `json:"customer_master_key_spec,omitempty"`
 
 	// MultiRegion makes the key a multi-Region primary key. Changing it
 	// replaces the key. Key administrators then also get
@@ -407,7 +408,7 @@ func (c *KmsKeyConfig) keySpec() string {
 	if c.CustomerMasterKeySpec == "" {
 		return "SYMMETRIC_DEFAULT"
 	}
-	return c.CustomerMasterKeySpec
+	return string(c.CustomerMasterKeySpec)
 }
 
 // keyUsage returns the effective key usage.
@@ -415,7 +416,7 @@ func (c *KmsKeyConfig) keyUsage() string {
 	if c.KeyUsage == "" {
 		return "ENCRYPT_DECRYPT"
 	}
-	return c.KeyUsage
+	return string(c.KeyUsage)
 }
 
 // rotationEnabled says whether the key rotates: always for symmetric

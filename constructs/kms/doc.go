@@ -62,10 +62,17 @@
 //
 // AddAlias, AddToResourcePolicy and the Grant methods (Grant, GrantActions,
 // GrantEncrypt, GrantDecrypt, ...) work until the app synthesizes, validated
-// like the constructor's inputs. A grantee is an IAM role, user or group
-// resource, a role name, an ARN (literal or token), or a Grantee; in the key's
-// account the grant is an inline IAM policy on the grantee, in another
-// account a key policy statement.
+// like the constructor's inputs. A grantee is a Grantee: an IAM role, user
+// or group resource (IamRoleGrantee, ...), or a name or ARN (RoleGrantee,
+// ArnGrantee, ...; literal or reference); in the key's account the grant is
+// an inline IAM policy on the grantee, in another account a key policy
+// statement.
+//
+// # Keys made elsewhere
+//
+// FromKeyArn and FromAlias refer to a key this app does not create. Both
+// it and a KmsKey are an IKey, with the same grant methods, so a function
+// of yours can take either.
 //
 // # Validation
 //

@@ -107,15 +107,15 @@ func ExampleKmsKey_GrantDecrypt() {
 		Name:             jsii.String("billing-reader"),
 		AssumeRolePolicy: jsii.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`),
 	})
-	g, err := key.GrantDecrypt(reader)
+	g, err := key.GrantDecrypt(kms.IamRoleGrantee(reader))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Println(g.PolicyName, g.Actions)
-	g, _ = key.GrantEncrypt("legacy-writer")
+	g, _ = key.GrantEncrypt(kms.RoleGrantee("legacy-writer"))
 	fmt.Println(g.PolicyName)
-	g, _ = key.GrantDecrypt("arn:aws:iam::210987654321:role/auditor")
+	g, _ = key.GrantDecrypt(kms.RoleGrantee("arn:aws:iam::210987654321:role/auditor"))
 	fmt.Println(g.Policy == nil, len(key.Policy().Statement), "key policy statements")
 	// Output:
 	// kms-grants-kms-decrypt [kms:Decrypt]

@@ -174,7 +174,7 @@ func TestUserListsFollowTheKeyType(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := usageExample()
-			cfg.CustomerMasterKeySpec, cfg.KeyUsage = tc.spec, tc.usage
+			cfg.CustomerMasterKeySpec, cfg.KeyUsage = kms.KeySpec(tc.spec), kms.KeyUsage(tc.usage)
 			tc.list(cfg)
 			_, doc := synthKey(t, cfg)
 			policy := synthtest.JSONArg(t, doc.Resource(t, "aws_kms_key", "kms"), "policy")
@@ -413,7 +413,7 @@ func TestMovedFromMovesEveryResourceTheKeyOwns(t *testing.T) {
 	if _, err := k.AddAlias("later"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := k.GrantDecrypt("reader"); err != nil {
+	if _, err := k.GrantDecrypt(kms.RoleGrantee("reader")); err != nil {
 		t.Fatal(err)
 	}
 	moved := synthtest.Synth(t, stack).Tree()["moved"].([]any)

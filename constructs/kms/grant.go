@@ -23,26 +23,76 @@ import (
 
 // Kinds of IAM identities a grant can be for.
 const (
-	GranteeRole  = "role"
-	GranteeUser  = "user"
-	GranteeGroup = "group"
+	granteeRole  = "role"
+	granteeUser  = "user"
+	granteeGroup = "group"
 )
 
-// Grantee names an IAM role, user or group explicitly, by name or ARN
-// (literal or reference). Grant also takes the resources themselves
-// (iamrole.IamRole, iamuser.IamUser, iamgroup.IamGroup, *Role) and plain
-// strings (a role name, or the ARN of a role, user or group).
+// Grantee is who a grant is for: an IAM role, user or group, given as a
+// resource of the app or by name or ARN. Only its constructors make one:
+// IamRoleGrantee, IamUserGrantee and IamGroupGrantee take the resources
+// (iamrole.IamRole, ...; (*Role).Grantee for a predefined role);
+// RoleGrantee, UserGrantee and GroupGrantee a name or an ARN of that kind;
+// ArnGrantee an ARN of any of them. A name or ARN takes a reference (a
+// token, or a whole list reference: one grant per element). The zero
+// Grantee names nobody and is refused.
 type Grantee struct {
-	// Kind is GranteeRole, GranteeUser or GranteeGroup.
-	Kind string
-	// Name is the name or ARN; takes a reference.
-	Name string
+	// kind is granteeRole, granteeUser, granteeGroup, or "" (ArnGrantee:
+	// the ARN says).
+	kind string
+	// name is the name or ARN (literal or reference).
+	name string
+	// resource is the grantee resource of the app, or nil.
+	resource cdktf.TerraformResource
+	typ      string // the resource's Terraform type
 }
 
-// RoleGrantee, UserGrantee and GroupGrantee name a grantee explicitly.
-func RoleGrantee(nameOrArn string) Grantee  { return Grantee{GranteeRole, nameOrArn} }
-func UserGrantee(nameOrArn string) Grantee  { return Grantee{GranteeUser, nameOrArn} }
-func GroupGrantee(nameOrArn string) Grantee { return Grantee{GranteeGroup, nameOrArn} }
+// IamRoleGrantee, IamUserGrantee and IamGroupGrantee are grantees given as
+// resources of the app: the grant's inline policy names the resource (and
+// lives in the resource's stack).
+func IamRoleGrantee(r iamrole.IamRole) Grantee {
+	if r == nil {
+		return Grantee{}
+	}
+	return Grantee{kind: granteeRole, resource: r, typ: "aws_iam_role"}
+}
+func IamUserGrantee(u iamuser.IamUser) Grantee {
+	if u == nil {
+		return Grantee{}
+	}
+	return Grantee{kind: granteeUser, resource: u, typ: "aws_iam_user"}
+}
+func IamGroupGrantee(g iamgroup.IamGroup) Grantee {
+	if g == nil {
+		return Grantee{}
+	}
+	return Grantee{kind: granteeGroup, resource: g, typ: "aws_iam_group"}
+}
+
+// RoleGrantee, UserGrantee and GroupGrantee name a grantee of that kind by
+// name or ARN (a literal, or a reference: a token, or a whole list
+// reference of names or ARNs).
+func RoleGrantee(nameOrArn string) Grantee  { return Grantee{kind: granteeRole, name: nameOrArn} }
+func UserGrantee(nameOrArn string) Grantee  { return Grantee{kind: granteeUser, name: nameOrArn} }
+func GroupGrantee(nameOrArn string) Grantee { return Grantee{kind: granteeGroup, name: nameOrArn} }
+
+// ArnGrantee names a role, user or group by its ARN; a literal ARN says
+// which it is, a reference is taken as a role unless it points to an
+// aws_iam_user or aws_iam_group.
+func ArnGrantee(arn string) Grantee { return Grantee{name: arn} }
+
+// String describes the grantee for messages.
+func (g Grantee) String() string {
+	switch {
+	case g.resource != nil:
+		return g.typ + "." + *g.resource.FriendlyUniqueId()
+	case g.kind == "" && g.name == "":
+		return "no grantee"
+	case g.kind == "":
+		return g.name
+	}
+	return g.kind + " " + g.name
+}
 
 // Grant is what a grant added: an IAM inline policy on the grantee that
 // allows the actions on the key (and its replicas), or, for a grantee in
@@ -84,57 +134,58 @@ type keyTarget struct {
 }
 
 // GrantEncrypt lets a grantee encrypt with the key (see Grant).
-func (k *KmsKey) GrantEncrypt(grantee any) (*Grant, error) { return k.Grant(grantee, AccessEncrypt) }
+func (k *KmsKey) GrantEncrypt(grantee Grantee) (*Grant, error) { return k.Grant(grantee, AccessEncrypt) }
 
 // GrantDecrypt lets a grantee decrypt with the key (see Grant).
-func (k *KmsKey) GrantDecrypt(grantee any) (*Grant, error) { return k.Grant(grantee, AccessDecrypt) }
+func (k *KmsKey) GrantDecrypt(grantee Grantee) (*Grant, error) { return k.Grant(grantee, AccessDecrypt) }
 
 // GrantEncryptDecrypt lets a grantee encrypt and decrypt with the key, and
 // describe it (see Grant).
-func (k *KmsKey) GrantEncryptDecrypt(grantee any) (*Grant, error) {
+func (k *KmsKey) GrantEncryptDecrypt(grantee Grantee) (*Grant, error) {
 	return k.Grant(grantee, AccessEncryptDecrypt)
 }
 
-// GrantSign, GrantVerify, GrantSignVerify, GrantGenerateMac, GrantVerifyMac
-// and GrantAdmin are Grant with that access level.
-func (k *KmsKey) GrantSign(grantee any) (*Grant, error)   { return k.Grant(grantee, AccessSign) }
-func (k *KmsKey) GrantVerify(grantee any) (*Grant, error) { return k.Grant(grantee, AccessVerify) }
-func (k *KmsKey) GrantSignVerify(grantee any) (*Grant, error) {
+// GrantSign, GrantVerify, GrantSignVerify, GrantGenerateMac,
+// GrantVerifyMac, GrantDeriveSharedSecret and GrantAdmin are Grant with
+// that access level.
+func (k *KmsKey) GrantSign(grantee Grantee) (*Grant, error)   { return k.Grant(grantee, AccessSign) }
+func (k *KmsKey) GrantVerify(grantee Grantee) (*Grant, error) { return k.Grant(grantee, AccessVerify) }
+func (k *KmsKey) GrantSignVerify(grantee Grantee) (*Grant, error) {
 	return k.Grant(grantee, AccessSignVerify)
 }
-func (k *KmsKey) GrantGenerateMac(grantee any) (*Grant, error) {
+func (k *KmsKey) GrantGenerateMac(grantee Grantee) (*Grant, error) {
 	return k.Grant(grantee, AccessGenerateMac)
 }
-func (k *KmsKey) GrantVerifyMac(grantee any) (*Grant, error) {
+func (k *KmsKey) GrantVerifyMac(grantee Grantee) (*Grant, error) {
 	return k.Grant(grantee, AccessVerifyMac)
 }
-func (k *KmsKey) GrantAdmin(grantee any) (*Grant, error) { return k.Grant(grantee, AccessAdmin) }
+func (k *KmsKey) GrantDeriveSharedSecret(grantee Grantee) (*Grant, error) {
+	return k.Grant(grantee, AccessDeriveSharedSecret)
+}
+func (k *KmsKey) GrantAdmin(grantee Grantee) (*Grant, error) { return k.Grant(grantee, AccessAdmin) }
 
 // Grant lets a grantee do what an access level allows on the key and its
-// replicas, and nothing else. The grantee is an aws_iam_role, aws_iam_user
-// or aws_iam_group resource (iamrole.IamRole, ...), a *Role of this key, a
-// Grantee, or a string: a role name, or the ARN of a role, user or group
-// (literal or reference; a reference is taken as a role unless it points to
-// an aws_iam_user or aws_iam_group).
+// replicas, and nothing else (see Grantee for who can be one).
 //
 // In the key's account (or for a reference) the grant is an IAM inline
 // policy on the grantee, named kms-<stack>-<key name>-<access> so that
 // stacks sharing a role do not overwrite each other's policy, at
 // aws_iam_<kind>_policy.<key name>_grant_<grantee>_<access>. A reference
-// orders the policy after the resource it points to. A grantee in another
-// account gets a key policy statement instead; management access (admin)
-// needs its account in TrustedAccountIds.
+// orders the policy after the resource it points to; a resource of another
+// stack keeps the policy in its own stack. A grantee in another account
+// gets a key policy statement instead; management access (admin) needs its
+// account in TrustedAccountIds.
 //
 // The access level must fit the key's usage (sign on an HMAC key is
 // refused). Granting the same access to the same grantee twice, or a name
 // already taken in the app, is an error; on error nothing is added.
-func (k *KmsKey) Grant(grantee any, access Access) (*Grant, error) {
+func (k *KmsKey) Grant(grantee Grantee, access Access) (*Grant, error) {
 	return k.target().grant(grantee, access, nil)
 }
 
 // GrantActions grants an explicit list of documented KMS actions (no
 // wildcards), like Grant.
-func (k *KmsKey) GrantActions(grantee any, actions ...string) (*Grant, error) {
+func (k *KmsKey) GrantActions(grantee Grantee, actions ...string) (*Grant, error) {
 	return k.target().grant(grantee, "", actions)
 }
 
@@ -196,35 +247,14 @@ type resolvedGrantee struct {
 var referencePattern = regexp.MustCompile(`^\$\{(aws_iam_(?:role|user|group))\.([A-Za-z0-9_-]+)\.([a-z_]+)\}$`)
 
 // resolveGrantee reads a grantee (registryMu held).
-func (t *keyTarget) resolveGrantee(g any) (resolvedGrantee, string) {
-	switch v := g.(type) {
-	case nil:
-		return resolvedGrantee{}, "is required: a role, user or group (resource, name or ARN)"
-	case iamrole.IamRole:
-		return t.resourceGrantee(v, GranteeRole, "aws_iam_role", *v.FriendlyUniqueId(), *v.Name()), ""
-	case iamuser.IamUser:
-		return t.resourceGrantee(v, GranteeUser, "aws_iam_user", *v.FriendlyUniqueId(), *v.Name()), ""
-	case iamgroup.IamGroup:
-		return t.resourceGrantee(v, GranteeGroup, "aws_iam_group", *v.FriendlyUniqueId(), *v.Name()), ""
-	case *Role:
-		if v == nil || v.Resource == nil {
-			return resolvedGrantee{}, "is a nil *Role"
-		}
-		return t.resourceGrantee(v.Resource, GranteeRole, "aws_iam_role", *v.Resource.FriendlyUniqueId(), *v.Resource.Name()), ""
-	case Grantee:
-		if v.Kind != GranteeRole && v.Kind != GranteeUser && v.Kind != GranteeGroup {
-			return resolvedGrantee{}, fmt.Sprintf("Grantee.Kind %q must be %s, %s or %s", v.Kind, GranteeRole, GranteeUser, GranteeGroup)
-		}
-		return t.stringGrantee(v.Kind, v.Name)
-	case string:
-		return t.stringGrantee("", v)
-	case *string:
-		if v == nil {
-			return resolvedGrantee{}, "is a nil *string"
-		}
-		return t.stringGrantee("", *v)
+func (t *keyTarget) resolveGrantee(g Grantee) (resolvedGrantee, string) {
+	switch {
+	case g.resource != nil:
+		return t.resourceGrantee(g.resource, g.kind, g.typ), ""
+	case g.kind == "" && g.name == "":
+		return resolvedGrantee{}, "is required: a role, user or group (kms.IamRoleGrantee(role), kms.RoleGrantee(name), kms.ArnGrantee(arn), ...)"
 	}
-	return resolvedGrantee{}, fmt.Sprintf("has type %T; pass an iamrole.IamRole, iamuser.IamUser, iamgroup.IamGroup, *kms.Role, kms.Grantee or a string (name or ARN)", g)
+	return t.stringGrantee(g.kind, g.name)
 }
 
 // resourceGrantee is a grantee given as a resource of the app. A resource
@@ -233,7 +263,10 @@ func (t *keyTarget) resolveGrantee(g any) (resolvedGrantee, string) {
 // as anything there that uses the key does), where a policy in the key's
 // stack naming the role would make the key's stack depend on the role's
 // too, a cycle Terraform cannot deploy.
-func (t *keyTarget) resourceGrantee(res cdktf.TerraformResource, kind, typ, logicalID, nameToken string) resolvedGrantee {
+func (t *keyTarget) resourceGrantee(res cdktf.TerraformResource, kind, typ string) resolvedGrantee {
+	logicalID := *res.FriendlyUniqueId()
+	// The name attribute of the role, user or group.
+	nameToken := *cdktf.Token_AsString(res.GetStringAttribute(jsii.String("name")), nil)
 	r := resolvedGrantee{kind: kind, value: nameToken, tfName: typ + "_" + logicalID, identity: "ref " + typ + "." + logicalID}
 	if stack := cdktf.TerraformStack_Of(res); stack != t.st.stack {
 		r.stack = stateOf(stack)
@@ -246,7 +279,7 @@ func (t *keyTarget) resourceGrantee(res cdktf.TerraformResource, kind, typ, logi
 func (t *keyTarget) stringGrantee(kind, s string) (resolvedGrantee, string) {
 	if tftemplate.IsListToken(s) {
 		if kind == "" {
-			kind = GranteeRole
+			kind = granteeRole
 		}
 		expr := fmt.Sprint(t.st.resolveAny(s))
 		return resolvedGrantee{kind: kind, value: s, tfName: "ref_" + shortHash(expr), identity: "ref list " + expr, list: true}, ""
@@ -268,7 +301,7 @@ func (t *keyTarget) stringGrantee(kind, s string) (resolvedGrantee, string) {
 			return resolvedGrantee{kind: refKind, value: value, tfName: m[1] + "_" + m[2], identity: "ref " + m[1] + "." + m[2]}, ""
 		}
 		if kind == "" {
-			kind = GranteeRole
+			kind = granteeRole
 		}
 		// Any other expression: a name or an ARN, whose last path segment
 		// is the name either way.
@@ -291,7 +324,7 @@ func (t *keyTarget) stringGrantee(kind, s string) (resolvedGrantee, string) {
 		return r, ""
 	}
 	if kind == "" {
-		kind = GranteeRole
+		kind = granteeRole
 	}
 	if strings.ContainsAny(s, "*?") {
 		return resolvedGrantee{}, "wildcards are not allowed; name one " + kind
@@ -308,7 +341,7 @@ func (t *keyTarget) stringGrantee(kind, s string) (resolvedGrantee, string) {
 // grantTfName is the grantee's part of a grant policy's Terraform name:
 // the role name as before for roles, with the kind for users and groups.
 func grantTfName(kind, name string) string {
-	if kind == GranteeRole {
+	if kind == granteeRole {
 		return terraformSafe(name)
 	}
 	return kind + "_" + terraformSafe(name)
@@ -321,7 +354,7 @@ func lastPathSegment(s string) string {
 }
 
 // grant adds one grant (see KmsKey.Grant).
-func (t *keyTarget) grant(g any, access Access, actions []string) (*Grant, error) {
+func (t *keyTarget) grant(g Grantee, access Access, actions []string) (*Grant, error) {
 	registryMu.Lock()
 	defer registryMu.Unlock()
 	fGrantee, fAccess := field{"grantee", "grantee"}, field{"access", "access"}
@@ -360,16 +393,13 @@ func (t *keyTarget) grant(g any, access Access, actions []string) (*Grant, error
 	return t.inlineGrant(r, access, actions, label, g)
 }
 
-func granteeValue(g any) any {
-	switch v := g.(type) {
-	case string:
-		return v
-	case *string:
-		if v != nil {
-			return *v
-		}
-	case Grantee:
-		return v.Name
+// granteeValue is the grantee as a message shows it.
+func granteeValue(g Grantee) any {
+	switch {
+	case g.resource != nil:
+		return g.String()
+	case g.name != "":
+		return g.name
 	}
 	return nil
 }
@@ -387,7 +417,7 @@ func explicitActionProblem(a string) string {
 }
 
 // inlineGrant adds an IAM inline policy on the grantee.
-func (t *keyTarget) inlineGrant(r resolvedGrantee, access Access, actions []string, label string, g any) (*Grant, error) {
+func (t *keyTarget) inlineGrant(r resolvedGrantee, access Access, actions []string, label string, g Grantee) (*Grant, error) {
 	fGrantee := field{"grantee", "grantee"}
 	tf := fmt.Sprintf("%s_grant_%s_%s", t.name, r.tfName, label)
 	policyName := fitName(iamPolicyChars.ReplaceAllString(fmt.Sprintf("kms-%s-%s-%s", t.st.stackName(), t.name, label), "-"), 128)
@@ -426,9 +456,9 @@ func (t *keyTarget) inlineGrant(r resolvedGrantee, access Access, actions []stri
 	}
 	var res cdktf.TerraformResource
 	switch r.kind {
-	case GranteeUser:
+	case granteeUser:
 		res = iamuserpolicy.NewIamUserPolicy(scope, jsii.String(tf), &iamuserpolicy.IamUserPolicyConfig{Name: jsii.String(policyName), User: value, Policy: policy, ForEach: each})
-	case GranteeGroup:
+	case granteeGroup:
 		res = iamgrouppolicy.NewIamGroupPolicy(scope, jsii.String(tf), &iamgrouppolicy.IamGroupPolicyConfig{Name: jsii.String(policyName), Group: value, Policy: policy, ForEach: each})
 	default:
 		res = iamrolepolicy.NewIamRolePolicy(scope, jsii.String(tf), &iamrolepolicy.IamRolePolicyConfig{Name: jsii.String(policyName), Role: value, Policy: policy, ForEach: each})
@@ -476,13 +506,13 @@ func arnValues(arns []*string) OneOrMany {
 
 // crossAccountGrant adds a key policy statement for a grantee in another
 // account.
-func (t *keyTarget) crossAccountGrant(r resolvedGrantee, access Access, actions []string, label string, g any) (*Grant, error) {
+func (t *keyTarget) crossAccountGrant(r resolvedGrantee, access Access, actions []string, label string, g Grantee) (*Grant, error) {
 	fGrantee := field{"grantee", "grantee"}
 	if t.keyPolicy == nil {
 		return nil, &FieldError{Field: fGrantee.goName, Key: fGrantee.key, Value: r.arn,
 			Rule: fmt.Sprintf("is in account %s; a key created elsewhere can be granted to another account only through its own key policy", r.account)}
 	}
-	if r.kind == GranteeGroup {
+	if r.kind == granteeGroup {
 		return nil, &FieldError{Field: fGrantee.goName, Key: fGrantee.key, Value: r.arn,
 			Rule: fmt.Sprintf("is a group in account %s; key policies cannot name groups, so grant its account's root (or a role) and let that account delegate", r.account)}
 	}

@@ -122,23 +122,40 @@ func (r *KeyRef) AliasLookup() dataawskmsalias.DataAwsKmsAlias { return r.alias 
 
 // Grant lets an IAM role, user or group of the app do what an access level
 // allows on the key (see KmsKey.Grant). A grantee in another account is
-// refused: only the key's own policy can reach it.
-func (r *KeyRef) Grant(grantee any, access Access) (*Grant, error) {
+// refused: only the key's own policy can reach it. Every access level is
+// accepted (the key's spec is not known here).
+func (r *KeyRef) Grant(grantee Grantee, access Access) (*Grant, error) {
 	return r.target().grant(grantee, access, nil)
 }
 
 // GrantActions grants an explicit list of documented KMS actions.
-func (r *KeyRef) GrantActions(grantee any, actions ...string) (*Grant, error) {
+func (r *KeyRef) GrantActions(grantee Grantee, actions ...string) (*Grant, error) {
 	return r.target().grant(grantee, "", actions)
 }
 
-// GrantEncrypt, GrantDecrypt and GrantEncryptDecrypt are Grant with that
-// access level.
-func (r *KeyRef) GrantEncrypt(grantee any) (*Grant, error) { return r.Grant(grantee, AccessEncrypt) }
-func (r *KeyRef) GrantDecrypt(grantee any) (*Grant, error) { return r.Grant(grantee, AccessDecrypt) }
-func (r *KeyRef) GrantEncryptDecrypt(grantee any) (*Grant, error) {
+// GrantEncrypt, GrantDecrypt, GrantEncryptDecrypt, GrantSign, GrantVerify,
+// GrantSignVerify, GrantGenerateMac, GrantVerifyMac,
+// GrantDeriveSharedSecret and GrantAdmin are Grant with that access level.
+func (r *KeyRef) GrantEncrypt(grantee Grantee) (*Grant, error) { return r.Grant(grantee, AccessEncrypt) }
+func (r *KeyRef) GrantDecrypt(grantee Grantee) (*Grant, error) { return r.Grant(grantee, AccessDecrypt) }
+func (r *KeyRef) GrantEncryptDecrypt(grantee Grantee) (*Grant, error) {
 	return r.Grant(grantee, AccessEncryptDecrypt)
 }
+func (r *KeyRef) GrantSign(grantee Grantee) (*Grant, error)   { return r.Grant(grantee, AccessSign) }
+func (r *KeyRef) GrantVerify(grantee Grantee) (*Grant, error) { return r.Grant(grantee, AccessVerify) }
+func (r *KeyRef) GrantSignVerify(grantee Grantee) (*Grant, error) {
+	return r.Grant(grantee, AccessSignVerify)
+}
+func (r *KeyRef) GrantGenerateMac(grantee Grantee) (*Grant, error) {
+	return r.Grant(grantee, AccessGenerateMac)
+}
+func (r *KeyRef) GrantVerifyMac(grantee Grantee) (*Grant, error) {
+	return r.Grant(grantee, AccessVerifyMac)
+}
+func (r *KeyRef) GrantDeriveSharedSecret(grantee Grantee) (*Grant, error) {
+	return r.Grant(grantee, AccessDeriveSharedSecret)
+}
+func (r *KeyRef) GrantAdmin(grantee Grantee) (*Grant, error) { return r.Grant(grantee, AccessAdmin) }
 
 // Grants returns the grants made on the reference.
 func (r *KeyRef) Grants() []*Grant { return slices.Clone(r.grants) }

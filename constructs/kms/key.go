@@ -340,10 +340,10 @@ func (k *KmsKey) keyResourceConfig(policy string) *kmskey.KmsKeyConfig {
 		kc.RotationPeriodInDays = jsii.Number(c.RotationPeriodInDays)
 	}
 	if c.KeyUsage != "" {
-		kc.KeyUsage = jsii.String(c.KeyUsage)
+		kc.KeyUsage = jsii.String(string(c.KeyUsage))
 	}
 	if c.CustomerMasterKeySpec != "" {
-		kc.CustomerMasterKeySpec = jsii.String(c.CustomerMasterKeySpec)
+		kc.CustomerMasterKeySpec = jsii.String(string(c.CustomerMasterKeySpec))
 	}
 	if c.MultiRegion {
 		kc.MultiRegion = jsii.Bool(true)

@@ -6,6 +6,40 @@ import (
 	"strings"
 )
 
+// KeySpec is a KMS key spec, as AWS and the provider's
+// customer_master_key_spec name it (AWS KMS Developer Guide, "Key spec
+// reference": https://docs.aws.amazon.com/kms/latest/developerguide/key-spec-reference.html).
+type KeySpec string
+
+// The key specs.
+const (
+	KeySpecSymmetricDefault KeySpec = "SYMMETRIC_DEFAULT"
+	KeySpecRsa2048          KeySpec = "RSA_2048"
+	KeySpecRsa3072          KeySpec = "RSA_3072"
+	KeySpecRsa4096          KeySpec = "RSA_4096"
+	KeySpecEccNistP256      KeySpec = "ECC_NIST_P256"
+	KeySpecEccNistP384      KeySpec = "ECC_NIST_P384"
+	KeySpecEccNistP521      KeySpec = "ECC_NIST_P521"
+	KeySpecEccSecgP256k1    KeySpec = "ECC_SECG_P256K1"
+	KeySpecHmac224          KeySpec = "HMAC_224"
+	KeySpecHmac256          KeySpec = "HMAC_256"
+	KeySpecHmac384          KeySpec = "HMAC_384"
+	KeySpecHmac512          KeySpec = "HMAC_512"
+	KeySpecSm2              KeySpec = "SM2"
+)
+
+// KeyUsage is what a KMS key is for, as AWS and the provider's key_usage
+// name it.
+type KeyUsage string
+
+// The key usages.
+const (
+	KeyUsageEncryptDecrypt    KeyUsage = "ENCRYPT_DECRYPT"
+	KeyUsageSignVerify        KeyUsage = "SIGN_VERIFY"
+	KeyUsageGenerateVerifyMac KeyUsage = "GENERATE_VERIFY_MAC"
+	KeyUsageKeyAgreement      KeyUsage = "KEY_AGREEMENT"
+)
+
 // keySpecUsages lists, for each key spec the AWS provider 5.84 accepts, the
 // key usages AWS allows with it (AWS KMS Developer Guide, "Key spec
 // reference"). SM2 exists only in the China Regions.
@@ -35,21 +69,21 @@ func (c *KmsKeyConfig) validateKeyType(p *problems, partition string) {
 	fUsage := field{"KeyUsage", "key_usage"}
 	fSpec := field{"CustomerMasterKeySpec", "customer_master_key_spec"}
 	usageOK, specOK := true, true
-	if c.KeyUsage != "" && !slices.Contains(keyUsages, c.KeyUsage) {
+	if c.KeyUsage != "" && !slices.Contains(keyUsages, string(c.KeyUsage)) {
 		p.add(fUsage, c.KeyUsage, "must be one of %s", strings.Join(keyUsages, ", "))
 		usageOK = false
 	}
 	if c.CustomerMasterKeySpec != "" {
-		if _, ok := keySpecUsages[c.CustomerMasterKeySpec]; !ok {
+		if _, ok := keySpecUsages[string(c.CustomerMasterKeySpec)]; !ok {
 			p.add(fSpec, c.CustomerMasterKeySpec, "must be one of %s", keySpecNames())
 			specOK = false
-		} else if c.CustomerMasterKeySpec == "SM2" && partition != "" && partition != "aws-cn" {
+		} else if c.CustomerMasterKeySpec == KeySpecSm2 && partition != "" && partition != "aws-cn" {
 			p.add(fSpec, c.CustomerMasterKeySpec, "SM2 keys exist only in the China Regions (cn-*)")
 		}
 	}
 	if usageOK && specOK {
 		if allowed := keySpecUsages[c.keySpec()]; !slices.Contains(allowed, c.keyUsage()) {
-			what := c.CustomerMasterKeySpec
+			what := string(c.CustomerMasterKeySpec)
 			f := fSpec
 			if c.CustomerMasterKeySpec == "" {
 				what, f = "SYMMETRIC_DEFAULT (the default key spec)", fUsage

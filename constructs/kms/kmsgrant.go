@@ -65,7 +65,7 @@ var grantOperations = map[string][]string{
 
 // GrantOperations returns the grant operations a key spec and usage ("" for
 // the defaults) support, sorted.
-func GrantOperations(keySpec, keyUsage string) []string {
+func GrantOperations(keySpec KeySpec, keyUsage KeyUsage) []string {
 	c := KmsKeyConfig{CustomerMasterKeySpec: keySpec, KeyUsage: keyUsage}
 	return c.grantOperations()
 }

@@ -29,7 +29,7 @@ func TestWholeListReferencesAreAccepted(t *testing.T) {
 	cfg.KeyAdministrators = []string{list}
 	cfg.KmsGrants = []kms.KmsGrantSpec{{Name: "readers", GranteePrincipal: list, Operations: []string{"Decrypt"}}}
 	key := mustKey(t, stack, "kms", cfg)
-	if _, err := key.GrantDecrypt(list); err != nil {
+	if _, err := key.GrantDecrypt(kms.RoleGrantee(list)); err != nil {
 		t.Fatal(err)
 	}
 	doc := synthtest.Synth(t, stack)

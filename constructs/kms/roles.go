@@ -175,6 +175,14 @@ type Role struct {
 // Arn returns a token for the role's ARN.
 func (r *Role) Arn() *string { return r.Resource.Arn() }
 
+// Grantee is the role as a grantee of a key's grants.
+func (r *Role) Grantee() Grantee {
+	if r == nil {
+		return Grantee{}
+	}
+	return IamRoleGrantee(r.Resource)
+}
+
 // trustPolicy lets only the role's service assume it, with the conditions
 // AWS documents for that service.
 func (k *KmsKey) trustPolicy(service string) string {

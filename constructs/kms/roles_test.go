@@ -220,13 +220,13 @@ func TestGrantsOnExistingRoles(t *testing.T) {
 	cfg := usageExample()
 	cfg.Aliases = []string{"granted"}
 	k := mustKey(t, stack, "kms", cfg)
-	if _, err := k.GrantEncrypt("app-writer"); err != nil {
+	if _, err := k.GrantEncrypt(kms.RoleGrantee("app-writer")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := k.GrantDecrypt("arn:aws:iam::123456789012:role/service-role/app-reader"); err != nil {
+	if _, err := k.GrantDecrypt(kms.RoleGrantee("arn:aws:iam::123456789012:role/service-role/app-reader")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := k.GrantEncryptDecrypt("app-both"); err != nil {
+	if _, err := k.GrantEncryptDecrypt(kms.RoleGrantee("app-both")); err != nil {
 		t.Fatal(err)
 	}
 	doc := synthtest.Synth(t, stack)
@@ -264,29 +264,33 @@ func TestGrantErrors(t *testing.T) {
 		"arn:aws:iam::210987654321:group/admins":  "key policies cannot name groups",
 	}
 	for role, want := range cases {
-		if _, err := k.GrantDecrypt(role); err == nil || !strings.Contains(err.Error(), want) {
+		grantee := kms.RoleGrantee(role)
+		if strings.HasPrefix(role, "arn:") {
+			grantee = kms.ArnGrantee(role)
+		}
+		if _, err := k.GrantDecrypt(grantee); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("GrantDecrypt(%q) = %v, want an error with %q", role, err, want)
 		}
 	}
-	if _, err := k.Grant("app", "superuser"); err == nil || !strings.Contains(err.Error(), `access: "superuser": must be one of`) {
+	if _, err := k.Grant(kms.RoleGrantee("app"), "superuser"); err == nil || !strings.Contains(err.Error(), `access: "superuser": must be one of`) {
 		t.Errorf("Grant with access superuser: %v", err)
 	}
-	if _, err := k.Grant("app", kms.AccessSign); err == nil || !strings.Contains(err.Error(), `access: "sign": does not fit the key`) {
+	if _, err := k.Grant(kms.RoleGrantee("app"), kms.AccessSign); err == nil || !strings.Contains(err.Error(), `access: "sign": does not fit the key`) {
 		t.Errorf("Grant sign on a symmetric key: %v", err)
 	}
-	if _, err := k.GrantAdmin("arn:aws:iam::210987654321:role/ops"); err == nil || !strings.Contains(err.Error(), "trusted_account_ids") {
+	if _, err := k.GrantAdmin(kms.RoleGrantee("arn:aws:iam::210987654321:role/ops")); err == nil || !strings.Contains(err.Error(), "trusted_account_ids") {
 		t.Errorf("admin grant to another account without trust: %v", err)
 	}
-	if _, err := k.GrantActions("app", "kms:Decrypt", "kms:Re*"); err == nil || !strings.Contains(err.Error(), `actions[1]: "kms:Re*": wildcards are not allowed`) {
+	if _, err := k.GrantActions(kms.RoleGrantee("app"), "kms:Decrypt", "kms:Re*"); err == nil || !strings.Contains(err.Error(), `actions[1]: "kms:Re*": wildcards are not allowed`) {
 		t.Errorf("explicit actions with a wildcard: %v", err)
 	}
-	if _, err := k.GrantActions("app", "kms:Decrpyt"); err == nil || !strings.Contains(err.Error(), "not a documented KMS action") {
+	if _, err := k.GrantActions(kms.RoleGrantee("app"), "kms:Decrpyt"); err == nil || !strings.Contains(err.Error(), "not a documented KMS action") {
 		t.Errorf("explicit misspelt action: %v", err)
 	}
-	if _, err := k.GrantDecrypt("app"); err != nil {
+	if _, err := k.GrantDecrypt(kms.RoleGrantee("app")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := k.GrantDecrypt("app"); err == nil || !strings.Contains(err.Error(), "aws_iam_role_policy.kms_grant_app_decrypt is already created by aws_kms_key.kms") {
+	if _, err := k.GrantDecrypt(kms.RoleGrantee("app")); err == nil || !strings.Contains(err.Error(), "aws_iam_role_policy.kms_grant_app_decrypt is already created by aws_kms_key.kms") {
 		t.Errorf("second identical grant: %v", err)
 	}
 	if got := synthtest.Synth(t, stack).Resources("aws_iam_role_policy"); len(got) != 1 {

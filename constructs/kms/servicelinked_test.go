@@ -86,7 +86,7 @@ func TestServiceLinkedRolesOfGrantsAndAddedStatements(t *testing.T) {
 		t.Fatal(err)
 	}
 	other := "arn:aws:iam::999999999999:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
-	if _, err := key.GrantDecrypt(other); err != nil {
+	if _, err := key.GrantDecrypt(kms.RoleGrantee(other)); err != nil {
 		t.Fatal(err)
 	}
 	doc := synthtest.Synth(t, stack)

@@ -44,7 +44,7 @@ func build(ctx context.Context, app cdktf.App) error {
 	if err != nil {
 		return err // every problem at once; nothing was added, nothing is written
 	}
-	if _, err := key.GrantDecrypt(role); err != nil { // an inline policy on the role, for this key only
+	if _, err := key.GrantDecrypt(kms.IamRoleGrantee(role)); err != nil { // an inline policy on the role, for this key only
 		return err
 	}
 	cloudwatchloggroup.NewCloudwatchLogGroup(stack, jsii.String("app_logs"), &cloudwatchloggroup.CloudwatchLogGroupConfig{

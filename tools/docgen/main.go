@@ -388,7 +388,7 @@ func levelActions(a kms.Access, usage string) (symmetric, asymmetric string) {
 		if spec == "" {
 			return ""
 		}
-		actions, err := kms.AccessActionsFor(a, spec, keyUsage)
+		actions, err := kms.AccessActionsFor(a, kms.KeySpec(spec), kms.KeyUsage(keyUsage))
 		if err != nil {
 			return ""
 		}
