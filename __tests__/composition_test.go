@@ -100,7 +100,7 @@ func withoutMetadata(v any) any {
 // TestCompositionGoldenFiles compares the composition app's stacks with
 // testdata/golden/composition. After an intended change, rewrite them with
 //
-//	go test ./__tests__/ -run TestComposition -update
+//	go test ./__tests__/ -run TestCompositionGoldenFiles -update
 //
 // and review the diff.
 func TestCompositionGoldenFiles(t *testing.T) {
@@ -139,7 +139,7 @@ func TestCompositionGoldenFiles(t *testing.T) {
 			t.Fatalf("%v (create it with -update and review it)", err)
 		}
 		if !bytes.Equal(golden, b) {
-			t.Errorf("%s differs from %s; if the change is intended, run\n  go test ./__tests__/ -run TestComposition -update\nand review the diff. Got:\n%s", name, path, b)
+			t.Errorf("%s differs from %s; if the change is intended, run\n  go test ./__tests__/ -run TestCompositionGoldenFiles -update\nand review the diff. Got:\n%s", name, path, b)
 		}
 	}
 }

@@ -16,7 +16,7 @@ import (
 // update rewrites the golden files from the current synth. Review the diff
 // (git diff __tests__/testdata/golden) before committing it:
 //
-//	go test ./__tests__/ -run TestGolden -update
+//	go test ./__tests__/ -run TestGoldenFilesOfTheShippedStacks -update
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden from the current synth")
 
 var (
@@ -80,7 +80,7 @@ func TestGoldenFilesOfTheShippedStacks(t *testing.T) {
 			}
 			if !bytes.Equal(got.Bytes(), want) {
 				t.Errorf("%s differs from %s. If the change is intended, run\n"+
-					"  go test ./__tests__/ -run TestGolden -update\nand review the diff. Got:\n%s", name, path, got.String())
+					"  go test ./__tests__/ -run TestGoldenFilesOfTheShippedStacks -update\nand review the diff. Got:\n%s", name, path, got.String())
 			}
 		})
 	}

@@ -227,7 +227,7 @@ func neverInRequest(action, key string) bool {
 	return true
 }
 
-// GrantConstrainedOperations are the grant operations that take an
+// grantConstrainedOperations are the grant operations that take an
 // encryption context, so that a grant's encryption context constraint
 // applies to them (AWS KMS API Reference, GrantConstraints: constraints
 // apply to the cryptographic operations that support an encryption context,

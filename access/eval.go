@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
 	"github.com/cdktf-kms/cdktf-kms/internal/awsarn"
 )
 
@@ -345,20 +346,20 @@ func arnIfIdentity(id identity, arn string) string {
 	return ""
 }
 
-// sidRoles say what the construct's statements make a principal (the Sids
-// of constructs/kms; TestSidRolesAreTheConstructsSids checks them).
+// sidRoles say what the construct's statements make a principal, by the
+// construct's own Sids.
 var sidRoles = map[string]string{
-	"AllowAWSServicesToUseTheKey":                 "service principal",
-	"AllowKeyAdministration":                      "key administrator",
-	"KeyUsers":                                    "key user",
-	"KeySymmetricEncryptionUsers":                 "symmetric encryption user",
-	"KeyAsymmetricPublicEncryptionUsers":          "asymmetric encryption user",
-	"KeyAsymmetricSignVerifyUsers":                "sign and verify user",
-	"KeyHmacUsers":                                "HMAC user",
-	"KeyServiceUsers":                             "service user (grants for AWS resources)",
-	"KeyServiceRolesForAutoscaling":               "Auto Scaling service role",
-	"KeyServiceRolesForAutoscalingGrants":         "Auto Scaling service role",
-	"AllowCloudWatchAlarmsToUseTheKeyForTheTopic": "CloudWatch alarms (alarm topic)",
+	kms.SidServicePrincipals:                  "service principal",
+	kms.SidKeyAdministrators:                  "key administrator",
+	kms.SidKeyUsers:                           "key user",
+	kms.SidKeySymmetricEncryptionUsers:        "symmetric encryption user",
+	kms.SidKeyAsymmetricPublicEncryptionUsers: "asymmetric encryption user",
+	kms.SidKeyAsymmetricSignVerifyUsers:       "sign and verify user",
+	kms.SidKeyHmacUsers:                       "HMAC user",
+	kms.SidKeyServiceUsers:                    "service user (grants for AWS resources)",
+	kms.SidKeyServiceRolesForAutoscaling:      "Auto Scaling service role",
+	kms.SidKeyServiceRolesForAutoscalingGrant: "Auto Scaling service role",
+	kms.SidCloudWatchAlarms:                   "CloudWatch alarms (alarm topic)",
 }
 
 // roleOf says what a statement makes the principal it names.

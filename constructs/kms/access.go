@@ -47,7 +47,7 @@ const (
 
 // encryptActions are AWS CDK's grantEncrypt actions, kms:Encrypt,
 // kms:ReEncrypt* and kms:GenerateDataKey*, with each wildcard written out as
-// the KMS actions it matches (TestAccessActions checks them against the
+// the KMS actions it matches (TestAccessActionsAreTheGrantsWrittenOut checks them against the
 // documented action list). IaC scanners refuse wildcards in IAM policies
 // (tfsec aws-iam-no-policy-wildcards, HIGH), and an explicit list does not
 // grow by itself when AWS adds actions.

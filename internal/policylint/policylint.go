@@ -204,10 +204,10 @@ type Context struct {
 	// Account owning the key (12 digits).
 	Account string
 	// TrustedAccounts are other accounts that may get more than the usage
-	// actions (KeyConfig.TrustedAccountIds).
+	// actions (kms.KmsKeyConfig.TrustedAccountIds).
 	TrustedAccounts []string
 	// TrustedServices are service principals that may get more than the
-	// usage actions (KeyConfig.TrustedServicePrincipals).
+	// usage actions (kms.KmsKeyConfig.TrustedServicePrincipals).
 	TrustedServices []string
 }
 
