@@ -68,6 +68,12 @@
 // an inline IAM policy on the grantee, in another account a key policy
 // statement.
 //
+// # Alarms
+//
+// KeyAlarms watches a key's use through CloudTrail (metric filters, alarms,
+// an SNS topic): the Monitoring field makes one inside the key, with the
+// key's names; NewKeyAlarms makes one of its own for a key.
+//
 // # Keys made elsewhere
 //
 // FromKeyArn and FromAlias refer to a key this app does not create. Both

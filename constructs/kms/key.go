@@ -45,17 +45,15 @@ type KmsKey struct {
 	nested bool
 	// added are the key policy statements added after construction.
 	added []addedStatement
-	// monitoring
-	alarmKey kmskey.KmsKey
-	// dependencyWarnings are what the synth found that the key's monitoring
-	// depends on and the key could disable (warnMonitoringDependencies).
-	dependencyWarnings  []string
-	dependenciesChecked bool
+	// alarms are the alarms of the Monitoring field, or nil.
+	alarms *KeyAlarms
+	// dependencyWarnings are warnings found after construction: what the
+	// key's alarms depend on that the key could disable
+	// (warnMonitoringDependencies), service-linked roles named later.
+	dependencyWarnings []string
 	// slrSeen are the service-linked roles created or warned about.
-	slrSeen       map[string]bool
-	alarmTopicArn *string
-	alarmNames    []string
-	outputs       map[string]cdktf.TerraformOutput
+	slrSeen map[string]bool
+	outputs map[string]cdktf.TerraformOutput
 	// movedPrefix is the old address prefix of the key's resources, with
 	// MovedFrom: "<module path>" and "<old name>".
 	movedModule, movedName string
@@ -183,7 +181,6 @@ func (k *KmsKey) create(scope constructs.Construct, id string, v validated, c *c
 	}
 	k.key = kmskey.NewKmsKey(k.node, jsii.String(keyResourceId), kc)
 	k.stack.own(k.node)
-	k.stack.keys = append(k.stack.keys, k)
 	k.pin(k.key, k.name)
 	k.addReplicas(v)
 	k.addAliases()
@@ -521,10 +518,10 @@ func (k *KmsKey) addOutputs() {
 		k.addOutput(outputRoleNames, names)
 		k.addOutput(outputRoleArns, arns)
 	}
-	if k.config.Monitoring != nil {
-		k.addOutput(outputTopicArn, k.alarmTopicArn)
-		names := make([]*string, len(k.alarmNames))
-		for i, n := range k.alarmNames {
+	if k.alarms != nil {
+		k.addOutput(outputTopicArn, k.alarms.topicArn)
+		names := make([]*string, len(k.alarms.names))
+		for i, n := range k.alarms.names {
 			names[i] = k.lit(n)
 		}
 		k.addOutput(outputAlarmNames, names)

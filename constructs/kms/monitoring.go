@@ -215,8 +215,8 @@ type alarm struct {
 // keyId (an alias or a bare id).
 const filterPrefix = `($.eventSource = "kms.amazonaws.com") && ($.resources[0].ARN = "%s")`
 
-func (k *KmsKey) alarms() []alarm {
-	m := k.config.Monitoring
+// alarms lists the watched key's alarms for a configuration.
+func alarmsFor(m *MonitoringConfig) []alarm {
 	return []alarm{
 		{"decrypt-volume", "Decrypt requests on the key above the threshold",
 			`{ ` + filterPrefix + ` && ($.eventName = "Decrypt") }`, "GreaterThanThreshold", orDefault(m.DecryptThreshold, DefaultDecryptThreshold)},
@@ -230,99 +230,212 @@ func (k *KmsKey) alarms() []alarm {
 }
 
 // monitoringResourceNames lists the Terraform resources monitoring
-// creates, as [type, name] pairs.
-func monitoringResourceNames(keyName string, m *MonitoringConfig) [][2]string {
+// creates, as [type, name] pairs, for alarms whose names start with name.
+func monitoringResourceNames(name string, m *MonitoringConfig) [][2]string {
 	var out [][2]string
 	if m.createsTopic() {
-		out = append(out, [2]string{"aws_kms_key", keyName + alarmKeySuffix},
-			[2]string{"aws_sns_topic", keyName + "_alarms"}, [2]string{"aws_sns_topic_policy", keyName + "_alarms_policy"})
+		out = append(out, [2]string{"aws_kms_key", name + alarmKeySuffix},
+			[2]string{"aws_sns_topic", name + "_alarms"}, [2]string{"aws_sns_topic_policy", name + "_alarms_policy"})
 		for i := range m.AlarmEmails {
-			out = append(out, [2]string{"aws_sns_topic_subscription", fmt.Sprintf("%s_alarms_email_%d", keyName, i)})
+			out = append(out, [2]string{"aws_sns_topic_subscription", fmt.Sprintf("%s_alarms_email_%d", name, i)})
 		}
 	}
 	for _, suffix := range alarmSuffixes {
-		tf := keyName + "_" + strings.ReplaceAll(suffix, "-", "_")
+		tf := name + "_" + strings.ReplaceAll(suffix, "-", "_")
 		out = append(out, [2]string{"aws_cloudwatch_log_metric_filter", tf}, [2]string{"aws_cloudwatch_metric_alarm", tf + "_alarm"})
 	}
 	return out
 }
 
-// alarmSuffixes name the key's alarms, in the order of alarms().
+// alarmSuffixes name the key's alarms, in the order of alarmsFor.
 var alarmSuffixes = []string{"decrypt-volume", "encrypt-volume", "unauthorized", "disable-or-delete"}
+
+// KeyAlarms watches one key's use: CloudTrail metric filters on the
+// account's CloudTrail log group, a CloudWatch alarm on each (request
+// volume, denied requests, the key disabled or scheduled for deletion), and
+// the SNS topic they notify. The Monitoring field of KmsKeyConfig (the
+// monitoring block of cdktf.json) creates one inside the key; NewKeyAlarms
+// creates one of its own. Like AWS CDK's constructs, it is a node in the
+// construct tree and takes the key it watches.
+type KeyAlarms struct {
+	node   constructs.Construct // the parent of its resources
+	name   string               // starts the Terraform names of its resources
+	key    *KmsKey
+	config MonitoringConfig
+	st     *stackState
+	// pin gives a resource its Terraform name (and, in a key, records it
+	// with the key's resources for MovedFrom).
+	pin func(res cdktf.TerraformResource, name string)
+	// warn adds a warning annotation where the alarms belong.
+	warn     func(msg string)
+	alarmKey kmskey.KmsKey
+	topicArn *string
+	names    []string
+	// dependenciesChecked: warnMonitoringDependencies has run.
+	dependenciesChecked bool
+}
+
+// NewKeyAlarms adds alarms on key's use to scope under id, configured as
+// the Monitoring field of KmsKeyConfig (and checked the same way, against
+// the key's account, region and trusted accounts). Its resources are named
+// <name>_alarms, <name>_<alarm>, ..., where <name> is the construct path
+// below the stack, as for a key (see TerraformName); the names of the
+// alarms in AWS start with the key's name prefix and environment. On error
+// it returns every problem and adds nothing. The Monitoring field is the
+// same construct made inside the key, with the key's own names.
+func NewKeyAlarms(scope constructs.Construct, id string, key *KmsKey, config *MonitoringConfig) (*KeyAlarms, error) {
+	f := field{"Monitoring", "monitoring"}
+	switch {
+	case key == nil || key.node == nil:
+		return nil, &FieldError{Field: "key", Key: "key", Rule: "is required: the *KmsKey to watch"}
+	case config == nil:
+		return nil, &FieldError{Field: f.goName, Key: f.key, Rule: "is required: at least cloudtrail_log_group_name"}
+	}
+	cfg := key.config.clone()
+	m := *config
+	m.AlarmEmails = cloneList(m.AlarmEmails)
+	cfg.Monitoring = &m
+	var p problems
+	cfg.validateMonitoring(&p, key.partition)
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	name, stack, err := terraformName(scope, id)
+	if err != nil {
+		return nil, err
+	}
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	st := stateOf(stack)
+	if err := st.afterSynth(field{"id", "id"}, id); err != nil {
+		return nil, err
+	}
+	c := &claims{st: st, owner: "alarms " + name}
+	for _, r := range monitoringResourceNames(name, &m) {
+		c.resource(r[0], r[1], f, nil)
+	}
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+	if err := c.checkChildren(""); err != nil {
+		return nil, err
+	}
+	a := &KeyAlarms{name: name, key: key, config: m, st: st}
+	err = func() (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if a.node != nil {
+					scope.Node().TryRemoveChild(jsii.String(id))
+				}
+				c.release()
+				err = constructError(id, r)
+			}
+		}()
+		c.commit()
+		a.node = constructs.NewConstruct(scope, jsii.String(id))
+		st.own(a.node)
+		a.pin = func(res cdktf.TerraformResource, name string) {
+			st.own(res)
+			res.OverrideLogicalId(jsii.String(name))
+		}
+		a.warn = func(msg string) { cdktf.Annotations_Of(a.node).AddWarning(jsii.String(msg)) }
+		a.create()
+		return nil
+	}()
+	if err != nil {
+		return nil, err
+	}
+	st.alarms = append(st.alarms, a)
+	return a, nil
+}
 
 // monitoringName starts the names of the monitoring resources in AWS:
 // unique per key, stack and environment.
-func (k *KmsKey) monitoringName() string {
-	return fmt.Sprintf("%s-%s-%s", k.config.NamePrefix, k.config.Environment, strings.ReplaceAll(k.name, "_", "-"))
+func (a *KeyAlarms) monitoringName() string {
+	c := &a.key.config
+	return fmt.Sprintf("%s-%s-%s", c.NamePrefix, c.Environment, strings.ReplaceAll(a.name, "_", "-"))
 }
 
-// addMonitoring creates the topic (unless one is given), the metric
-// filters and the alarms.
+// lit returns a literal argument as the key writes it.
+func (a *KeyAlarms) lit(s string) *string { return a.key.lit(s) }
+
+// addMonitoring creates the key's alarms of its Monitoring field, in the
+// key's own node and with its names (their addresses are the key's).
 func (k *KmsKey) addMonitoring() {
-	m := k.config.Monitoring
-	if m == nil {
+	if k.config.Monitoring == nil {
 		return
 	}
-	base := k.monitoringName()
-	topicArn := k.lit(m.SnsTopicArn)
+	k.alarms = &KeyAlarms{node: k.node, name: k.name, key: k, config: *k.config.Monitoring, st: k.stack, pin: k.pin,
+		warn: func(msg string) { k.dependencyWarnings = append(k.dependencyWarnings, msg) }}
+	k.alarms.create()
+	k.stack.alarms = append(k.stack.alarms, k.alarms)
+}
+
+// create adds the topic (unless one is given), the metric filters and the
+// alarms.
+func (a *KeyAlarms) create() {
+	m := &a.config
+	base := a.monitoringName()
+	topicArn := a.lit(m.SnsTopicArn)
 	if m.createsTopic() {
-		alarmKey := k.addAlarmKey()
-		topic := snstopic.NewSnsTopic(k.node, jsii.String(k.name+"_alarms"), &snstopic.SnsTopicConfig{
+		alarmKey := a.addAlarmKey()
+		topic := snstopic.NewSnsTopic(a.node, jsii.String(a.name+"_alarms"), &snstopic.SnsTopicConfig{
 			Name:           jsii.String(truncateName(base+"-kms-alarms", 256)),
 			KmsMasterKeyId: alarmKey.Arn(),
 		})
-		k.pin(topic, k.name+"_alarms")
+		a.pin(topic, a.name+"_alarms")
 		topicArn = topic.Arn()
-		policy := snstopicpolicy.NewSnsTopicPolicy(k.node, jsii.String(k.name+"_alarms_policy"), &snstopicpolicy.SnsTopicPolicyConfig{
+		policy := snstopicpolicy.NewSnsTopicPolicy(a.node, jsii.String(a.name+"_alarms_policy"), &snstopicpolicy.SnsTopicPolicyConfig{
 			Arn:    topic.Arn(),
-			Policy: k.lit(k.topicPolicy(*topic.Arn())),
+			Policy: a.lit(a.topicPolicy(*topic.Arn())),
 		})
-		k.pin(policy, k.name+"_alarms_policy")
+		a.pin(policy, a.name+"_alarms_policy")
 		for i, email := range m.AlarmEmails {
-			id := fmt.Sprintf("%s_alarms_email_%d", k.name, i)
-			sub := snstopicsubscription.NewSnsTopicSubscription(k.node, jsii.String(id), &snstopicsubscription.SnsTopicSubscriptionConfig{
+			id := fmt.Sprintf("%s_alarms_email_%d", a.name, i)
+			sub := snstopicsubscription.NewSnsTopicSubscription(a.node, jsii.String(id), &snstopicsubscription.SnsTopicSubscriptionConfig{
 				TopicArn: topic.Arn(),
 				Protocol: jsii.String("email"),
-				Endpoint: k.lit(email),
+				Endpoint: a.lit(email),
 			})
-			k.pin(sub, id)
+			a.pin(sub, id)
 		}
 	}
-	k.alarmTopicArn = topicArn
+	a.topicArn = topicArn
 
 	period := orDefault(m.PeriodSeconds, DefaultPeriodSeconds)
 	evals := orDefault(m.EvaluationPeriods, DefaultEvaluationPeriods)
-	for _, a := range k.alarms() {
-		tf := k.name + "_" + strings.ReplaceAll(a.suffix, "-", "_")
-		metric := truncateName(base+"-"+a.suffix, 255)
-		filter := cloudwatchlogmetricfilter.NewCloudwatchLogMetricFilter(k.node, jsii.String(tf), &cloudwatchlogmetricfilter.CloudwatchLogMetricFilterConfig{
-			Name:         jsii.String(truncateName(base+"-"+a.suffix, 512)),
-			LogGroupName: k.lit(m.CloudtrailLogGroupName),
-			Pattern:      k.lit(fmt.Sprintf(a.pattern, *k.key.Arn())),
+	keyArn := *a.key.key.Arn()
+	for _, al := range alarmsFor(m) {
+		tf := a.name + "_" + strings.ReplaceAll(al.suffix, "-", "_")
+		metric := truncateName(base+"-"+al.suffix, 255)
+		filter := cloudwatchlogmetricfilter.NewCloudwatchLogMetricFilter(a.node, jsii.String(tf), &cloudwatchlogmetricfilter.CloudwatchLogMetricFilterConfig{
+			Name:         jsii.String(truncateName(base+"-"+al.suffix, 512)),
+			LogGroupName: a.lit(m.CloudtrailLogGroupName),
+			Pattern:      a.lit(fmt.Sprintf(al.pattern, keyArn)),
 			MetricTransformation: &cloudwatchlogmetricfilter.CloudwatchLogMetricFilterMetricTransformation{
 				Name:      jsii.String(metric),
 				Namespace: jsii.String(m.namespace()),
 				Value:     jsii.String("1"),
 			},
 		})
-		k.pin(filter, tf)
-		name := truncateName(base+"-"+a.suffix, 255)
-		al := cloudwatchmetricalarm.NewCloudwatchMetricAlarm(k.node, jsii.String(tf+"_alarm"), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
+		a.pin(filter, tf)
+		name := truncateName(base+"-"+al.suffix, 255)
+		res := cloudwatchmetricalarm.NewCloudwatchMetricAlarm(a.node, jsii.String(tf+"_alarm"), &cloudwatchmetricalarm.CloudwatchMetricAlarmConfig{
 			AlarmName:          jsii.String(name),
-			AlarmDescription:   k.lit(a.description + " (" + k.Address() + ")."),
+			AlarmDescription:   a.lit(al.description + " (" + a.key.Address() + ")."),
 			Namespace:          jsii.String(m.namespace()),
 			MetricName:         jsii.String(metric),
 			Statistic:          jsii.String("Sum"),
 			Period:             jsii.Number(period),
 			EvaluationPeriods:  jsii.Number(evals),
-			Threshold:          jsii.Number(a.threshold),
-			ComparisonOperator: jsii.String(a.comparison),
+			Threshold:          jsii.Number(al.threshold),
+			ComparisonOperator: jsii.String(al.comparison),
 			TreatMissingData:   jsii.String("notBreaching"),
 			AlarmActions:       &[]*string{topicArn},
 			OkActions:          &[]*string{topicArn},
 		})
-		k.pin(al, tf+"_alarm")
-		k.alarmNames = append(k.alarmNames, name)
+		a.pin(res, tf+"_alarm")
+		a.names = append(a.names, name)
 	}
 }
 
@@ -336,14 +449,15 @@ const alarmKeySuffix = "_alarms_key"
 // The alarm key has rotation on, the watched key's deletion window and
 // prevent_destroy, never its enabled flag, and a policy of the account root
 // and CloudWatch (to publish to the topic) only.
-func (k *KmsKey) addAlarmKey() kmskey.KmsKey {
+func (a *KeyAlarms) addAlarmKey() kmskey.KmsKey {
+	k := a.key
 	c := &k.config
 	shared := c.sharedKeyArguments()
-	name := k.name + alarmKeySuffix
-	key := kmskey.NewKmsKey(k.node, jsii.String(name), &kmskey.KmsKeyConfig{
-		Description:          k.lit("Encrypts the alarm topic of " + k.Address() + ", apart from that key, so that alarms about its state arrive whatever its state"),
+	name := a.name + alarmKeySuffix
+	key := kmskey.NewKmsKey(a.node, jsii.String(name), &kmskey.KmsKeyConfig{
+		Description:          a.lit("Encrypts the alarm topic of " + k.Address() + ", apart from that key, so that alarms about its state arrive whatever its state"),
 		EnableKeyRotation:    jsii.Bool(true),
-		Policy:               k.lit(k.alarmKeyPolicy()),
+		Policy:               a.lit(k.alarmKeyPolicy()),
 		DeletionWindowInDays: shared.deletionWindow,
 		Lifecycle:            shared.lifecycle,
 		Tags: &map[string]*string{
@@ -351,8 +465,8 @@ func (k *KmsKey) addAlarmKey() kmskey.KmsKey {
 			"Environment": jsii.String(c.Environment),
 		},
 	})
-	k.pin(key, name)
-	k.alarmKey = key
+	a.pin(key, name)
+	a.alarmKey = key
 	return key
 }
 
@@ -371,13 +485,10 @@ func (k *KmsKey) alarmKeyPolicy() string {
 	}.render()
 }
 
-// AlarmKey returns the KMS key of the alarm topic the construct creates,
-// or nil (no monitoring, or a topic of your own).
-func (k *KmsKey) AlarmKey() kmskey.KmsKey { return k.alarmKey }
-
-// topicPolicy lets CloudWatch alarms of this account publish to the topic.
-func (k *KmsKey) topicPolicy(topicArn string) string {
-	c := k.config
+// topicPolicy lets CloudWatch alarms of the key's account publish to the
+// topic.
+func (a *KeyAlarms) topicPolicy(topicArn string) string {
+	c := a.key.config
 	return mustJSON(PolicyDocument{
 		Version: PolicyVersion,
 		Statement: []PolicyStatement{{
@@ -388,7 +499,7 @@ func (k *KmsKey) topicPolicy(topicArn string) string {
 			Resource:  OneOrMany{topicArn},
 			Condition: map[string]map[string]any{
 				"StringEquals": {"aws:SourceAccount": c.AwsAccountId},
-				"ArnLike":      {"aws:SourceArn": fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:*", k.partition, c.AwsRegion, c.AwsAccountId)},
+				"ArnLike":      {"aws:SourceArn": fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:*", a.key.partition, c.AwsRegion, c.AwsAccountId)},
 			},
 		}},
 	})
@@ -402,16 +513,56 @@ func truncateName(s string, max int) string {
 	return s[:max]
 }
 
+// Construct returns the alarms' node: the key's own for the Monitoring
+// field, a node of their own for NewKeyAlarms.
+func (a *KeyAlarms) Construct() constructs.Construct { return a.node }
+
+// Key returns the key the alarms watch.
+func (a *KeyAlarms) Key() *KmsKey { return a.key }
+
+// AlarmKey returns the KMS key of the alarm topic the alarms created, or
+// nil (a topic of your own).
+func (a *KeyAlarms) AlarmKey() kmskey.KmsKey { return a.alarmKey }
+
+// TopicArn returns the ARN (a token for a created topic) of the topic the
+// alarms notify.
+func (a *KeyAlarms) TopicArn() *string { return a.topicArn }
+
+// AlarmNames returns the names of the alarms in AWS.
+func (a *KeyAlarms) AlarmNames() []string { return append([]string(nil), a.names...) }
+
+// Alarms returns the alarms of the key's Monitoring field, or nil.
+func (k *KmsKey) Alarms() *KeyAlarms { return k.alarms }
+
+// AlarmKey returns the KMS key of the alarm topic of the key's Monitoring
+// field, or nil (no monitoring, or a topic of your own).
+func (k *KmsKey) AlarmKey() kmskey.KmsKey {
+	if k.alarms == nil {
+		return nil
+	}
+	return k.alarms.alarmKey
+}
+
 // AlarmTopicArn returns the ARN (a token for a created topic) of the topic
-// the alarms notify, or nil without monitoring.
-func (k *KmsKey) AlarmTopicArn() *string { return k.alarmTopicArn }
+// the key's Monitoring alarms notify, or nil without monitoring.
+func (k *KmsKey) AlarmTopicArn() *string {
+	if k.alarms == nil {
+		return nil
+	}
+	return k.alarms.topicArn
+}
 
-// AlarmNames returns the names of the key's alarms (none without
-// monitoring).
-func (k *KmsKey) AlarmNames() []string { return append([]string(nil), k.alarmNames...) }
+// AlarmNames returns the names of the key's Monitoring alarms (none
+// without monitoring).
+func (k *KmsKey) AlarmNames() []string {
+	if k.alarms == nil {
+		return nil
+	}
+	return k.alarms.AlarmNames()
+}
 
-// warnMonitoringDependencies warns, once per key, about what the key's
-// monitoring needs that the key itself would stop when it is disabled or
+// warnMonitoringDependencies warns, once per set of alarms, about what the
+// alarms need that the watched key itself would stop when it is disabled or
 // pending deletion (registryMu held): the CloudTrail log group, when the
 // app encrypts it with the key (CloudWatch Logs could not write the events
 // the alarms count), and a topic of the user's own encrypted with the key
@@ -419,12 +570,13 @@ func (k *KmsKey) AlarmNames() []string { return append([]string(nil), k.alarmNam
 // synth, when the user's resources exist; they are matched by name or
 // reference.
 func (st *stackState) warnMonitoringDependencies(all []constructs.IConstruct) {
-	for _, k := range st.keys {
-		m := k.config.Monitoring
-		if m == nil || k.dependenciesChecked {
+	for _, a := range st.alarms {
+		if a.dependenciesChecked {
 			continue
 		}
-		k.dependenciesChecked = true
+		a.dependenciesChecked = true
+		m, k := &a.config, a.key
+		var found []string
 		for _, c := range all {
 			if st.owned[c] {
 				continue
@@ -432,24 +584,29 @@ func (st *stackState) warnMonitoringDependencies(all []constructs.IConstruct) {
 			switch r := c.(type) {
 			case cloudwatchloggroup.CloudwatchLogGroup:
 				if st.sameValue(m.CloudtrailLogGroupName, r.NameInput(), "aws_cloudwatch_log_group", r, "name") && k.refersToKey(st, r.KmsKeyIdInput()) {
-					k.dependencyWarnings = append(k.dependencyWarnings, fmt.Sprintf(
+					found = append(found, fmt.Sprintf(
 						"monitoring.cloudtrail_log_group_name: the log group %s (%s) is encrypted with this key: while the key is disabled or pending deletion CloudWatch Logs cannot write CloudTrail's events, so no alarm fires; encrypt the log group with another key",
 						quoteCut(m.CloudtrailLogGroupName), *r.Node().Path()))
 				}
 			case snstopic.SnsTopic:
 				if m.SnsTopicArn != "" && st.sameValue(m.SnsTopicArn, nil, "aws_sns_topic", r, "arn") && k.refersToKey(st, r.KmsMasterKeyIdInput()) {
-					k.dependencyWarnings = append(k.dependencyWarnings, fmt.Sprintf(
+					found = append(found, fmt.Sprintf(
 						"monitoring.sns_topic_arn: the topic %s is encrypted with this key: while the key is disabled or pending deletion SNS cannot deliver the alarms, the one about that very change first; encrypt the topic with another key, or leave sns_topic_arn out (the construct's topic has a key of its own)",
 						*r.Node().Path()))
 				}
 			}
 		}
-		for _, w := range k.dependencyWarnings {
-			cdktf.Annotations_Of(k.node).AddWarning(jsii.String(w))
+		for _, w := range found {
+			a.warn(w)
+		}
+		if a == k.alarms {
+			// The key's own alarms: their warnings are the key's.
+			for _, w := range found {
+				cdktf.Annotations_Of(k.node).AddWarning(jsii.String(w))
+			}
 		}
 	}
 }
-
 // sameValue says whether v, a value of the configuration, names the
 // resource r: it is a reference to r's attr, or equals r's literal input.
 func (st *stackState) sameValue(v string, input *string, typ string, r cdktf.TerraformResource, attr string) bool {

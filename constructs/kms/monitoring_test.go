@@ -334,3 +334,55 @@ func TestMonitoringThatDependsOnTheKeyIsWarnedAbout(t *testing.T) {
 		t.Errorf("warnings %q; want one for the log group trail-logs and one for the topic", got)
 	}
 }
+
+// TestKeyAlarmsAreAConstructOfTheirOwn: NewKeyAlarms watches a key from a
+// node of its own, with the names of its own path, the same resources and
+// checks as the Monitoring field, and refuses what that field refuses.
+func TestKeyAlarmsAreAConstructOfTheirOwn(t *testing.T) {
+	stack := synthtest.NewStack(t)
+	k := mustKey(t, stack, "kms", usageExample())
+	if k.Alarms() != nil || k.AlarmTopicArn() != nil || k.AlarmNames() != nil {
+		t.Errorf("a key without monitoring has alarms")
+	}
+	a, err := kms.NewKeyAlarms(stack, "watch", k, &kms.MonitoringConfig{CloudtrailLogGroupName: "aws-cloudtrail-logs", AlarmEmails: []string{"sec@example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Key() != k || *a.Construct().Node().Path() != *stack.Node().Path()+"/watch" || len(a.AlarmNames()) != 4 || a.AlarmKey() == nil {
+		t.Errorf("alarms: key %v, path %s, names %v", a.Key() == k, *a.Construct().Node().Path(), a.AlarmNames())
+	}
+	doc := synthtest.Synth(t, stack)
+	for _, addr := range []string{"aws_kms_key.watch_alarms_key", "aws_sns_topic.watch_alarms", "aws_sns_topic_policy.watch_alarms_policy",
+		"aws_sns_topic_subscription.watch_alarms_email_0", "aws_cloudwatch_log_metric_filter.watch_decrypt_volume",
+		"aws_cloudwatch_metric_alarm.watch_disable_or_delete_alarm"} {
+		typ, name, _ := strings.Cut(addr, ".")
+		doc.Resource(t, typ, name)
+	}
+	f := doc.Resource(t, "aws_cloudwatch_log_metric_filter", "watch_decrypt_volume")
+	if !strings.Contains(f["pattern"].(string), synthtest.Ref("aws_kms_key.kms", "arn")) || f["log_group_name"] != "aws-cloudtrail-logs" {
+		t.Errorf("the filter does not watch the key: %v", f)
+	}
+	if _, ok := doc.Resources("aws_cloudwatch_metric_alarm")["kms_decrypt_volume_alarm"]; ok {
+		t.Errorf("the key created alarms of its own")
+	}
+
+	for name, c := range map[string]struct {
+		key  *kms.KmsKey
+		cfg  *kms.MonitoringConfig
+		want string
+	}{
+		"no key":    {nil, &kms.MonitoringConfig{CloudtrailLogGroupName: "x"}, "key: is required"},
+		"no config": {k, nil, "Monitoring: is required"},
+		"a topic of another region": {k, &kms.MonitoringConfig{CloudtrailLogGroupName: "x", SnsTopicArn: "arn:aws:sns:us-east-1:123456789012:t"},
+			"Monitoring.SnsTopicArn: \"arn:aws:sns:us-east-1:123456789012:t\": is in region us-east-1"},
+		"names taken": {k, &kms.MonitoringConfig{CloudtrailLogGroupName: "x"}, "aws_kms_key.watch_alarms_key is already created by alarms watch"},
+	} {
+		id := "watch"
+		if name != "names taken" {
+			id = "other"
+		}
+		if _, err := kms.NewKeyAlarms(stack, id, c.key, c.cfg); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want an error with %q", name, err, c.want)
+		}
+	}
+}

@@ -55,8 +55,8 @@ type stackState struct {
 	// synthesized: the app has synthesized the stack; a change now would
 	// not reach the output, so the construct refuses it.
 	synthesized bool
-	// keys are the construct's keys in the stack.
-	keys []*KmsKey
+	// alarms are the KeyAlarms in the stack (a key's own, and NewKeyAlarms).
+	alarms []*KeyAlarms
 }
 
 // appState tracks names that are global in AWS across an app's stacks.
