@@ -13,7 +13,7 @@ CDKTF := npx --no-install cdktf
 # with one worker: a worker of FuzzNewKmsKey starts a jsii kernel (~0.9 GB),
 # and two of them on two cores made the coordinator lose a worker ("fuzzing
 # process hung or terminated unexpectedly", seen before and after 0.3.0).
-FUZZ_TARGETS := ./constructs/kms:FuzzNewKmsKey ./stacks:FuzzParseEnvironments ./internal/awsarn:FuzzParsePrincipal \
+FUZZ_TARGETS := ./constructs/kms:FuzzNewKmsKey ./stacks:FuzzParseEnvironments ./internal/iam:FuzzParsePrincipal \
 	./internal/policylint:FuzzLint ./internal/tftemplate:FuzzEscape
 FUZZTIME ?= 15s
 

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
-	"github.com/cdktf-kms/cdktf-kms/internal/awsarn"
+	"github.com/cdktf-kms/cdktf-kms/internal/iam"
 )
 
 // PlaceholderKeyID is the key id of the ARN the report evaluates policies
@@ -113,7 +113,7 @@ func rootAccount(p *policyDoc) (account, partition string) {
 	var fallback [2]string
 	for _, s := range p.statements {
 		for _, v := range s.aws {
-			pr, msg := awsarn.ParsePrincipal(v, "")
+			pr, msg := iam.ParsePrincipal(v, "")
 			if msg != "" || pr.Kind != "root" {
 				continue
 			}
@@ -144,7 +144,7 @@ func (e *evaluator) resolve(value, kind string) identity {
 	if value == "*" {
 		return identity{kind: KindAnyone}
 	}
-	if awsarn.IsAccountID(value) {
+	if iam.IsAccountID(value) {
 		return identity{kind: KindAccount, account: value}
 	}
 	if isReference(value) {
@@ -159,7 +159,7 @@ func (e *evaluator) resolve(value, kind string) identity {
 		return identity{kind: KindReference, value: value}
 	}
 	if strings.HasPrefix(value, "arn:") {
-		if pr, msg := awsarn.ParsePrincipal(value, ""); msg == "" {
+		if pr, msg := iam.ParsePrincipal(value, ""); msg == "" {
 			switch pr.Kind {
 			case "root":
 				return identity{kind: KindAccount, account: pr.Account()}
@@ -170,7 +170,7 @@ func (e *evaluator) resolve(value, kind string) identity {
 				return identity{kind: pr.Kind, account: pr.Account(), name: pr.Name}
 			}
 		}
-		if id, msg := awsarn.ParseIdentity(value, ""); msg == "" {
+		if id, msg := iam.ParseIdentity(value, ""); msg == "" {
 			return identity{kind: id.Kind, account: id.ARN.AccountID, name: id.Name}
 		}
 		return identity{kind: KindReference, value: value}
@@ -240,7 +240,7 @@ func (e *evaluator) partitionOr() string { return e.partition }
 // labelOf names an IAM principal shortly: role/path/name, with its
 // account when it is not the key's.
 func labelOf(kind, arn, account, keyAccount string) string {
-	a, ok := awsarn.Parse(arn)
+	a, ok := iam.Parse(arn)
 	if !ok {
 		return arn
 	}
@@ -276,7 +276,7 @@ func (e *evaluator) collectRows() {
 			for _, c := range s.conds {
 				if base := strings.TrimSuffix(c.Operator, "IfExists"); base == "StringEquals" && (strings.EqualFold(c.Key, "aws:PrincipalAccount") || strings.EqualFold(c.Key, "kms:CallerAccount")) {
 					for _, v := range c.Values {
-						if awsarn.IsAccountID(v) {
+						if iam.IsAccountID(v) {
 							e.rowFor(identity{kind: KindAccount, account: v}, "").from(src(s))
 						}
 					}

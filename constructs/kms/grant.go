@@ -16,7 +16,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamuserpolicy"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/awsarn"
+	"github.com/cdktf-kms/cdktf-kms/internal/iam"
 	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
 	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
@@ -311,7 +311,7 @@ func (t *keyTarget) stringGrantee(kind, s string) (resolvedGrantee, string) {
 		return resolvedGrantee{}, msg
 	}
 	if strings.HasPrefix(s, "arn:") {
-		id, msg := awsarn.ParseIdentity(s, t.partition)
+		id, msg := iam.ParseIdentity(s, t.partition)
 		if msg != "" {
 			return resolvedGrantee{}, msg
 		}
@@ -329,7 +329,7 @@ func (t *keyTarget) stringGrantee(kind, s string) (resolvedGrantee, string) {
 	if strings.ContainsAny(s, "*?") {
 		return resolvedGrantee{}, "wildcards are not allowed; name one " + kind
 	}
-	if !awsarn.ValidIAMName(s) {
+	if !iam.ValidIAMName(s) {
 		if len(s) > 64 {
 			return resolvedGrantee{}, fmt.Sprintf("is %d characters long; IAM %s names are at most 64", len(s), kind)
 		}

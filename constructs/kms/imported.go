@@ -7,7 +7,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawskmsalias"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/awsarn"
+	"github.com/cdktf-kms/cdktf-kms/internal/iam"
 )
 
 // KeyRef is a KMS key created elsewhere (by the original HCL module, by
@@ -37,7 +37,7 @@ func FromKeyArn(scope constructs.Construct, id, keyArn string) (*KeyRef, error) 
 	var partition, account, keyID string
 	var p problems
 	validateReference(&p, f, keyArn, func(s string) string {
-		a, kid, msg := awsarn.ParseKey(s)
+		a, kid, msg := iam.ParseKey(s)
 		partition, account, keyID = a.Partition, a.AccountID, kid
 		return msg
 	})

@@ -10,7 +10,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsgrant"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/awsarn"
+	"github.com/cdktf-kms/cdktf-kms/internal/iam"
 	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
 	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
@@ -100,7 +100,7 @@ func (c *KmsKeyConfig) validateKmsGrants(p *problems, partition string) {
 		if isServicePrincipal(v) {
 			return policylint.ServicePrincipalProblem(v, partition)
 		}
-		_, msg := awsarn.ParsePrincipal(v, partition)
+		_, msg := iam.ParsePrincipal(v, partition)
 		return msg
 	}
 	for i, g := range c.KmsGrants {

@@ -7,7 +7,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/awsarn"
+	"github.com/cdktf-kms/cdktf-kms/internal/iam"
 )
 
 // movedFromPattern is a Terraform address of an aws_kms_key, possibly in
@@ -19,7 +19,7 @@ var movedFromPattern = regexp.MustCompile(
 // importID returns the key id to import: ImportKeyId itself, or the id in
 // a key ARN.
 func (c *KmsKeyConfig) importID() string {
-	if _, id, msg := awsarn.ParseKey(c.ImportKeyId); msg == "" {
+	if _, id, msg := iam.ParseKey(c.ImportKeyId); msg == "" {
 		return id
 	}
 	return c.ImportKeyId
@@ -40,7 +40,7 @@ func (c *KmsKeyConfig) validateMigration(p *problems, partition string) {
 		return
 	}
 	if strings.HasPrefix(c.ImportKeyId, "arn:") {
-		a, _, msg := awsarn.ParseKey(c.ImportKeyId)
+		a, _, msg := iam.ParseKey(c.ImportKeyId)
 		switch {
 		case msg != "":
 			p.add(fImport, c.ImportKeyId, "the key id after key/ must be a key id like 1234abcd-12ab-34cd-56ef-1234567890ab or mrk-..., in a key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)")
@@ -53,7 +53,7 @@ func (c *KmsKeyConfig) validateMigration(p *problems, partition string) {
 		}
 		return
 	}
-	if !awsarn.IsKeyID(c.ImportKeyId) {
+	if !iam.IsKeyID(c.ImportKeyId) {
 		p.add(fImport, c.ImportKeyId, "must be a key id (1234abcd-12ab-34cd-56ef-1234567890ab or mrk-<32 hex>) or a key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)")
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/awsarn"
+	"github.com/cdktf-kms/cdktf-kms/internal/iam"
 	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -124,7 +124,7 @@ func (c *KmsKeyConfig) validateMonitoring(p *problems, partition string) {
 	}
 	if m.SnsTopicArn != "" {
 		validateReference(p, f.sub("SnsTopicArn", "sns_topic_arn"), m.SnsTopicArn, func(arn string) string {
-			a, msg := awsarn.ParseTopic(arn)
+			a, msg := iam.ParseTopic(arn)
 			switch {
 			case msg != "":
 				return msg
@@ -478,7 +478,7 @@ func (k *KmsKey) alarmKeyPolicy() string {
 		Version: PolicyVersion,
 		Statement: []PolicyStatement{{
 			Effect:    "Allow",
-			Principal: map[string]OneOrMany{"AWS": {awsarn.RootArn(k.partition, k.config.AwsAccountId)}},
+			Principal: map[string]OneOrMany{"AWS": {iam.RootArn(k.partition, k.config.AwsAccountId)}},
 			Action:    OneOrMany{actionAllKMS},
 			Resource:  OneOrMany{"*"},
 		}, cloudWatchStatement()},

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/awsarn"
+	"github.com/cdktf-kms/cdktf-kms/internal/iam"
 	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
 	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
@@ -191,7 +191,7 @@ func (c *KmsKeyConfig) buildPolicy(partition, region string, extra []addedStatem
 	b.doc.Version = PolicyVersion
 	b.add(PolicyStatement{
 		Effect:    "Allow",
-		Principal: map[string]OneOrMany{"AWS": {awsarn.RootArn(partition, c.AwsAccountId)}},
+		Principal: map[string]OneOrMany{"AWS": {iam.RootArn(partition, c.AwsAccountId)}},
 		Action:    OneOrMany{actionAllKMS},
 		Resource:  OneOrMany{"*"},
 	}, statementSource{field: field{"AwsAccountId", "aws_account_id"}})

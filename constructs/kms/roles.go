@@ -11,7 +11,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/awsarn"
+	"github.com/cdktf-kms/cdktf-kms/internal/iam"
 	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
 
@@ -104,7 +104,7 @@ func (c *KmsKeyConfig) validateRoles(p *problems, partition string) {
 		if _, why := kind.actionsFor(r.access()); why != "" {
 			p.add(fi.sub("Access", "access"), string(r.access()), "%s", why)
 		}
-		nameOK := r.Name == "" || awsarn.ValidIAMName(r.Name)
+		nameOK := r.Name == "" || iam.ValidIAMName(r.Name)
 		if !nameOK {
 			if len(r.Name) > 64 {
 				p.add(fi.sub("Name", "name"), r.Name, "is %d characters long; IAM role names are at most 64", len(r.Name))
@@ -113,17 +113,17 @@ func (c *KmsKeyConfig) validateRoles(p *problems, partition string) {
 			}
 		}
 		if r.Path != "" && validateLiteral(p, fi.sub("Path", "path"), r.Path) {
-			if msg := awsarn.PathProblem(r.Path); msg != "" {
+			if msg := iam.PathProblem(r.Path); msg != "" {
 				p.add(fi.sub("Path", "path"), r.Path, "%s", msg)
 			}
 		}
 		if r.PermissionsBoundary != "" {
 			validateReference(p, fi.sub("PermissionsBoundary", "permissions_boundary"), r.PermissionsBoundary,
-				func(arn string) string { return awsarn.ManagedPolicyProblem(arn, partition) })
+				func(arn string) string { return iam.ManagedPolicyProblem(arn, partition) })
 		}
 		fm := fi.sub("ManagedPolicyArns", "managed_policy_arns")
 		validateEach(p, fm, r.ManagedPolicyArns, stringRefs,
-			func(arn string) string { return awsarn.ManagedPolicyProblem(arn, partition) })
+			func(arn string) string { return iam.ManagedPolicyProblem(arn, partition) })
 		attachments := map[string]int{}
 		for j, arn := range r.ManagedPolicyArns {
 			suffix := attachmentSuffix(arn)

@@ -9,7 +9,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamservicelinkedrole"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/awsarn"
+	"github.com/cdktf-kms/cdktf-kms/internal/iam"
 )
 
 // AWS refuses a key policy (CreateKey, PutKeyPolicy) that names an IAM
@@ -37,7 +37,7 @@ func (c *KmsKeyConfig) serviceLinkedRoles(partition string, extra []addedStateme
 	var out []serviceLinkedRole
 	seen := map[string]bool{}
 	add := func(arn string, f field) {
-		p, msg := awsarn.ParsePrincipal(arn, partition)
+		p, msg := iam.ParsePrincipal(arn, partition)
 		service, ok := strings.CutPrefix(p.Path, "/aws-service-role/")
 		if msg != "" || p.Kind != "role" || !ok || seen[arn] {
 			return

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/awsarn"
+	"github.com/cdktf-kms/cdktf-kms/internal/iam"
 	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
 
@@ -154,7 +154,7 @@ func (c *KmsKeyConfig) validateSourceConditions(p *problems, partition string) {
 			concrete = false
 			continue
 		}
-		if a, ok := awsarn.Parse(s); ok {
+		if a, ok := iam.Parse(s); ok {
 			arnServices[a.Service] = true
 			if a.Service == "*" || strings.ContainsAny(a.Service, "*?") {
 				concrete = false
@@ -182,7 +182,7 @@ func (c *KmsKeyConfig) validateSourceConditions(p *problems, partition string) {
 		}
 	}
 	validateEach(p, fSourceArns, c.ServicePrincipalsSourceArns, listRefs, func(s string) string {
-		a, ok := awsarn.Parse(s)
+		a, ok := iam.Parse(s)
 		switch {
 		case !ok:
 			return "must be an ARN (wildcards allowed), like arn:aws:cloudtrail:eu-west-1:123456789012:trail/main"

@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/awsarn"
+	"github.com/cdktf-kms/cdktf-kms/internal/iam"
 	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
 	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
@@ -94,7 +94,7 @@ func (c *KmsKeyConfig) renderPolicies(partition string, extra []addedStatement, 
 // validateBasics checks each field on its own and returns the key's
 // partition ("" when the region is not valid).
 func (c *KmsKeyConfig) validateBasics(p *problems) string {
-	if !awsarn.IsAccountID(c.AwsAccountId) {
+	if !iam.IsAccountID(c.AwsAccountId) {
 		p.add(field{"AwsAccountId", "aws_account_id"}, c.AwsAccountId, "must be exactly 12 digits")
 	}
 	partition, ok := PartitionOf(c.AwsRegion)
@@ -233,7 +233,7 @@ func (c *KmsKeyConfig) validatePrincipalLists(p *problems, partition string) {
 	validatePrincipals(p, fKeyServiceUsers, c.KeyServiceUsers, partition)
 	validatePrincipals(p, fAutoscaling, c.KeyServiceRolesForAutoscaling, partition)
 	for i, r := range c.KeyServiceRolesForAutoscaling {
-		if pr, msg := awsarn.ParsePrincipal(r, partition); msg == "" && (pr.Kind != "role" || pr.Path != "/aws-service-role/autoscaling.amazonaws.com/") {
+		if pr, msg := iam.ParsePrincipal(r, partition); msg == "" && (pr.Kind != "role" || pr.Path != "/aws-service-role/autoscaling.amazonaws.com/") {
 			p.add(fAutoscaling.index(i), r, "must be an EC2 Auto Scaling service-linked role: arn:%s:iam::<account>:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling[_suffix]", partition)
 		}
 	}
@@ -243,7 +243,7 @@ func (c *KmsKeyConfig) validatePrincipalLists(p *problems, partition string) {
 // references.
 func validatePrincipals(p *problems, f field, values []string, partition string) {
 	validateEach(p, f, values, listRefs, func(arn string) string {
-		_, msg := awsarn.ParsePrincipal(arn, partition)
+		_, msg := iam.ParsePrincipal(arn, partition)
 		return msg
 	})
 }
@@ -325,7 +325,7 @@ func (c *KmsKeyConfig) lintContext(partition string) policylint.Context {
 func (c *KmsKeyConfig) validateTrustedAccounts(p *problems) {
 	validateEach(p, fTrustedAccounts, c.TrustedAccountIds, literalsOnly, func(a string) string {
 		switch {
-		case !awsarn.IsAccountID(a):
+		case !iam.IsAccountID(a):
 			return "must be a 12-digit account id"
 		case a == c.AwsAccountId:
 			return "is the key's own account, which is always trusted"

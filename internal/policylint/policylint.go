@@ -24,7 +24,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/awsarn"
+	"github.com/cdktf-kms/cdktf-kms/internal/iam"
 	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
 
@@ -466,10 +466,10 @@ func (l *linter) principalProblem(kind, v string) string {
 	case v == "*" && kind == "AWS":
 		return "" // checked with the statement's conditions (lintReach)
 	case kind == "AWS":
-		if awsarn.IsAccountID(v) {
+		if iam.IsAccountID(v) {
 			return ""
 		}
-		if _, msg := awsarn.ParsePrincipal(v, l.ctx.Partition); msg != "" {
+		if _, msg := iam.ParsePrincipal(v, l.ctx.Partition); msg != "" {
 			return fmt.Sprintf("Principal AWS %q: %s", v, msg)
 		}
 	case kind == "Service":
@@ -485,10 +485,10 @@ func (l *linter) principalProblem(kind, v string) string {
 // principalAccount returns the account of an AWS principal, "" when it is
 // unknown (a reference or "*").
 func principalAccount(v string) string {
-	if awsarn.IsAccountID(v) {
+	if iam.IsAccountID(v) {
 		return v
 	}
-	if p, msg := awsarn.ParsePrincipal(v, ""); msg == "" {
+	if p, msg := iam.ParsePrincipal(v, ""); msg == "" {
 		return p.Account()
 	}
 	return ""
@@ -526,11 +526,11 @@ func (l *linter) pinnedTo(s statement) (accounts []string, org, onlySource, pinn
 			}
 			switch kind {
 			case "org":
-				if allMatch(values, awsarn.IsOrgID) {
+				if allMatch(values, iam.IsOrgID) {
 					org, pinned = true, true
 				}
 			case "account", "source":
-				if allMatch(values, awsarn.IsAccountID) {
+				if allMatch(values, iam.IsAccountID) {
 					accounts, pinned = append(accounts, values...), true
 					byCaller = byCaller || kind == "account"
 				}
@@ -670,7 +670,7 @@ func (p parsed) coversPutKeyPolicy() bool { return slices.Contains(p.actions, "k
 // lintManageable checks that some statement keeps the key manageable and
 // that no Deny locks the account out.
 func (l *linter) lintManageable(statements []parsed) {
-	root := awsarn.RootArn(l.ctx.Partition, l.ctx.Account)
+	root := iam.RootArn(l.ctx.Partition, l.ctx.Account)
 	// Who can change the policy: principals of the key's account allowed
 	// kms:PutKeyPolicy without a condition.
 	var managers []string
@@ -683,7 +683,7 @@ func (l *linter) lintManageable(statements []parsed) {
 			if v == l.ctx.Account {
 				v = root
 			}
-			if pr, msg := awsarn.ParsePrincipal(v, l.ctx.Partition); msg == "" && pr.Account() == l.ctx.Account {
+			if pr, msg := iam.ParsePrincipal(v, l.ctx.Partition); msg == "" && pr.Account() == l.ctx.Account {
 				managers = append(managers, v)
 			}
 		}

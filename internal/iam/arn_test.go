@@ -1,4 +1,4 @@
-package awsarn
+package iam
 
 import (
 	"strings"

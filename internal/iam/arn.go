@@ -1,11 +1,12 @@
-// Package awsarn is the one place where cdktf-kms reads ARNs and IAM names:
-// principals of key policies, IAM roles, users, groups and managed policies,
-// KMS keys and SNS topics. It splits ARNs with the AWS SDK's parser (as the
-// AWS provider does) and adds the rules IAM and KMS apply to each kind.
+package iam
+
+// ARNs and IAM names: principals of key policies, IAM roles, users, groups
+// and managed policies, KMS keys and SNS topics. ARNs are split with the
+// AWS SDK's parser (as the AWS provider does), with the rules IAM and KMS
+// apply to each kind added.
 //
 // Functions return a problem ("" when the value is fine) in words that say
 // what is allowed, so that callers can prefix the field they checked.
-package awsarn
 
 import (
 	"fmt"
