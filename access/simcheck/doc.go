@@ -2,7 +2,7 @@
 // synthesize the shipped stacks, security/all-features.json,
 // examples/environments and generated random environments, build the
 // report, and decide every cell again with the IAM policy simulator
-// @cloud-copilot/iam-simulate (simulate.mjs, run with node; pinned in
+// @cloud-copilot/iam-simulate (internal/testutil/iamsim, run with node; pinned in
 // package.json and installed by npm ci). See docs/access/README.md for
 // what the check covers and what it does not.
 package simcheck

@@ -1,13 +1,10 @@
 package simcheck
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -17,6 +14,7 @@ import (
 
 	"github.com/cdktf-kms/cdktf-kms/access"
 	"github.com/cdktf-kms/cdktf-kms/access/appsynth"
+	"github.com/cdktf-kms/cdktf-kms/internal/testutil/iamsim"
 	"github.com/cdktf-kms/cdktf-kms/internal/tfrender"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
 	"github.com/cdktf-kms/cdktf-kms/synth"
@@ -132,22 +130,12 @@ func synthesizeSources() ([]source, error) {
 	return out, nil
 }
 
-// request is one decision asked of the simulator.
-type request struct {
-	ID               string            `json:"id"`
-	Principal        string            `json:"principal"`
-	Action           string            `json:"action"`
-	Resource         string            `json:"resource"`
-	ResourceAccount  string            `json:"resourceAccount"`
-	Context          map[string]any    `json:"context"`
-	ResourcePolicy   any               `json:"resourcePolicy"`
-	IdentityPolicies []identityPolicyJ `json:"identityPolicies"`
-}
-
-type identityPolicyJ struct {
-	Name   string `json:"name"`
-	Policy any    `json:"policy"`
-}
+// request is one decision asked of the simulator, identityPolicyJ one
+// of its identity policies.
+type (
+	request         = iamsim.Request
+	identityPolicyJ = iamsim.Policy
+)
 
 // check is a request and what the report says its answer must be.
 type check struct {
@@ -195,7 +183,6 @@ func TestEveryCellAgreesWithTheSimulator(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs node with the simulator over thousands of requests")
 	}
-	node, script := simulator(t)
 	var checks []check
 	for _, src := range loadSources(t) {
 		for _, st := range src.report.Stacks {
@@ -208,7 +195,7 @@ func TestEveryCellAgreesWithTheSimulator(t *testing.T) {
 	if len(checks) < 1000 {
 		t.Fatalf("only %d requests; the sources should give thousands", len(checks))
 	}
-	results := simulate(t, node, script, checks)
+	results := simulate(t, checks)
 	failures, known := 0, 0
 	for i, c := range checks {
 		res := results[i]
@@ -251,74 +238,14 @@ func TestEveryCellAgreesWithTheSimulator(t *testing.T) {
 	t.Logf("%d requests decided by the simulator, %d differences; %d requests satisfy an encryption context condition, which the simulator drops (answered as it is known to)", len(checks), failures, known)
 }
 
-// simulator finds node and the script. Without them the test skips
-// with the reason outside CI and fails in CI (CI set), like the suite's
-// other end-to-end tests: npm ci installs the simulator.
-func simulator(t *testing.T) (node, script string) {
-	t.Helper()
-	missing := t.Skipf
-	if os.Getenv("CI") != "" {
-		missing = t.Fatalf
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		missing("node is not on PATH: the simulator test needs Node.js 20+")
-	}
-	if _, err := os.Stat(filepath.Join(root, "node_modules", "@cloud-copilot", "iam-simulate", "package.json")); err != nil {
-		missing("@cloud-copilot/iam-simulate is not installed: run npm ci (package.json pins it)")
-	}
-	script, err = filepath.Abs("simulate.mjs")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return node, script
-}
-
-type result struct {
-	ID      string   `json:"id"`
-	Result  string   `json:"result"`
-	Error   string   `json:"error"`
-	Ignored []string `json:"ignoredContextKeys"`
-}
-
-// simulate runs the script once over every request.
-func simulate(t *testing.T, node, script string, checks []check) []result {
+// simulate decides every check's request with one run of the simulator.
+func simulate(t *testing.T, checks []check) []iamsim.Result {
 	t.Helper()
 	reqs := make([]request, len(checks))
 	for i, c := range checks {
 		reqs[i] = c.req
-		reqs[i].ID = fmt.Sprint(i)
 	}
-	input, err := json.Marshal(map[string]any{"requests": reqs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(node, script)
-	cmd.Stdin = bytes.NewReader(input)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node %s: %v\n%s", script, err, stderr.String())
-	}
-	results := make([]result, len(checks))
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	n := 0
-	for sc.Scan() {
-		var r result
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatalf("simulator output line %d: %v: %s", n+1, err, sc.Text())
-		}
-		var i int
-		fmt.Sscan(r.ID, &i)
-		results[i] = r
-		n++
-	}
-	if n != len(checks) {
-		t.Fatalf("the simulator answered %d of %d requests\n%s", n, len(checks), stderr.String())
-	}
-	return results
+	return iamsim.Simulate(t, reqs)
 }
 
 // stackInputs is what the simulator gets from a stack: the key policies
@@ -566,7 +493,7 @@ func encryptionContextKeys(context map[string]any) []string {
 // answer for requests that satisfy such a condition; when this test fails,
 // the simulator has been fixed and the expectation can go.
 func TestSimulatorDropsEncryptionContextKeys(t *testing.T) {
-	node, script := simulator(t)
+	iamsim.Available(t)
 	keyARN := access.KeyARN("aws", "eu-west-1", "123456789012")
 	policy := map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{
 		"Effect": "Allow", "Principal": map[string]any{"AWS": "arn:aws:iam::123456789012:role/app"}, "Action": "kms:Decrypt", "Resource": "*",
@@ -574,7 +501,7 @@ func TestSimulatorDropsEncryptionContextKeys(t *testing.T) {
 	}}}
 	req := request{Principal: "arn:aws:iam::123456789012:role/app", Action: "kms:Decrypt", Resource: keyARN, ResourceAccount: "123456789012",
 		Context: map[string]any{"kms:EncryptionContext:Team": "orders"}, ResourcePolicy: policy}
-	res := simulate(t, node, script, []check{{req: req}})[0]
+	res := simulate(t, []check{{req: req}})[0]
 	if res.Result == "Allowed" || !slices.Contains(res.Ignored, "kms:EncryptionContext:Team") {
 		t.Errorf("the simulator now decides kms:EncryptionContext:<key> conditions (%s, ignored %v): drop the ignoredKeys expectation of TestEveryCellAgreesWithTheSimulator", res.Result, res.Ignored)
 	}

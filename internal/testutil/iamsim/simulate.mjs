@@ -1,12 +1,13 @@
 // simulate.mjs decides IAM requests with the independent simulator
-// @cloud-copilot/iam-simulate (pinned in package.json), for the access
-// report's simulator test (simcheck_test.go).
+// @cloud-copilot/iam-simulate (pinned in package.json), for the tests that
+// hold the product's evaluator and access report against it (package
+// iamsim runs it).
 //
 // Input (stdin): {"requests": [{"id": "...", "principal": "arn:... or a
 // service principal", "action": "kms:Decrypt", "resource": "key ARN",
 // "resourceAccount": "123456789012", "context": {"key": "value" or [...]},
 // "resourcePolicy": {...key policy...}, "identityPolicies": [{"name": "...",
-// "policy": {...}}]}]}
+// "policy": {...}}], "permissionBoundaries": [{"name": "...", "policy": {...}}]}]}
 // Output (stdout): one JSON object per line, {"id": "...", "result":
 // "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied", "ignoredContextKeys":
 // [...]} or {"id": "...", "error": "..."}, in input order.
@@ -31,6 +32,7 @@ for (const r of input.requests) {
           contextVariables: r.context ?? {}
         },
         identityPolicies: r.identityPolicies ?? [],
+        permissionBoundaryPolicies: r.permissionBoundaries ?? [],
         serviceControlPolicies: [],
         resourceControlPolicies: [],
         resourcePolicy: r.resourcePolicy
