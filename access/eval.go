@@ -30,10 +30,16 @@ type row struct {
 	// acct is the account the row is evaluated in: the principal's, and
 	// the key's for anyone (Principal "*").
 	acct string
-	// policies are the IAM policies of the stack attached to the identity.
+	// policies are the IAM policies of the stack that apply to the
+	// identity (inline, attached, a group's for its members).
 	policies []*identityPolicy
-	fromSet  map[string]bool
-	roleSet  map[string]bool
+	// external are policies attached to it that the stack does not define;
+	// boundary its permissions boundary (known: boundaryDoc).
+	external    []string
+	boundary    string
+	boundaryDoc *identityPolicy
+	fromSet     map[string]bool
+	roleSet     map[string]bool
 }
 
 // identity is what identifies a principal across the places that name
@@ -70,11 +76,14 @@ type evaluator struct {
 	// dropped collects paths a condition rules out for some actions, for
 	// notes: source and condition -> actions.
 	dropped map[string][]string
+	// undecided are statements the evaluator could not decide for a
+	// request (CondUndecided), for notes.
+	undecided map[string]bool
 }
 
 // evaluateKey builds the rows of one key.
 func evaluateKey(st *stackDoc, k *keyRes) Key {
-	e := &evaluator{st: st, key: k, rows: map[string]*row{}, dropped: map[string][]string{}}
+	e := &evaluator{st: st, key: k, rows: map[string]*row{}, dropped: map[string][]string{}, undecided: map[string]bool{}}
 	e.account, e.partition = rootAccount(k.policy)
 	if e.partition == "" {
 		e.partition = "aws"
@@ -97,10 +106,14 @@ func evaluateKey(st *stackDoc, k *keyRes) Key {
 		}
 		out.Principals = append(out.Principals, p)
 	}
+	e.noteIdleDenies(out.Principals)
 	for _, k := range slices.Sorted(maps.Keys(e.dropped)) {
 		parts := strings.Split(k, "\x00")
 		actions := strings.Join(e.dropped[k], ", ")
 		e.notes = append(e.notes, fmt.Sprintf("%s allows %s only if %s, but those requests never carry %s (Service Authorization Reference), so it does not allow them", parts[0], actions, parts[1], parts[2]))
+	}
+	for _, s := range slices.Sorted(maps.Keys(e.undecided)) {
+		e.notes = append(e.notes, fmt.Sprintf("%s: the report cannot decide whom it names (a NotPrincipal that names an account but not the principal itself, or a NotPrincipal in an Allow, which AWS does not support): the cells it may change are conditional on it", s))
 	}
 	out.Notes = sortedNotes(e.notes)
 	return out
@@ -109,15 +122,18 @@ func evaluateKey(st *stackDoc, k *keyRes) Key {
 // rootAccount finds the key's account: the account whose root (or id) an
 // Allow statement names with kms:PutKeyPolicy, as the construct's first
 // statement does; failing that, any account root the policy names.
-func rootAccount(p *policyDoc) (account, partition string) {
+func rootAccount(p *iam.Document) (account, partition string) {
 	var fallback [2]string
-	for _, s := range p.statements {
-		for _, v := range s.aws {
+	for _, s := range p.Statements {
+		if s.Principal == nil {
+			continue
+		}
+		for _, v := range s.Principal.AWS {
 			pr, msg := iam.ParsePrincipal(v, "")
 			if msg != "" || pr.Kind != "root" {
 				continue
 			}
-			if s.effect == "Allow" && coversAction(s.actions, "kms:PutKeyPolicy") && len(s.conds) == 0 {
+			if s.Effect == "Allow" && !s.NotActionSet && iam.ActionsMatch(s.Action, "kms:PutKeyPolicy") && len(s.Conditions) == 0 {
 				return pr.Account(), pr.ARN.Partition
 			}
 			if fallback[0] == "" {
@@ -126,15 +142,6 @@ func rootAccount(p *policyDoc) (account, partition string) {
 		}
 	}
 	return fallback[0], fallback[1]
-}
-
-func coversAction(patterns []string, action string) bool {
-	for _, p := range patterns {
-		if actionMatches(p, action) {
-			return true
-		}
-	}
-	return false
 }
 
 // resolve turns a principal value (of a key policy, a grant, or an IAM
@@ -214,7 +221,7 @@ func (e *evaluator) rowFor(id identity, arn string) *row {
 	case KindReference:
 		r.ID, r.Label = "reference:"+id.value, "reference: "+id.value
 	case KindAssumedRole:
-		r.ID = fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/%s", e.partitionOr(), id.account, id.name, id.session)
+		r.ID = fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/%s", e.partition, id.account, id.name, id.session)
 		r.arnKnown = true
 	default:
 		r.arnKnown = arn != ""
@@ -224,7 +231,7 @@ func (e *evaluator) rowFor(id identity, arn string) *row {
 				path = res.path
 				r.arnKnown = true
 			}
-			arn = fmt.Sprintf("arn:%s:iam::%s:%s%s%s", e.partitionOr(), id.account, id.kind, path, id.name)
+			arn = fmt.Sprintf("arn:%s:iam::%s:%s%s%s", e.partition, id.account, id.kind, path, id.name)
 		}
 		r.ID = arn
 	}
@@ -234,8 +241,6 @@ func (e *evaluator) rowFor(id identity, arn string) *row {
 	e.rows[key] = r
 	return r
 }
-
-func (e *evaluator) partitionOr() string { return e.partition }
 
 // labelOf names an IAM principal shortly: role/path/name, with its
 // account when it is not the key's.
@@ -251,52 +256,71 @@ func labelOf(kind, arn, account, keyAccount string) string {
 	return label
 }
 
-// collectRows finds every principal that a statement, IAM policy or grant
-// of the key names.
+// keySource names a key policy statement.
+func (e *evaluator) keySource(s iam.Statement) string {
+	return Source{Type: "key_policy", Resource: e.key.address, Statement: s.Index, Sid: s.Sid}.String()
+}
+
+// collectRows finds every principal that a statement (Allow or Deny), IAM
+// policy or grant of the key names.
 func (e *evaluator) collectRows() {
 	if e.account != "" {
 		e.rowFor(identity{kind: KindAccount, account: e.account}, "")
 	}
-	src := func(s statement) string {
-		return Source{Type: "key_policy", Resource: e.key.address, Statement: s.index, Sid: s.sid}.String()
-	}
-	for _, s := range e.key.policy.statements {
-		if len(s.unsupported) > 0 {
-			e.notes = append(e.notes, fmt.Sprintf("%s uses %s, which the report does not model: it is left out", src(s), strings.Join(s.unsupported, ", ")))
+	for _, s := range e.key.policy.Statements {
+		if s.Principal == nil {
+			// A NotPrincipal names everyone but whom it lists: the rows
+			// that exist show it.
 			continue
 		}
-		if s.effect != "Allow" {
-			continue
+		p := s.Principal
+		if len(p.Federated) > 0 || len(p.CanonicalUser) > 0 {
+			e.notes = append(e.notes, fmt.Sprintf("%s names Federated or CanonicalUser principals, which the report does not show as rows (it decides the others)", e.keySource(s)))
 		}
-		if s.anyone {
+		if p.Any {
 			r := e.rowFor(identity{kind: KindAnyone}, "")
-			r.from(src(s))
-			// A wildcard pinned to other accounts reaches their IAM
-			// identities: give each such account a row.
-			for _, c := range s.conds {
-				if base := strings.TrimSuffix(c.Operator, "IfExists"); base == "StringEquals" && (strings.EqualFold(c.Key, "aws:PrincipalAccount") || strings.EqualFold(c.Key, "kms:CallerAccount")) {
-					for _, v := range c.Values {
-						if iam.IsAccountID(v) {
-							e.rowFor(identity{kind: KindAccount, account: v}, "").from(src(s))
+			r.from(e.keySource(s))
+			if s.Effect == "Deny" {
+				r.role("named in a Deny")
+			} else {
+				// A wildcard pinned to other accounts reaches their IAM
+				// identities: give each such account a row.
+				for _, c := range s.Conditions {
+					if op := iam.ParseOperator(c.Operator); op.Base == "StringEquals" && op.Set == "" && (strings.EqualFold(c.Key, "aws:PrincipalAccount") || strings.EqualFold(c.Key, "kms:CallerAccount")) {
+						for _, v := range c.Values {
+							if iam.IsAccountID(v) {
+								e.rowFor(identity{kind: KindAccount, account: v}, "").from(e.keySource(s))
+							}
 						}
 					}
 				}
 			}
 		}
-		for _, v := range s.aws {
+		for _, v := range p.AWS {
+			if v == "*" {
+				continue
+			}
 			arn := ""
 			if strings.HasPrefix(v, "arn:") {
 				arn = v
 			}
 			id := e.resolve(v, "")
 			r := e.rowFor(id, arnIfIdentity(id, arn))
-			r.from(src(s))
-			r.role(roleOf(s, id, e.account))
+			r.from(e.keySource(s))
+			if s.Effect == "Allow" {
+				r.role(roleOf(s, id, e.account))
+			} else {
+				r.role("named in a Deny")
+			}
 		}
-		for _, v := range s.service {
+		for _, v := range p.Service {
 			r := e.rowFor(identity{kind: KindService, value: v}, "")
-			r.from(src(s))
-			r.role(roleOf(s, identity{kind: KindService, value: v}, e.account))
+			r.from(e.keySource(s))
+			if s.Effect == "Allow" {
+				r.role(roleOf(s, identity{kind: KindService, value: v}, e.account))
+			} else {
+				r.role("named in a Deny")
+			}
 		}
 	}
 	for _, ip := range e.st.identityPolicies {
@@ -308,7 +332,6 @@ func (e *evaluator) collectRows() {
 			id = identity{kind: KindReference, value: ip.target}
 		}
 		r := e.rowFor(id, "")
-		r.policies = append(r.policies, ip)
 		r.from(ip.address)
 		if id.value != "" && id.kind != KindReference {
 			r.from(id.value)
@@ -337,6 +360,97 @@ func (e *evaluator) collectRows() {
 			r.role(p.role + " of a native grant")
 		}
 	}
+	for _, r := range e.rows {
+		e.attachPolicies(r)
+	}
+}
+
+// attachPolicies finds what applies to a row's identity: the stack's
+// inline and attached policies (a group's for its members), policies
+// attached that the stack does not define, and its permissions boundary.
+func (e *evaluator) attachPolicies(r *row) {
+	switch r.Kind {
+	case KindRole, KindUser, KindGroup, KindAssumedRole, KindReference:
+	default:
+		return
+	}
+	kind := r.Kind
+	if kind == KindAssumedRole {
+		kind = KindRole
+	}
+	same := func(target, k string) bool {
+		if k != kind {
+			return false
+		}
+		id := e.resolve(target, k)
+		if r.Kind == KindReference {
+			return id.kind == KindReference && id.value == r.match.value
+		}
+		return id.kind == kind && id.account == r.match.account && id.name == r.match.name
+	}
+	for _, ip := range e.st.identityPolicies {
+		if same(ip.target, ip.kind) {
+			r.policies = append(r.policies, ip)
+		}
+	}
+	var res *iamResource
+	for _, addr := range slices.Sorted(maps.Keys(e.st.iam)) {
+		x := e.st.iam[addr]
+		if r.Kind != KindReference && x.kind == kind && x.name != "" && x.name == r.match.name && r.match.account == e.account {
+			res = x
+		}
+		if r.Kind == KindReference && "${"+addr+"}" == r.match.value {
+			res = x
+		}
+	}
+	var managed []string
+	if res != nil {
+		r.policies = append(r.policies, res.inline...)
+		managed = append(managed, res.managed...)
+		if res.boundary != "" {
+			r.boundary = res.boundary
+			if m := referenceTo.FindStringSubmatch(res.boundary); m != nil && m[3] == "arn" {
+				if mp, ok := e.st.managed[m[1]+"."+m[2]]; ok {
+					r.boundaryDoc = &identityPolicy{address: mp.address, policy: mp.policy}
+				}
+			}
+		}
+	}
+	for _, a := range e.st.attachments {
+		if same(a.target, a.kind) {
+			managed = append(managed, a.policyArn)
+		}
+	}
+	for _, arn := range managed {
+		if m := referenceTo.FindStringSubmatch(arn); m != nil && m[3] == "arn" {
+			if mp, ok := e.st.managed[m[1]+"."+m[2]]; ok {
+				r.policies = append(r.policies, &identityPolicy{address: mp.address, kind: kind, policy: mp.policy})
+				continue
+			}
+		}
+		if grantsNoKMS(arn) {
+			continue
+		}
+		r.external = append(r.external, arn)
+	}
+}
+
+// awsManagedWithoutKMS are AWS managed policies the construct attaches
+// that allow no KMS action (their documents, AWS Managed Policy Reference
+// Guide): a role with only these needs no condition on them.
+var awsManagedWithoutKMS = []string{
+	"service-role/AWSLambdaBasicExecutionRole", "service-role/AWSLambdaVPCAccessExecutionRole",
+	"service-role/AmazonECSTaskExecutionRolePolicy", "AWSXRayDaemonWriteAccess",
+}
+
+// grantsNoKMS says whether a managed policy ARN is one that allows no KMS
+// action.
+func grantsNoKMS(arn string) bool {
+	a, ok := iam.Parse(arn)
+	if !ok || a.AccountID != "aws" {
+		return false
+	}
+	return slices.Contains(awsManagedWithoutKMS, strings.TrimPrefix(a.Resource, "policy/"))
 }
 
 func arnIfIdentity(id identity, arn string) string {
@@ -363,21 +477,21 @@ var sidRoles = map[string]string{
 }
 
 // roleOf says what a statement makes the principal it names.
-func roleOf(s statement, id identity, keyAccount string) string {
-	if r, ok := sidRoles[s.sid]; ok {
+func roleOf(s iam.Statement, id identity, keyAccount string) string {
+	if r, ok := sidRoles[s.Sid]; ok {
 		return r
 	}
 	switch {
-	case s.sid == "" && id.kind == KindAccount && id.account == keyAccount:
+	case s.Sid == "" && id.kind == KindAccount && id.account == keyAccount:
 		return "account root (delegates to IAM)"
-	case s.sid == "" && id.kind == KindService && strings.HasPrefix(id.value, "logs."):
+	case s.Sid == "" && id.kind == KindService && strings.HasPrefix(id.value, "logs."):
 		return "CloudWatch Logs"
-	case s.sid == "" && id.kind != KindService:
+	case s.Sid == "" && id.kind != KindService:
 		return "additional principal"
-	case strings.HasPrefix(s.sid, "Grant"):
+	case strings.HasPrefix(s.Sid, "Grant"):
 		return "grantee (key policy statement of a grant)"
 	}
-	return "extra statement " + s.sid
+	return "extra statement " + s.Sid
 }
 
 // grants returns the native grants on this key.
@@ -393,29 +507,34 @@ func (e *evaluator) grants() []*grantRes {
 
 // policyNamesKey says whether an IAM policy has a statement whose
 // Resource covers the key.
-func (e *evaluator) policyNamesKey(p *policyDoc) bool {
-	for _, s := range p.statements {
-		if e.resourceCovers(s.resource, true) {
+func (e *evaluator) policyNamesKey(p *iam.Document) bool {
+	for _, s := range p.Statements {
+		if s.NotResourceSet {
+			if !e.resourceCovers(s.NotResource) {
+				return true
+			}
+			continue
+		}
+		if e.resourceCovers(s.Resource) {
 			return true
 		}
 	}
 	return false
 }
 
-// resourceCovers says whether a statement's Resource covers the key: "*",
-// a reference to the key's ARN, or a literal pattern that matches its ARN
-// whatever its id (key/*). identityPolicy selects the IAM policy reading
-// (references); a key policy's Resource is "*".
-func (e *evaluator) resourceCovers(resources []string, identityPolicy bool) bool {
+// resourceCovers says whether resources cover the key: "*", a reference
+// to the key's ARN, or a literal pattern that matches its ARN whatever its
+// id (key/*).
+func (e *evaluator) resourceCovers(resources []string) bool {
 	for _, r := range resources {
 		switch {
 		case r == "*":
 			return true
 		case isReference(r):
-			if m := referenceTo.FindStringSubmatch(r); identityPolicy && m != nil && m[1]+"."+m[2] == e.key.address && m[3] == "arn" {
+			if m := referenceTo.FindStringSubmatch(r); m != nil && m[1]+"."+m[2] == e.key.address && m[3] == "arn" {
 				return true
 			}
-		case e.account != "" && wildcardMatch(r, e.arn) && wildcardMatch(r, strings.TrimSuffix(e.arn, PlaceholderKeyID)+"another-key"):
+		case e.account != "" && iam.ResourceMatches(r, e.arn) && iam.ResourceMatches(r, strings.TrimSuffix(e.arn, PlaceholderKeyID)+"another-key"):
 			return true
 		}
 	}
@@ -441,249 +560,26 @@ func (e *evaluator) sortedRows() []*row {
 	return rows
 }
 
-// principalMatch says how a key policy statement's principals reach a row:
-// directly (the row's principal, "*", the role of an assumed-role
-// session), through its account (the account's root or id: delegation to
-// IAM), or not.
-func (e *evaluator) principalMatch(s statement, r *row) (direct, account bool) {
-	if s.anyone {
-		direct = true
-	}
-	for _, v := range s.aws {
-		id := e.resolve(v, "")
-		switch {
-		case id.kind == KindAccount:
-			if r.acct == id.account && r.Kind != KindService && r.Kind != KindReference && r.Kind != KindAnyone {
-				account = true
-			}
-		case sameIdentity(id, r.match), sessionOf(id, r):
-			direct = true
-		}
-	}
-	for _, v := range s.service {
-		if r.Kind == KindService && v == r.match.value {
-			direct = true
-		}
-	}
-	return direct, account
-}
-
-// deniesRow says whether a Deny statement's principals cover a row: "*",
-// the row, the role of a session, or the row's account.
-func (e *evaluator) deniesRow(s statement, r *row) bool {
-	direct, account := e.principalMatch(s, r)
-	if !direct && !account && r.Kind == KindAnyone {
-		for _, v := range s.aws {
-			if id := e.resolve(v, ""); id.kind == KindAccount && id.account == r.acct {
-				return true
-			}
-		}
-	}
-	return direct || account
-}
-
-// sameIdentity compares identities: roles, users and groups by kind,
-// account and name (their paths and the places that name them aside).
-func sameIdentity(a, b identity) bool {
-	switch a.kind {
-	case KindRole, KindUser, KindGroup:
-		return a.kind == b.kind && a.account == b.account && a.name == b.name
-	}
-	return a == b
-}
-
-// sessionOf says whether a role identity is the role of an assumed-role
-// row: a policy or grant that names a role serves its sessions.
-func sessionOf(id identity, r *row) bool {
-	return id.kind == KindRole && r.Kind == KindAssumedRole && id.account == r.match.account && id.name == r.match.name
-}
-
-// cell evaluates one action for one row; ok is false when the action is
-// not allowed and no Deny names it (an implicit deny, left out of the
-// report).
-func (e *evaluator) cell(r *row, action string) (Cell, bool) {
-	capability, _ := capabilityOf(action)
-	c := Cell{Action: action, Capability: capability.Name}
-	f := knownFacts(r)
-	var paths []Path
-	addPath := func(via []Source, conds []Condition) {
-		conds, ok := e.simplify(conds, action, f, via)
-		if ok {
-			paths = append(paths, Path{Via: via, Conditions: conds})
-		}
-	}
-	// Denies: the key policy's and the identity's IAM policies'.
-	for _, s := range e.key.policy.statements {
-		if s.effect != "Deny" || len(s.unsupported) > 0 || !coversAction(s.actions, action) || !e.resourceCovers(s.resource, false) || !e.deniesRow(s, r) {
-			continue
-		}
-		via := []Source{{Type: "key_policy", Resource: e.key.address, Statement: s.index, Sid: s.sid}}
-		conds, ok := e.simplify(s.conds, action, f, nil)
-		if !ok {
-			continue
-		}
-		if len(conds) == 0 {
-			return Cell{Action: action, Capability: capability.Name, Access: Denied, Paths: []Path{{Via: via}}}, true
-		}
-		c.Unless = append(c.Unless, Path{Via: via, Conditions: conds})
-	}
-	for _, ip := range r.policies {
-		for _, s := range ip.policy.statements {
-			if s.effect != "Deny" || len(s.unsupported) > 0 || !coversAction(s.actions, action) || !e.resourceCovers(s.resource, true) {
-				continue
-			}
-			via := []Source{{Type: "identity_policy", Resource: ip.address, Statement: s.index, Sid: s.sid}}
-			conds, ok := e.simplify(s.conds, action, f, nil)
-			if !ok {
-				continue
-			}
-			if len(conds) == 0 {
-				return Cell{Action: action, Capability: capability.Name, Access: Denied, Paths: []Path{{Via: via}}}, true
-			}
-			c.Unless = append(c.Unless, Path{Via: via, Conditions: conds})
-		}
-	}
-	// Allows of the key policy: directly, or through the account's IAM.
-	for _, s := range e.key.policy.statements {
-		if s.effect != "Allow" || len(s.unsupported) > 0 || !coversAction(s.actions, action) || !e.resourceCovers(s.resource, false) {
-			continue
-		}
-		direct, account := e.principalMatch(s, r)
-		via := Source{Type: "key_policy", Resource: e.key.address, Statement: s.index, Sid: s.sid}
-		crossAccount := r.acct != "" && e.account != "" && r.acct != e.account
-		if direct {
-			conds := slices.Clone(s.conds)
-			if crossAccount {
-				// Cross-account access needs the principal's own IAM
-				// policy as well (AWS KMS Developer Guide, "Allowing users
-				// in other accounts to use a KMS key").
-				conds = append(conds, Condition{Kind: CondIAMPolicy, Account: r.Account})
-			}
-			addPath([]Source{via}, conds)
-		}
-		if !account {
-			continue
-		}
-		switch {
-		case r.Kind == KindAccount || crossAccount:
-			addPath([]Source{via}, append(slices.Clone(s.conds), Condition{Kind: CondIAMPolicy, Account: r.Account}))
-		default:
-			// An identity of the key's account: its IAM policies of the
-			// stack decide.
-			for _, ip := range r.policies {
-				for _, is := range ip.policy.statements {
-					if is.effect != "Allow" || len(is.unsupported) > 0 || !coversAction(is.actions, action) || !e.resourceCovers(is.resource, true) {
-						continue
-					}
-					addPath([]Source{via, {Type: "identity_policy", Resource: ip.address, Statement: is.index, Sid: is.sid}},
-						append(slices.Clone(s.conds), is.conds...))
-				}
-			}
-		}
-	}
-	// Native grants.
-	for _, g := range e.grants() {
-		grantee := e.grantMatches(g.grantee, r)
-		retiring := g.retiring != "" && e.grantMatches(g.retiring, r)
-		via := []Source{{Type: "grant", Resource: g.address}}
-		if grantee && slices.Contains(g.operations, action) {
-			var conds []Condition
-			if r.Kind == KindAccount {
-				conds = append(conds, Condition{Kind: CondIAMPolicy, Account: r.Account})
-			}
-			switch {
-			case action == "kms:RetireGrant":
-				conds = append(conds, Condition{Kind: CondThisGrant, Resource: g.address})
-			case slices.Contains(grantConstrainedOperations, action):
-				conds = append(conds, grantConstraint(g)...)
-			case action == "kms:CreateGrant" && (len(g.equals) > 0 || len(g.subset) > 0):
-				conds = append(conds, Condition{Kind: CondGrantsAsStrict, Resource: g.address})
-			}
-			addPath(via, conds)
-		}
-		if retiring && action == "kms:RetireGrant" && !(grantee && slices.Contains(g.operations, action)) {
-			addPath(via, []Condition{{Kind: CondThisGrant, Resource: g.address}})
-		}
-	}
-	if len(paths) == 0 {
-		return c, false
-	}
-	// One path without conditions makes the others moot.
-	var unconditional []Path
-	for _, p := range paths {
-		if len(p.Conditions) == 0 {
-			unconditional = append(unconditional, p)
-		}
-	}
-	if len(unconditional) > 0 {
-		paths = unconditional
-	}
-	c.Paths = dedupe(paths)
-	c.Access = Conditional
-	if len(unconditional) > 0 && len(c.Unless) == 0 {
-		c.Access = Allowed
-	}
-	return c, true
-}
-
-// grantMatches says whether a grant's grantee or retiring principal is the
-// row (a role's grant also serves its sessions; an account root's serves
-// the account's identities through their IAM policies).
-func (e *evaluator) grantMatches(value string, r *row) bool {
-	id := e.resolve(value, "")
-	return sameIdentity(id, r.match) || sessionOf(id, r)
-}
-
-func grantConstraint(g *grantRes) []Condition {
-	switch {
-	case len(g.equals) > 0:
-		return []Condition{{Kind: CondEncryptionContextEquals, Context: maps.Clone(g.equals), Resource: g.address}}
-	case len(g.subset) > 0:
-		return []Condition{{Kind: CondEncryptionContextSubset, Context: maps.Clone(g.subset), Resource: g.address}}
-	}
-	return nil
-}
-
-// simplify drops the conditions that hold and reports (ok false) a path
-// that a condition rules out, noting why when the cause is that the
-// request never carries the key.
-func (e *evaluator) simplify(conds []Condition, action string, f facts, via []Source) ([]Condition, bool) {
-	var out []Condition
-	for _, c := range conds {
-		switch evaluate(c, action, f) {
-		case holds:
-			continue
-		case fails:
-			if via != nil {
-				if _, known := f[strings.ToLower(c.Key)]; !known && neverInRequest(action, c.Key) {
-					var names []string
-					for _, v := range via {
-						names = append(names, v.String())
-					}
-					k := strings.Join(names, " + ") + "\x00" + c.String() + "\x00" + c.Key
-					if !slices.Contains(e.dropped[k], action) {
-						e.dropped[k] = append(e.dropped[k], action)
+// noteIdleDenies notes the key policy's Deny statements that apply to no
+// cell of the report: their principals, actions or conditions never meet
+// a request it shows (a Deny on aws:SecureTransport false, say, since AWS
+// KMS accepts only TLS requests).
+func (e *evaluator) noteIdleDenies(principals []Principal) {
+	cited := map[int]bool{}
+	for _, p := range principals {
+		for _, c := range p.Cells {
+			for _, path := range slices.Concat(c.Paths, c.Unless) {
+				for _, v := range path.Via {
+					if v.Type == "key_policy" {
+						cited[v.Statement] = true
 					}
 				}
 			}
-			return nil, false
-		}
-		if !slices.ContainsFunc(out, func(o Condition) bool { return o.key() == c.key() }) {
-			out = append(out, c)
 		}
 	}
-	return out, true
-}
-
-// dedupe removes paths that say the same.
-func dedupe(paths []Path) []Path {
-	var out []Path
-	seen := map[string]bool{}
-	for _, p := range paths {
-		if k := p.String(); !seen[k] {
-			seen[k] = true
-			out = append(out, p)
+	for _, s := range e.key.policy.Statements {
+		if s.Effect == "Deny" && !cited[s.Index] {
+			e.notes = append(e.notes, fmt.Sprintf("%s is a Deny that applies to no request of this report: its principals, actions or conditions never meet one (aws:SecureTransport, for one, is true in every request: AWS KMS accepts only TLS)", e.keySource(s)))
 		}
 	}
-	return out
 }

@@ -197,6 +197,44 @@ func TestPlainHTTPDenyNeverApplies(t *testing.T) {
 		stmt("Deny", "*", "kms:*", "Condition", `{"Bool":{"aws:SecureTransport":"false"}}`),
 	), nil))
 	want(t, principalOf(t, k, app), "kms:Decrypt", Allowed)
+	if !slices.ContainsFunc(k.Notes, func(n string) bool {
+		return strings.Contains(n, "key policy statement 2 is a Deny that applies to no request")
+	}) {
+		t.Errorf("no note says the plain-HTTP Deny never applies: %v", k.Notes)
+	}
+}
+
+// A principal named only in a Deny has a row that shows the Deny, with
+// its conditions, and never access through a wildcard statement the Deny
+// overrides.
+func TestPrincipalNamedOnlyInADeny(t *testing.T) {
+	banned := "arn:aws:iam::111122223333:role/banned"
+	watched := "arn:aws:iam::444455556666:role/watched"
+	k := evalKey(t, stackOf(policy(
+		stmt("Allow", aws(root), "kms:*"),
+		stmt("Allow", "*", "kms:Decrypt", "Condition", `{"StringEquals":{"aws:PrincipalOrgID":"o-abcdef1234"}}`),
+		stmt("Deny", aws(banned), "kms:*", "Sid", "Banned"),
+		stmt("Deny", aws(watched), "kms:Decrypt", "Sid", "Watched", "Condition", `{"Bool":{"aws:ViaAWSService":"false"}}`),
+	), nil))
+	b := principalOf(t, k, banned)
+	if !slices.Contains(b.Roles, "named in a Deny") {
+		t.Errorf("%s roles %v, want \"named in a Deny\"", banned, b.Roles)
+	}
+	want(t, b, "kms:Decrypt", Denied, "denied by key policy statement 3 (Banned)")
+	want(t, b, "kms:PutKeyPolicy", Denied, "denied by key policy statement 3 (Banned)")
+	w := principalOf(t, k, watched)
+	// Nothing allows it without the org condition; the Deny shows with
+	// its condition.
+	want(t, w, "kms:Decrypt", Conditional, "aws:PrincipalOrgID", "unless Bool aws:ViaAWSService false")
+	want(t, w, "kms:Encrypt", Denied)
+	if c := w.Cell("kms:Encrypt"); len(c.Paths) != 0 {
+		t.Errorf("%s kms:Encrypt: the Deny is only on Decrypt, but the cell names %v", watched, c.Paths)
+	}
+	k = evalKey(t, stackOf(policy(
+		stmt("Allow", aws(root), "kms:*"),
+		stmt("Deny", aws(watched), "kms:Decrypt", "Sid", "Watched", "Condition", `{"Bool":{"aws:ViaAWSService":"false"}}`),
+	), nil))
+	want(t, principalOf(t, k, watched), "kms:Decrypt", Denied, "denied by key policy statement 2 (Watched) if Bool aws:ViaAWSService false")
 }
 
 // The CloudWatch Logs statement's encryption context condition: a

@@ -121,9 +121,10 @@ const (
 	// Conditional: allowed only under conditions (Cell.Paths) or unless a
 	// conditional Deny applies (Cell.Unless).
 	Conditional = "conditional"
-	// Denied: not allowed. In Cells only when an unconditional Deny applies
-	// (Cell.Paths then name it); every action that is not in Cells is
-	// denied because nothing allows it.
+	// Denied: not allowed. In Cells only when a Deny names the principal
+	// and the action (Cell.Paths then name it): without conditions, or
+	// with conditions when nothing allows the action anyway; every action
+	// that is not in Cells is denied because nothing allows it.
 	Denied = "denied"
 )
 
@@ -138,8 +139,8 @@ type Cell struct {
 	// Paths are the ways the action is allowed: each names the statements
 	// or grant that give it (all of them together) and the conditions
 	// under which it does (all of them). Any one path suffices. For an
-	// allowed cell the paths have no conditions; for a denied cell the one
-	// path names the Deny.
+	// allowed cell the paths have no conditions; for a denied cell the
+	// paths name the Deny statements (with their conditions, if any).
 	Paths []Path `json:"paths,omitempty"`
 	// Unless are conditional Deny statements: the action is denied when
 	// all conditions of one of them hold.
@@ -155,7 +156,8 @@ type Path struct {
 
 // Source is a statement or grant.
 type Source struct {
-	// Type is key_policy, identity_policy or grant.
+	// Type is key_policy, identity_policy, boundary (a permissions
+	// boundary of the stack) or grant.
 	Type string `json:"type"`
 	// Resource is the Terraform address of the key (for key_policy), the
 	// IAM policy resource or the grant.
@@ -204,6 +206,16 @@ const (
 	// encryption context constraint must be at least as strict
 	// (Resource names the grant).
 	CondGrantsAsStrict = "grants_as_strict"
+	// CondExternalPolicy: a policy attached to the principal that the stack
+	// does not define (Resource: its ARN) must allow the action.
+	CondExternalPolicy = "external_policy"
+	// CondBoundary: the principal's permissions boundary, which the stack
+	// does not define (Resource: its ARN), must allow the action too (IAM
+	// User Guide, "Permissions boundaries for IAM entities").
+	CondBoundary = "boundary"
+	// CondUndecided: the report cannot decide whether a statement
+	// (Resource names it) applies to the principal; see the key's notes.
+	CondUndecided = "undecided"
 )
 
 // Condition is one condition of a path.
@@ -241,6 +253,12 @@ func (c Condition) String() string {
 			word = "includes"
 		}
 		return fmt.Sprintf("the encryption context %s %s", word, strings.Join(pairs, ", "))
+	case CondExternalPolicy:
+		return fmt.Sprintf("the attached policy %s, which the stack does not define, allows it", c.Resource)
+	case CondBoundary:
+		return fmt.Sprintf("the permissions boundary %s, which the stack does not define, allows it", c.Resource)
+	case CondUndecided:
+		return fmt.Sprintf("%s does not apply to it (the report cannot decide)", c.Resource)
 	case CondThisGrant:
 		return "only that grant"
 	case CondGrantsAsStrict:

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/cdktf-kms/cdktf-kms/internal/iam"
 	"github.com/cdktf-kms/cdktf-kms/internal/tfrender"
 )
 
@@ -23,18 +24,31 @@ type stackDoc struct {
 	grants           []*grantRes
 	// iam are the stack's IAM roles, users and groups by address, with
 	// their literal name and path ("" when not literal).
-	iam   map[string]iamResource
-	notes []string
+	iam map[string]*iamResource
+	// managed are the stack's aws_iam_policy resources by address, and
+	// attachments its policy attachments.
+	managed     map[string]*managedPolicy
+	attachments []attachment
+	notes       []string
 }
 
 type keyRes struct {
 	address, primary, region string
 	spec, usage              string
-	policy                   *policyDoc
+	policy                   *iam.Document
 }
 
+// iamResource is a role, user or group of the stack.
 type iamResource struct {
 	kind, name, path string
+	// boundary is the permissions boundary argument (an ARN or a
+	// reference), "" without one.
+	boundary string
+	// managed are the policies attached to it (policy ARNs or references),
+	// from its managed_policy_arns and the stack's policy attachments.
+	managed []string
+	// inline are its inline_policy blocks.
+	inline []*identityPolicy
 }
 
 type identityPolicy struct {
@@ -42,7 +56,18 @@ type identityPolicy struct {
 	// kind is role, user or group; target is the rendered role, user or
 	// group argument (a name, or a reference).
 	kind, target string
-	policy       *policyDoc
+	policy       *iam.Document
+}
+
+// managedPolicy is an aws_iam_policy of the stack.
+type managedPolicy struct {
+	address string
+	policy  *iam.Document
+}
+
+// attachment attaches a managed policy to a role, user or group.
+type attachment struct {
+	address, kind, target, policyArn string
 }
 
 type grantRes struct {
@@ -51,29 +76,6 @@ type grantRes struct {
 	grantee, retiring string
 	operations        []string
 	equals, subset    map[string]string
-}
-
-// policyDoc is a parsed policy document.
-type policyDoc struct {
-	statements []statement
-}
-
-// statement is one policy statement as the evaluator reads it.
-type statement struct {
-	index  int
-	sid    string
-	effect string
-	// anyone is Principal "*" or {"AWS": "*"}.
-	anyone   bool
-	aws      []string
-	service  []string
-	actions  []string
-	resource []string
-	conds    []Condition
-	// unsupported names elements the evaluator does not model
-	// (NotPrincipal, NotAction, NotResource, other principal types); a
-	// statement with one is reported and left out.
-	unsupported []string
 }
 
 // parseStack reads a stack's cdk.tf.json.
@@ -85,7 +87,7 @@ func parseStack(name string, raw []byte) (*stackDoc, error) {
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		return nil, fmt.Errorf("stack %s: not Terraform JSON: %w", name, err)
 	}
-	s := &stackDoc{name: name, regions: map[string]string{}, iam: map[string]iamResource{}}
+	s := &stackDoc{name: name, regions: map[string]string{}, iam: map[string]*iamResource{}, managed: map[string]*managedPolicy{}}
 	for _, p := range doc.Provider["aws"] {
 		region, _ := p["region"].(string)
 		if alias, ok := p["alias"].(string); ok {
@@ -123,7 +125,51 @@ func parseStack(name string, raw []byte) (*stackDoc, error) {
 				}
 				path = "/"
 			}
-			s.iam[typ+"."+n] = iamResource{kind: strings.TrimPrefix(typ, "aws_iam_"), name: name, path: path}
+			res := &iamResource{kind: strings.TrimPrefix(typ, "aws_iam_"), name: name, path: path}
+			res.boundary, _ = str(args, "permissions_boundary")
+			if list, ok := args["managed_policy_arns"].([]any); ok {
+				for _, v := range list {
+					if a, ok := v.(string); ok {
+						a, _ = tfrender.Render(a)
+						res.managed = append(res.managed, a)
+					}
+				}
+			}
+			if blocks, ok := args["inline_policy"].([]any); ok {
+				for i, b := range blocks {
+					m, _ := b.(map[string]any)
+					p, err := policyArg(m)
+					if err != nil || p == "" {
+						continue
+					}
+					doc, err := iam.ParseDocument([]byte(p))
+					if err != nil {
+						return nil, fmt.Errorf("stack %s: %s.%s inline_policy %d: %w", name, typ, n, i, err)
+					}
+					res.inline = append(res.inline, &identityPolicy{address: fmt.Sprintf("%s.%s (inline_policy %d)", typ, n, i), kind: res.kind, policy: doc})
+				}
+			}
+			s.iam[typ+"."+n] = res
+		}
+	}
+	for _, n := range slices.Sorted(maps.Keys(doc.Resource["aws_iam_policy"])) {
+		p, err := policyArg(doc.Resource["aws_iam_policy"][n])
+		if err != nil {
+			return nil, fmt.Errorf("stack %s: aws_iam_policy.%s: the policy is not a Terraform template: %w", name, n, err)
+		}
+		d, err := iam.ParseDocument([]byte(p))
+		if err != nil {
+			return nil, fmt.Errorf("stack %s: aws_iam_policy.%s: %w", name, n, err)
+		}
+		s.managed["aws_iam_policy."+n] = &managedPolicy{address: "aws_iam_policy." + n, policy: d}
+	}
+	for _, kind := range []string{"role", "user", "group"} {
+		typ := "aws_iam_" + kind + "_policy_attachment"
+		for _, n := range slices.Sorted(maps.Keys(doc.Resource[typ])) {
+			args := doc.Resource[typ][n]
+			target, _ := str(args, kind)
+			arn, _ := str(args, "policy_arn")
+			s.attachments = append(s.attachments, attachment{address: typ + "." + n, kind: kind, target: target, policyArn: arn})
 		}
 	}
 	for _, typ := range []string{"aws_kms_key", "aws_kms_replica_key"} {
@@ -165,7 +211,7 @@ func parseStack(name string, raw []byte) (*stackDoc, error) {
 				s.notes = append(s.notes, fmt.Sprintf("%s has no policy argument: AWS gives it the default key policy, which the report does not model", address))
 				continue
 			}
-			if k.policy, err = parsePolicy(policy); err != nil {
+			if k.policy, err = iam.ParseDocument([]byte(policy)); err != nil {
 				return nil, fmt.Errorf("stack %s: %s: %w", name, address, err)
 			}
 			s.keys = append(s.keys, k)
@@ -184,7 +230,7 @@ func parseStack(name string, raw []byte) (*stackDoc, error) {
 			if err != nil {
 				return nil, fmt.Errorf("stack %s: %s: the policy is not a Terraform template: %w", name, address, err)
 			}
-			p, err := parsePolicy(policy)
+			p, err := iam.ParseDocument([]byte(policy))
 			if err != nil {
 				return nil, fmt.Errorf("stack %s: %s: %w", name, address, err)
 			}
@@ -244,149 +290,6 @@ func stringMap(v any, into map[string]string) map[string]string {
 // (or an IAM policy variable, which has the same syntax): its value is
 // known only when the request is made or the stack is applied.
 func isReference(s string) bool { return strings.Contains(s, "${") }
-
-// parsePolicy reads a rendered policy document.
-func parsePolicy(text string) (*policyDoc, error) {
-	var doc struct {
-		Statement json.RawMessage `json:"Statement"`
-	}
-	if err := json.Unmarshal([]byte(text), &doc); err != nil {
-		return nil, fmt.Errorf("the policy is not a JSON policy document: %v", err)
-	}
-	var raws []json.RawMessage
-	if err := json.Unmarshal(doc.Statement, &raws); err != nil {
-		var one json.RawMessage
-		if err := json.Unmarshal(doc.Statement, &one); err != nil || len(one) == 0 {
-			return nil, fmt.Errorf("the policy has no Statement list")
-		}
-		raws = []json.RawMessage{one}
-	}
-	p := &policyDoc{}
-	for i, raw := range raws {
-		st, err := parseStatement(i+1, raw)
-		if err != nil {
-			return nil, fmt.Errorf("statement %d: %w", i+1, err)
-		}
-		p.statements = append(p.statements, st)
-	}
-	return p, nil
-}
-
-func parseStatement(index int, raw json.RawMessage) (statement, error) {
-	var el map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &el); err != nil {
-		return statement{}, fmt.Errorf("not a JSON object")
-	}
-	s := statement{index: index}
-	_ = json.Unmarshal(el["Sid"], &s.sid)
-	if err := json.Unmarshal(el["Effect"], &s.effect); err != nil || (s.effect != "Allow" && s.effect != "Deny") {
-		return statement{}, fmt.Errorf("Effect must be Allow or Deny")
-	}
-	for _, name := range slices.Sorted(maps.Keys(el)) {
-		switch name {
-		case "Sid", "Effect", "Principal", "Action", "Resource", "Condition":
-		default:
-			s.unsupported = append(s.unsupported, name)
-		}
-	}
-	if p, ok := el["Principal"]; ok {
-		var star string
-		if json.Unmarshal(p, &star) == nil {
-			if star != "*" {
-				return statement{}, fmt.Errorf("Principal %q must be \"*\" or an object", star)
-			}
-			s.anyone = true
-		} else {
-			var obj map[string]json.RawMessage
-			if err := json.Unmarshal(p, &obj); err != nil {
-				return statement{}, fmt.Errorf("Principal must be \"*\" or an object")
-			}
-			for _, typ := range slices.Sorted(maps.Keys(obj)) {
-				values, err := oneOrMany(obj[typ])
-				if err != nil {
-					return statement{}, fmt.Errorf("Principal %s: %w", typ, err)
-				}
-				switch typ {
-				case "AWS":
-					for _, v := range values {
-						if v == "*" {
-							s.anyone = true
-						} else {
-							s.aws = append(s.aws, v)
-						}
-					}
-				case "Service":
-					s.service = append(s.service, values...)
-				default:
-					s.unsupported = append(s.unsupported, "Principal "+typ)
-				}
-			}
-		}
-	}
-	var err error
-	if s.actions, err = oneOrMany(el["Action"]); err != nil && el["Action"] != nil {
-		return statement{}, fmt.Errorf("Action: %w", err)
-	}
-	if s.resource, err = oneOrMany(el["Resource"]); err != nil && el["Resource"] != nil {
-		return statement{}, fmt.Errorf("Resource: %w", err)
-	}
-	if c, ok := el["Condition"]; ok {
-		var block map[string]map[string]json.RawMessage
-		if err := json.Unmarshal(c, &block); err != nil {
-			return statement{}, fmt.Errorf("Condition must map operators to keys and values")
-		}
-		for _, op := range slices.Sorted(maps.Keys(block)) {
-			for _, key := range slices.Sorted(maps.Keys(block[op])) {
-				values, err := conditionValues(block[op][key])
-				if err != nil {
-					return statement{}, fmt.Errorf("Condition %s %s: %w", op, key, err)
-				}
-				s.conds = append(s.conds, Condition{Kind: CondPolicy, Operator: op, Key: key, Values: values})
-			}
-		}
-	}
-	return s, nil
-}
-
-func oneOrMany(raw json.RawMessage) ([]string, error) {
-	if raw == nil {
-		return nil, fmt.Errorf("missing")
-	}
-	var one string
-	if json.Unmarshal(raw, &one) == nil {
-		return []string{one}, nil
-	}
-	var many []string
-	if err := json.Unmarshal(raw, &many); err != nil {
-		return nil, fmt.Errorf("want a string or a list of strings")
-	}
-	return many, nil
-}
-
-// conditionValues reads a condition value: a string, boolean, number or a
-// list of them, as strings.
-func conditionValues(raw json.RawMessage) ([]string, error) {
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return nil, err
-	}
-	list, ok := v.([]any)
-	if !ok {
-		list = []any{v}
-	}
-	var out []string
-	for _, x := range list {
-		switch t := x.(type) {
-		case string:
-			out = append(out, t)
-		case bool, float64:
-			out = append(out, fmt.Sprint(t))
-		default:
-			return nil, fmt.Errorf("values must be strings, booleans or numbers")
-		}
-	}
-	return out, nil
-}
 
 // sortedNotes removes duplicate notes and sorts them.
 func sortedNotes(notes []string) []string {

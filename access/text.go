@@ -66,7 +66,15 @@ func (c Cell) how() string {
 	case Allowed:
 		return "allowed (" + viaText(c.Paths) + ")"
 	case Denied:
-		return "denied by " + viaText(c.Paths)
+		var alts []string
+		for _, p := range c.Paths {
+			alt := "denied by " + viaText([]Path{p})
+			if len(p.Conditions) > 0 {
+				alt += " if " + conditionsText(p.Conditions)
+			}
+			alts = append(alts, alt)
+		}
+		return strings.Join(alts, "; or ")
 	}
 	var alts []string
 	for _, p := range c.Paths {

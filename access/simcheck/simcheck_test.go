@@ -383,7 +383,20 @@ func keyChecks(t *testing.T, sourceName, stack string, in stackInputs, k access.
 			case access.Allowed:
 				out = append(out, mk(true, false, "", base.Context, nil))
 			case access.Denied:
-				out = append(out, mk(false, len(view.Paths) > 0, "", base.Context, nil))
+				// Only a Deny without conditions is sure to apply to the
+				// base request.
+				outright := slices.ContainsFunc(view.Paths, func(p access.Path) bool { return len(p.Conditions) == 0 })
+				out = append(out, mk(false, outright, "", base.Context, nil))
+				for i, deny := range view.Paths {
+					if len(deny.Conditions) == 0 {
+						continue
+					}
+					dctx, _, ok := satisfy(deny.Conditions, newCtx(base.Context), action, keyARN)
+					if !ok || len(encryptionContextKeys(dctx.values)) > 0 {
+						continue
+					}
+					out = append(out, mk(false, true, fmt.Sprintf(" (Deny %d applies: %s)", i+1, deny), dctx.values, nil))
+				}
 			case access.Conditional:
 				avoid, ok := avoidDenies(view.Unless, base.Context)
 				if !ok {

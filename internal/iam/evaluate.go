@@ -193,8 +193,9 @@ type Decision struct {
 	// NotAllowed).
 	Allows []Path
 	// Denies are the Deny statements that apply: one without conditions
-	// makes the decision Denied; the others are conditional Denies the
-	// allowed paths are subject to.
+	// makes the decision Denied (and Denies then lists only those); the
+	// others are conditional Denies the allowed paths are subject to or,
+	// when NotAllowed, the Denies that would apply under their conditions.
 	Denies []Path
 }
 
@@ -381,7 +382,7 @@ func Decide(req Request, pol Policies) Decision {
 		}
 		d.Denies = outright
 	case len(allows) == 0:
-		d.Result, d.Denies = NotAllowed, nil
+		d.Result = NotAllowed
 	default:
 		d.Allows = allows
 		d.Result = Conditional
@@ -583,4 +584,10 @@ func sameCond(a, b Cond) bool {
 	return a.Kind == b.Kind && a.Name == b.Name && a.Account == b.Account &&
 		a.Condition.Operator == b.Condition.Operator && strings.EqualFold(a.Condition.Key, b.Condition.Key) &&
 		slices.Equal(a.Condition.Values, b.Condition.Values)
+}
+
+// NamesPrincipal says whether a key policy statement's Principal element
+// names the requester: itself, its session's role, its account, or "*".
+func NamesPrincipal(s Statement, p Requester) bool {
+	return s.Principal != nil && principalsMatch(s.Principal, p) != noMatch
 }
