@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cdktf-kms/cdktf-kms/internal/iam"
+	"github.com/cdktf-kms/cdktf-kms/internal/kmscat"
 )
 
 // The report's cells are decided by the one evaluator (internal/iam): the
@@ -43,19 +44,6 @@ func (e *evaluator) requester(r *row) iam.Requester {
 	return iam.Requester{Kind: iam.PrincipalRole, ARN: r.ID, Account: r.Account}
 }
 
-// principalKeys are the condition keys about the principal making a
-// request: an AWS service's requests carry none of them (IAM User Guide,
-// "AWS global condition context keys": they describe IAM principals and
-// their organization).
-var principalKeys = []string{"aws:PrincipalArn", "aws:PrincipalAccount", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths",
-	"aws:PrincipalTag/", "aws:userid", "aws:username", "aws:SourceIdentity", "aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge",
-	"aws:TokenIssueTime", "aws:FederatedProvider"}
-
-// serviceKeys are the keys only a service principal's requests carry: the
-// service's name and what it acts for (ibid.: "only available when the call
-// to your resource is made directly by an AWS service principal").
-var serviceKeys = []string{"aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths", "aws:PrincipalServiceName"}
-
 // context is what the report knows of every request of a row for an
 // action (knownFacts), and the keys such a request never carries.
 func (e *evaluator) context(r *row, action string) iam.Context {
@@ -65,17 +53,18 @@ func (e *evaluator) context(r *row, action string) iam.Context {
 	}
 	if r.Kind == KindService {
 		c.Set("aws:PrincipalServiceName", r.match.value)
-		c.SetAbsent(principalKeys...)
+		c.SetAbsent(iam.PrincipalConditionKeys...)
 	} else {
-		c.SetAbsent(serviceKeys...)
+		c.SetAbsent(iam.ServiceConditionKeys...)
 	}
-	for _, k := range allRequestKeys {
-		probe := k
-		if strings.HasSuffix(k, ":") || strings.HasSuffix(k, "/") {
+	// Request keys the action's requests never carry (the catalogue's).
+	for _, k := range kmscat.ConditionKeys() {
+		probe := k.Name
+		if strings.HasSuffix(probe, ":") || strings.HasSuffix(probe, "/") {
 			probe += "x" // a key of the family
 		}
 		if neverInRequest(action, probe) {
-			c.SetAbsent(k)
+			c.SetAbsent(k.Name)
 		}
 	}
 	return c

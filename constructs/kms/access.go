@@ -5,7 +5,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
+	"github.com/cdktf-kms/cdktf-kms/internal/iam"
+	"github.com/cdktf-kms/cdktf-kms/internal/kmscat"
 )
 
 // Access is what a role or grant may do with the key. The levels follow the
@@ -91,20 +92,11 @@ var accessLevels = map[Access]accessLevel{
 	AccessAdmin:              {"", keyAdminIAMActions, keyAdminIAMActions, "AdministerTheKey"},
 }
 
-// accountActions are documented KMS actions that do not act on a key (they
-// act on the account or a custom key store), so an IAM policy scoped to the
-// key's ARN leaves them out (AWS KMS Developer Guide, "AWS KMS permissions":
-// their resource is "*").
-var accountActions = []string{
-	"kms:ConnectCustomKeyStore", "kms:CreateCustomKeyStore", "kms:CreateKey", "kms:DeleteCustomKeyStore",
-	"kms:DescribeCustomKeyStores", "kms:DisconnectCustomKeyStore", "kms:GenerateRandom", "kms:ListAliases",
-	"kms:ListKeys", "kms:ListRetirableGrants", "kms:UpdateCustomKeyStore",
-}
-
 // keyAdminIAMActions are the key administrators' actions written out for
 // an IAM policy on the key: no wildcards, nothing that is not about a key.
 var keyAdminIAMActions = slices.DeleteFunc(expandActions(keyAdministratorActions), func(a string) bool {
-	return slices.Contains(accountActions, a)
+	c, _ := kmscat.Lookup(a)
+	return !c.OnKey // its resource is the account: a policy scoped to the key leaves it out
 })
 
 // AccessLevels returns every access level, sorted.
@@ -130,7 +122,7 @@ func accessNames() string {
 func expandActions(actions []string) []string {
 	var out []string
 	for _, a := range actions {
-		for _, x := range policylint.ExpandAction(a) {
+		for _, x := range iam.ExpandKMSActions(a) {
 			if !slices.Contains(out, x) {
 				out = append(out, x)
 			}

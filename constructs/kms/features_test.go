@@ -373,6 +373,8 @@ func TestNativeGrants(t *testing.T) {
 		"bad name":      {kms.KmsGrantSpec{Name: "a grant", GranteePrincipal: "arn:aws:iam::123456789012:role/a", Operations: []string{"Decrypt"}}, nil, "KmsGrants[0].Name"},
 		"bad grantee":   {kms.KmsGrantSpec{Name: "g", GranteePrincipal: "app", Operations: []string{"Decrypt"}}, nil, "KmsGrants[0].GranteePrincipal"},
 		"no operations": {kms.KmsGrantSpec{Name: "g", GranteePrincipal: "arn:aws:iam::123456789012:role/a"}, nil, "KmsGrants[0].Operations: required"},
+		"only CreateGrant": {kms.KmsGrantSpec{Name: "g", GranteePrincipal: "arn:aws:iam::123456789012:role/a", Operations: []string{"CreateGrant"}}, nil,
+			`KmsGrants[0].Operations: [CreateGrant]: CreateGrant alone is refused by AWS KMS`},
 		"empty creation token": {kms.KmsGrantSpec{Name: "g", GranteePrincipal: "arn:aws:iam::123456789012:role/a", Operations: []string{"Decrypt"}, GrantCreationTokens: []string{""}}, nil,
 			"KmsGrants[0].GrantCreationTokens[0]: empty value: must be 1 to 8192 characters"},
 		"kms: prefix":     {kms.KmsGrantSpec{Name: "g", GranteePrincipal: "arn:aws:iam::123456789012:role/a", Operations: []string{"kms:Decrypt"}}, nil, "without kms:"},

@@ -17,7 +17,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/cdktf-kms/cdktf-kms/internal/iam"
-	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
+	"github.com/cdktf-kms/cdktf-kms/internal/kmscat"
 	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
 
@@ -134,10 +134,14 @@ type keyTarget struct {
 }
 
 // GrantEncrypt lets a grantee encrypt with the key (see Grant).
-func (k *KmsKey) GrantEncrypt(grantee Grantee) (*Grant, error) { return k.Grant(grantee, AccessEncrypt) }
+func (k *KmsKey) GrantEncrypt(grantee Grantee) (*Grant, error) {
+	return k.Grant(grantee, AccessEncrypt)
+}
 
 // GrantDecrypt lets a grantee decrypt with the key (see Grant).
-func (k *KmsKey) GrantDecrypt(grantee Grantee) (*Grant, error) { return k.Grant(grantee, AccessDecrypt) }
+func (k *KmsKey) GrantDecrypt(grantee Grantee) (*Grant, error) {
+	return k.Grant(grantee, AccessDecrypt)
+}
 
 // GrantEncryptDecrypt lets a grantee encrypt and decrypt with the key, and
 // describe it (see Grant).
@@ -409,9 +413,12 @@ func explicitActionProblem(a string) string {
 	if strings.ContainsAny(a, "*?") {
 		return "wildcards are not allowed; list each KMS action (see AccessActions for the levels)"
 	}
-	name, ok := strings.CutPrefix(a, "kms:")
-	if !ok || !slices.Contains(policylint.KMSActions(), name) {
+	c, ok := kmscat.Lookup(a)
+	switch {
+	case !ok || !strings.Contains(a, ":"):
 		return "is not a documented KMS action like kms:Decrypt"
+	case !c.OnKey:
+		return "acts on the account, not on a key, so a policy scoped to the key gives nothing; allow it in a policy with Resource \"*\""
 	}
 	return ""
 }

@@ -136,8 +136,12 @@ func (r *KeyRef) GrantActions(grantee Grantee, actions ...string) (*Grant, error
 // GrantEncrypt, GrantDecrypt, GrantEncryptDecrypt, GrantSign, GrantVerify,
 // GrantSignVerify, GrantGenerateMac, GrantVerifyMac,
 // GrantDeriveSharedSecret and GrantAdmin are Grant with that access level.
-func (r *KeyRef) GrantEncrypt(grantee Grantee) (*Grant, error) { return r.Grant(grantee, AccessEncrypt) }
-func (r *KeyRef) GrantDecrypt(grantee Grantee) (*Grant, error) { return r.Grant(grantee, AccessDecrypt) }
+func (r *KeyRef) GrantEncrypt(grantee Grantee) (*Grant, error) {
+	return r.Grant(grantee, AccessEncrypt)
+}
+func (r *KeyRef) GrantDecrypt(grantee Grantee) (*Grant, error) {
+	return r.Grant(grantee, AccessDecrypt)
+}
 func (r *KeyRef) GrantEncryptDecrypt(grantee Grantee) (*Grant, error) {
 	return r.Grant(grantee, AccessEncryptDecrypt)
 }

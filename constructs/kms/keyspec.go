@@ -4,6 +4,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/cdktf-kms/cdktf-kms/internal/kmscat"
 )
 
 // KeySpec is a KMS key spec, as AWS and the provider's
@@ -40,26 +42,18 @@ const (
 	KeyUsageKeyAgreement      KeyUsage = "KEY_AGREEMENT"
 )
 
-// keySpecUsages lists, for each key spec the AWS provider 5.84 accepts, the
-// key usages AWS allows with it (AWS KMS Developer Guide, "Key spec
+// keySpecUsages lists, for each key spec, the key usages AWS allows with it
+// (the KMS catalogue's key specs: AWS KMS Developer Guide, "Key spec
 // reference"). SM2 exists only in the China Regions.
-var keySpecUsages = map[string][]string{
-	"SYMMETRIC_DEFAULT": {"ENCRYPT_DECRYPT"},
-	"RSA_2048":          {"ENCRYPT_DECRYPT", "SIGN_VERIFY"},
-	"RSA_3072":          {"ENCRYPT_DECRYPT", "SIGN_VERIFY"},
-	"RSA_4096":          {"ENCRYPT_DECRYPT", "SIGN_VERIFY"},
-	"ECC_NIST_P256":     {"SIGN_VERIFY", "KEY_AGREEMENT"},
-	"ECC_NIST_P384":     {"SIGN_VERIFY", "KEY_AGREEMENT"},
-	"ECC_NIST_P521":     {"SIGN_VERIFY", "KEY_AGREEMENT"},
-	"ECC_SECG_P256K1":   {"SIGN_VERIFY"},
-	"HMAC_224":          {"GENERATE_VERIFY_MAC"},
-	"HMAC_256":          {"GENERATE_VERIFY_MAC"},
-	"HMAC_384":          {"GENERATE_VERIFY_MAC"},
-	"HMAC_512":          {"GENERATE_VERIFY_MAC"},
-	"SM2":               {"ENCRYPT_DECRYPT", "SIGN_VERIFY", "KEY_AGREEMENT"},
-}
+var keySpecUsages = func() map[string][]string {
+	out := map[string][]string{}
+	for _, s := range kmscat.KeySpecs() {
+		out[s.Name] = s.Usages
+	}
+	return out
+}()
 
-var keyUsages = []string{usageEncryptDecrypt, usageSignVerify, usageMac, usageKeyAgreement}
+var keyUsages = kmscat.KeyUsages()
 
 func keySpecNames() string { return strings.Join(slices.Sorted(maps.Keys(keySpecUsages)), ", ") }
 

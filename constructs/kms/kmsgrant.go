@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/cdktf-kms/cdktf-kms/internal/iam"
+	"github.com/cdktf-kms/cdktf-kms/internal/kmscat"
 	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
 	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
@@ -49,44 +50,16 @@ type KmsGrantSpec struct {
 	RetireOnDelete bool `json:"retire_on_delete,omitempty"`
 }
 
-// grantCommonOperations apply to every key.
-var grantCommonOperations = []string{"CreateGrant", "DescribeKey", "RetireGrant"}
-
-// grantOperations are the grant operations each key type supports (AWS KMS
-// API reference, CreateGrant, Operations; "Grant operations" in the
-// Developer Guide).
-var grantOperations = map[string][]string{
-	"symmetric":    {"Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom", "ReEncryptTo"},
-	"asymmetric":   {"Decrypt", "Encrypt", "GetPublicKey", "ReEncryptFrom", "ReEncryptTo"},
-	"sign":         {"GetPublicKey", "Sign", "Verify"},
-	"hmac":         {"GenerateMac", "VerifyMac"},
-	"keyAgreement": {"DeriveSharedSecret", "GetPublicKey"},
-}
-
 // GrantOperations returns the grant operations a key spec and usage ("" for
-// the defaults) support, sorted.
+// the defaults) support, sorted (AWS KMS Developer Guide, "Grant
+// operations": https://docs.aws.amazon.com/kms/latest/developerguide/grants.html#terms-grant-operations).
 func GrantOperations(keySpec KeySpec, keyUsage KeyUsage) []string {
 	c := KmsKeyConfig{CustomerMasterKeySpec: keySpec, KeyUsage: keyUsage}
 	return c.grantOperations()
 }
 
 func (c *KmsKeyConfig) grantOperations() []string {
-	var kind string
-	switch {
-	case c.keyUsage() == usageSignVerify:
-		kind = "sign"
-	case c.keyUsage() == usageMac:
-		kind = "hmac"
-	case c.keyUsage() == usageKeyAgreement:
-		kind = "keyAgreement"
-	case c.keySpec() == "SYMMETRIC_DEFAULT":
-		kind = "symmetric"
-	default:
-		kind = "asymmetric"
-	}
-	out := append(slices.Clone(grantOperations[kind]), grantCommonOperations...)
-	slices.Sort(out)
-	return out
+	return kmscat.GrantOperations(kmscat.TypeOf(c.keySpec(), c.keyUsage()))
 }
 
 var grantNamePattern = regexp.MustCompile(`^[A-Za-z0-9:/_-]{1,256}$`)
@@ -145,6 +118,13 @@ func (c *KmsKeyConfig) validateKmsGrants(p *problems, partition string) {
 		fo := fi.sub("Operations", "operations")
 		if len(g.Operations) == 0 {
 			p.add(fo, nil, "required: one or more of %s", strings.Join(allowed, ", "))
+		}
+		if len(g.Operations) > 0 && !slices.ContainsFunc(g.Operations, func(op string) bool { return op != "CreateGrant" }) {
+			// A grant that only lets its grantee make grants gives nothing
+			// to pass on: AWS KMS refuses it (AWS KMS Developer Guide,
+			// "Grant operations": CreateGrant passes on the grant's other
+			// operations).
+			p.add(fo, g.Operations, "CreateGrant alone is refused by AWS KMS: a grant must include an operation to pass on; add the operations the grantee needs (%s)", strings.Join(slices.DeleteFunc(slices.Clone(allowed), func(op string) bool { return op == "CreateGrant" }), ", "))
 		}
 		seen := map[string]bool{}
 		for j, op := range g.Operations {

@@ -607,6 +607,7 @@ func (st *stackState) warnMonitoringDependencies(all []constructs.IConstruct) {
 		}
 	}
 }
+
 // sameValue says whether v, a value of the configuration, names the
 // resource r: it is a reference to r's attr, or equals r's literal input.
 func (st *stackState) sameValue(v string, input *string, typ string, r cdktf.TerraformResource, attr string) bool {

@@ -34,13 +34,13 @@ func TestEveryAccessPathPassesTheSameReachRules(t *testing.T) {
 			"KmsGrants[0].GranteePrincipal"},
 		{"native grant of usage to another account", []func(*kms.KmsKeyConfig){grant(other, "Decrypt", "Encrypt")}, ""},
 		{"native grant with CreateGrant to a trusted account", []func(*kms.KmsKeyConfig){grant(other, "CreateGrant", "Decrypt"), trustAccount}, ""},
-		{"native grant with CreateGrant in the key's account", []func(*kms.KmsKeyConfig){grant("arn:aws:iam::123456789012:role/ops", "CreateGrant")}, ""},
+		{"native grant with CreateGrant in the key's account", []func(*kms.KmsKeyConfig){grant("arn:aws:iam::123456789012:role/ops", "CreateGrant", "Decrypt")}, ""},
 		{"retiring principal in another account", []func(*kms.KmsKeyConfig){func(c *kms.KmsKeyConfig) {
 			c.KmsGrants = []kms.KmsGrantSpec{{Name: "g", GranteePrincipal: "arn:aws:iam::123456789012:role/app", RetiringPrincipal: other, Operations: []string{"Decrypt"}}}
 		}}, "KmsGrants[0].RetiringPrincipal: \"" + other + "\": gives " + other + " in account 999999999999 management actions (kms:RetireGrant)"},
 		{"native grant with CreateGrant to a service", []func(*kms.KmsKeyConfig){grant("dnssec-route53.amazonaws.com", "CreateGrant", "DescribeKey")},
 			"KmsGrants[0].GranteePrincipal: \"dnssec-route53.amazonaws.com\": gives the service principal dnssec-route53.amazonaws.com management actions (kms:CreateGrant)"},
-		{"native grant with CreateGrant to a trusted service", []func(*kms.KmsKeyConfig){grant("dnssec-route53.amazonaws.com", "CreateGrant"), trustService}, ""},
+		{"native grant with CreateGrant to a trusted service", []func(*kms.KmsKeyConfig){grant("dnssec-route53.amazonaws.com", "CreateGrant", "DescribeKey"), trustService}, ""},
 		{"extra statement giving a service the key policy", []func(*kms.KmsKeyConfig){statement(`{"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": ["kms:Decrypt", "kms:PutKeyPolicy"], "Resource": "*"}`)},
 			"ExtraPolicyStatements[0]: statement 5: gives the service principal s3.amazonaws.com management actions (kms:PutKeyPolicy)"},
 		{"extra statement letting a service schedule deletion", []func(*kms.KmsKeyConfig){statement(`{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "kms:*", "Resource": "*"}`)},

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
-	"github.com/cdktf-kms/cdktf-kms/internal/policylint"
+	"github.com/cdktf-kms/cdktf-kms/internal/kmscat"
 	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
 )
 
@@ -27,9 +27,9 @@ var wantActions = func() map[kms.Access][]any {
 	for access, patterns := range grantPatterns {
 		var list []any
 		for _, p := range patterns {
-			for _, a := range policylint.KMSActions() {
-				if ok, _ := path.Match(p, "kms:"+a); ok {
-					list = append(list, "kms:"+a)
+			for _, a := range kmscat.Names() {
+				if ok, _ := path.Match(p, a); ok {
+					list = append(list, a)
 				}
 			}
 		}

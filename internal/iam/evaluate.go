@@ -3,6 +3,8 @@ package iam
 import (
 	"slices"
 	"strings"
+
+	"github.com/cdktf-kms/cdktf-kms/internal/kmscat"
 )
 
 // The evaluator decides a request to a KMS key the way AWS does (IAM User
@@ -549,7 +551,7 @@ func grantConstraints(g Grant, action string) []Cond {
 	switch {
 	case strings.EqualFold(action, "kms:RetireGrant"):
 		return []Cond{{Kind: CondThisGrant, Name: g.Name}}
-	case slices.ContainsFunc(encryptionContextOperations, func(op string) bool { return strings.EqualFold(op, action) }):
+	case contextConstrained(action):
 		switch {
 		case len(g.EncryptionContextEquals) > 0:
 			return []Cond{{Kind: CondEncryptionContextEquals, Name: g.Name, Context: g.EncryptionContextEquals}}
@@ -562,11 +564,11 @@ func grantConstraints(g Grant, action string) []Cond {
 	return nil
 }
 
-// encryptionContextOperations are the grant operations that take an
-// encryption context, to which a grant's constraints apply.
-var encryptionContextOperations = []string{
-	"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyPair", "kms:GenerateDataKeyPairWithoutPlaintext",
-	"kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo",
+// contextConstrained says whether a grant's encryption context
+// constraint applies to the action (the catalogue's ContextConstraint).
+func contextConstrained(action string) bool {
+	a, ok := kmscat.Lookup(action)
+	return ok && a.ContextConstraint
 }
 
 // joinConds is the conditions of both, without repeats.

@@ -1,5 +1,6 @@
 // Package policylint checks AWS KMS key policies beyond what generic IaC
-// scanners know: real KMS actions, well-formed principals of the key's
+// scanners know: real KMS actions (read as IAM reads them, without regard
+// to case), well-formed principals of the key's
 // partition, known condition operators and keys, unique Sids, AWS's size
 // limit, who can reach the key (a wildcard principal only under a condition
 // that pins the caller to this account or organization, management actions
@@ -9,160 +10,53 @@
 // (tools/scan) runs it on every aws_kms_key and aws_kms_replica_key
 // of the synthesized stacks.
 //
+// Statements are read with the one IAM model (internal/iam), actions with
+// the KMS catalogue (internal/kmscat), and who could still change the key
+// policy is decided by the evaluator (iam.Decide) and its condition
+// evaluation, so that the linter, the construct and the access report read
+// a policy the same way.
+//
 // Values that hold a cdktf token marker (a reference to another resource,
 // unknown until apply) are not checked for form or account; a condition
 // value that is a reference does not count as concrete.
 package policylint
 
 import (
-	_ "embed"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
-	"path"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/cdktf-kms/cdktf-kms/internal/iam"
+	"github.com/cdktf-kms/cdktf-kms/internal/kmscat"
 	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
 
 // MaxBytes is AWS's limit on a key policy (32 KB).
 const MaxBytes = 32768
 
-var (
-	//go:embed kms_actions.txt
-	kmsActionsData string
-	//go:embed kms_condition_keys.txt
-	kmsConditionKeysData string
-)
-
-// The data files, parsed once; the lower-case forms serve the matching.
-var (
-	kmsActions            = dataLines(kmsActionsData)
-	kmsConditionKeys      = dataLines(kmsConditionKeysData)
-	kmsActionsLower       = lowerAll(kmsActions)
-	kmsActionSet          = setOf(kmsActionsLower)
-	kmsActionIndex        = indexOf(kmsActionsLower)
-	kmsConditionKeysLower = lowerAll(kmsConditionKeys)
-)
-
-func indexOf(list []string) map[string]int {
-	out := make(map[string]int, len(list))
-	for i, s := range list {
-		out[s] = i
-	}
-	return out
-}
-
-func setOf(list []string) map[string]bool {
-	out := make(map[string]bool, len(list))
-	for _, s := range list {
-		out[s] = true
-	}
-	return out
-}
-
-func lowerAll(list []string) []string {
-	out := make([]string, len(list))
-	for i, s := range list {
-		out[i] = strings.ToLower(s)
-	}
-	return out
-}
-
-// KMSActions returns the documented KMS action names (without "kms:"),
-// in the order of kms_actions.txt.
-func KMSActions() []string { return append([]string(nil), kmsActions...) }
-
-// KMSConditionKeys returns the documented KMS condition keys; those ending
-// in ":" are families followed by a name.
-func KMSConditionKeys() []string { return append([]string(nil), kmsConditionKeys...) }
-
-func dataLines(data string) []string {
-	var out []string
-	for _, line := range strings.Split(data, "\n") {
-		line = strings.TrimSpace(line)
-		if line != "" && !strings.HasPrefix(line, "#") {
-			out = append(out, line)
-		}
-	}
-	return out
-}
-
-// ExpandAction returns the documented KMS actions (with "kms:") that an
-// action or action wildcard matches, in the order of kms_actions.txt.
-func ExpandAction(action string) []string {
-	name, ok := strings.CutPrefix(action, "kms:")
-	if !ok {
-		if action == "*" {
-			name = "*"
-		} else {
-			return nil
-		}
-	}
-	pattern := strings.ToLower(name)
-	if !strings.ContainsAny(pattern, "*?[\\") {
-		// No wildcard: one lookup instead of a match against every action.
-		if i, ok := kmsActionIndex[pattern]; ok {
-			return []string{"kms:" + kmsActions[i]}
-		}
-		return nil
-	}
-	var out []string
-	for i, known := range kmsActionsLower {
-		if matched, _ := path.Match(pattern, known); matched {
-			out = append(out, "kms:"+kmsActions[i])
-		}
-	}
-	return out
-}
-
-// usageActions are the actions that use the key without managing it:
-// cryptographic operations, describing it and reading its public key.
-// AdditionalPrincipals of any account may get these; anything else to
-// another account needs the account to be trusted.
-var usageActions = setOf(lowerAll([]string{
-	"Decrypt", "DeriveSharedSecret", "DescribeKey", "Encrypt", "GenerateDataKey", "GenerateDataKeyPair",
-	"GenerateDataKeyPairWithoutPlaintext", "GenerateDataKeyWithoutPlaintext", "GenerateMac", "GetPublicKey",
-	"ReEncryptFrom", "ReEncryptTo", "Sign", "Verify", "VerifyMac",
-}))
-
-// IsUsageAction says whether a documented action (with "kms:") only uses
-// the key.
+// IsUsageAction says whether a KMS action (with "kms:", any case) only
+// uses the key: a cryptographic operation, describing the key or reading
+// its public key (the catalogue's Use).
 func IsUsageAction(action string) bool {
-	name, ok := strings.CutPrefix(action, "kms:")
-	return ok && usageActions[strings.ToLower(name)]
+	a, ok := kmscat.Lookup(action)
+	return ok && a.Use
 }
 
-// globalConditionKeys are AWS global condition keys (IAM User Guide, "AWS
-// global condition context keys"), lower-cased; a trailing "/" marks a
-// family followed by a tag key.
-var globalConditionKeys = setOf(lowerAll([]string{
-	"aws:CalledVia", "aws:CalledViaFirst", "aws:CalledViaLast", "aws:CurrentTime", "aws:EpochTime",
-	"aws:FederatedProvider", "aws:MultiFactorAuthAge", "aws:MultiFactorAuthPresent", "aws:PrincipalAccount",
-	"aws:PrincipalArn", "aws:PrincipalIsAWSService", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths",
-	"aws:PrincipalServiceName", "aws:PrincipalServiceNamesList", "aws:PrincipalTag/", "aws:PrincipalType",
-	"aws:referer", "aws:RequestedRegion", "aws:RequestTag/", "aws:ResourceAccount", "aws:ResourceOrgID",
-	"aws:ResourceOrgPaths", "aws:ResourceTag/", "aws:SecureTransport", "aws:SourceAccount", "aws:SourceArn",
-	"aws:SourceIdentity", "aws:SourceIp", "aws:SourceOrgID", "aws:SourceOrgPaths", "aws:SourceVpc",
-	"aws:SourceVpcArn", "aws:SourceVpce", "aws:TagKeys", "aws:TokenIssueTime", "aws:UserAgent", "aws:userid",
-	"aws:username", "aws:ViaAWSService", "aws:VpcSourceIp", "aws:VpceAccount", "aws:VpceOrgID", "aws:VpceOrgPaths",
-	"aws:Ec2InstanceSourceVpc", "aws:Ec2InstanceSourcePrivateIPv4",
-}))
-
-// conditionOperators are IAM's condition operators; IfExists and the set
-// qualifiers are handled separately.
-var conditionOperators = map[string]bool{
-	"StringEquals": true, "StringNotEquals": true, "StringEqualsIgnoreCase": true, "StringNotEqualsIgnoreCase": true,
-	"StringLike": true, "StringNotLike": true,
-	"NumericEquals": true, "NumericNotEquals": true, "NumericLessThan": true, "NumericLessThanEquals": true,
-	"NumericGreaterThan": true, "NumericGreaterThanEquals": true,
-	"DateEquals": true, "DateNotEquals": true, "DateLessThan": true, "DateLessThanEquals": true,
-	"DateGreaterThan": true, "DateGreaterThanEquals": true,
-	"Bool": true, "BinaryEquals": true, "IpAddress": true, "NotIpAddress": true,
-	"ArnEquals": true, "ArnLike": true, "ArnNotEquals": true, "ArnNotLike": true, "Null": true,
+// governed keeps the actions a key policy governs (the catalogue's OnKey):
+// an account-level action such as kms:CreateKey in a key policy has no
+// effect, so it is neither given nor refused by one.
+func governed(actions []string) []string {
+	var out []string
+	for _, a := range actions {
+		if c, ok := kmscat.Lookup(a); ok && c.OnKey && !slices.Contains(out, c.IAMName()) {
+			out = append(out, c.IAMName())
+		}
+	}
+	return out
 }
 
 // ServicePrincipalPattern is the form of an AWS service principal: DNS
@@ -222,17 +116,13 @@ func (c Context) trusted(account string) bool {
 // rotation, deletion, tags or aliases, and making, listing, retiring or
 // revoking grants) goes only to principals of the key's account or of a
 // trusted account, and to service principals named in TrustedServices.
-// kind is "AWS" or "Service"; actions are documented actions with the
-// kms: prefix (ExpandAction). A reference or "*" (whose account is not
-// known here) returns "": lintReach checks wildcards with their
-// conditions. The result is "" or the problem.
+// kind is "AWS" or "Service"; actions are KMS actions with the kms: prefix
+// (any case; account-level actions, which a key policy does not govern,
+// are left out). A reference or "*" (whose account is not known here)
+// returns "": lintReach checks wildcards with their conditions. The result
+// is "" or the problem.
 func ReachProblem(ctx Context, kind, principal string, actions []string) string {
-	var management []string
-	for _, a := range actions {
-		if !IsUsageAction(a) && !slices.Contains(management, a) {
-			management = append(management, a)
-		}
-	}
+	management := managementOf(actions)
 	if len(management) == 0 || tftemplate.IsUnresolved(principal) || tftemplate.HasComplexMarker(principal) {
 		return ""
 	}
@@ -250,6 +140,18 @@ func ReachProblem(ctx Context, kind, principal string, actions []string) string 
 		return fmt.Sprintf("gives the service principal %s %s; AWS services get the usage actions unless you name the service in trusted_service_principals (TrustedServicePrincipals) to allow more", principal, describeManagement(management))
 	}
 	return ""
+}
+
+// managementOf returns the actions a key policy governs that do more than
+// use the key, in the catalogue's spelling.
+func managementOf(actions []string) []string {
+	var out []string
+	for _, a := range governed(actions) {
+		if !IsUsageAction(a) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // Finding is one problem in one statement.
@@ -275,31 +177,9 @@ func (f Finding) String() string {
 	}
 }
 
-type statement struct {
-	Sid       string                    `json:"Sid"`
-	Effect    string                    `json:"Effect"`
-	Principal json.RawMessage           `json:"Principal"`
-	Action    stringList                `json:"Action"`
-	Resource  stringList                `json:"Resource"`
-	Condition map[string]map[string]any `json:"Condition"`
-}
-
-type stringList []string
-
-func (l *stringList) UnmarshalJSON(b []byte) error {
-	var one string
-	if err := json.Unmarshal(b, &one); err == nil {
-		*l = stringList{one}
-		return nil
-	}
-	var many []string
-	if err := json.Unmarshal(b, &many); err != nil {
-		return fmt.Errorf("want a string or a list of strings")
-	}
-	*l = many
-	return nil
-}
-
+// allowedElements are the elements a key policy statement of ours may
+// use: NotPrincipal, NotAction and NotResource give the key to whoever or
+// whatever they do not name, which no rule here could bound.
 var allowedElements = map[string]bool{"Sid": true, "Effect": true, "Principal": true, "Action": true, "Resource": true, "Condition": true}
 
 // linter holds one run's state.
@@ -314,10 +194,11 @@ func (l *linter) add(i int, sid, principal, format string, args ...any) {
 
 // parsed is one statement as the rules see it.
 type parsed struct {
-	index      int
-	statement  statement
+	statement iam.Statement
+	// raw are the statement's elements as written.
+	raw        map[string]json.RawMessage
 	principals map[string][]string
-	actions    []string // the documented actions the statement covers
+	actions    []string // the KMS actions the statement covers
 }
 
 // Lint checks a key policy document and returns every finding.
@@ -345,30 +226,40 @@ func Lint(policy string, ctx Context) []Finding {
 	for i, raw := range doc.Statement {
 		n := i + 1
 		var elements map[string]json.RawMessage
-		var s statement
-		if err := json.Unmarshal(raw, &elements); err != nil {
+		if err := json.Unmarshal(raw, &elements); err != nil || elements == nil {
 			l.add(n, "", "", "is not a JSON object")
 			continue
 		}
-		if err := json.Unmarshal(raw, &s); err != nil {
-			l.add(n, "", "", "malformed: %v", err)
-			continue
-		}
-		if s.Sid != "" {
-			if other, dup := sids[s.Sid]; dup {
-				l.add(n, s.Sid, "", "duplicates the Sid of statement %d", other)
+		var sid string
+		_ = json.Unmarshal(elements["Sid"], &sid)
+		if sid != "" {
+			if other, dup := sids[sid]; dup {
+				l.add(n, sid, "", "duplicates the Sid of statement %d", other)
 			}
-			sids[s.Sid] = n
+			sids[sid] = n
 		}
+		known := map[string]json.RawMessage{}
 		for _, el := range slices.Sorted(maps.Keys(elements)) {
 			if !allowedElements[el] {
-				l.add(n, s.Sid, "", "element %s is not supported here (use Principal, Action, Resource)", el)
+				l.add(n, sid, "", "element %s is not supported here (use Principal, Action, Resource)", el)
+				continue
 			}
+			known[el] = elements[el]
 		}
-		p := parsed{index: n, statement: s}
-		p.principals = l.principals(n, s)
+		text, _ := json.Marshal(known)
+		s, err := iam.ParseStatement(text)
+		if err != nil {
+			l.add(n, sid, "", "%v", err)
+			continue
+		}
+		s.Index = n
+		p := parsed{statement: s, raw: elements, principals: l.principals(s)}
 		for _, a := range s.Action {
-			p.actions = append(p.actions, ExpandAction(a)...)
+			for _, x := range iam.ExpandKMSActions(a) {
+				if !slices.Contains(p.actions, x) {
+					p.actions = append(p.actions, x)
+				}
+			}
 		}
 		l.lintStatement(p)
 		statements = append(statements, p)
@@ -377,38 +268,27 @@ func Lint(policy string, ctx Context) []Finding {
 	return l.findings
 }
 
-// principals reads "*" or {"AWS": ..., "Service": ...}.
-func (l *linter) principals(n int, s statement) map[string][]string {
-	raw := s.Principal
-	if len(raw) == 0 {
-		l.add(n, s.Sid, "", "has no Principal (a key policy statement must name one)")
-		return nil
-	}
-	var star string
-	if err := json.Unmarshal(raw, &star); err == nil {
-		if star != "*" {
-			l.add(n, s.Sid, "", "Principal %q must be \"*\" or an object", star)
-			return nil
-		}
-		return map[string][]string{"AWS": {"*"}}
-	}
-	var obj map[string]stringList
-	if err := json.Unmarshal(raw, &obj); err != nil {
-		l.add(n, s.Sid, "", "Principal must be \"*\" or an object of principal lists")
+// principals returns a statement's principals by type ("*" as AWS "*").
+func (l *linter) principals(s iam.Statement) map[string][]string {
+	if s.Principal == nil {
+		l.add(s.Index, s.Sid, "", "has no Principal (a key policy statement must name one)")
 		return nil
 	}
 	out := map[string][]string{}
-	for k, v := range obj {
-		out[k] = v
+	ps := s.Principal
+	if ps.Any && !slices.Contains(ps.AWS, "*") {
+		out["AWS"] = []string{"*"}
+	}
+	for kind, list := range map[string][]string{"AWS": ps.AWS, "Service": ps.Service, "Federated": ps.Federated, "CanonicalUser": ps.CanonicalUser} {
+		if len(list) > 0 {
+			out[kind] = append(out[kind], list...)
+		}
 	}
 	return out
 }
 
 func (l *linter) lintStatement(p parsed) {
-	s, n := p.statement, p.index
-	if s.Effect != "Allow" && s.Effect != "Deny" {
-		l.add(n, s.Sid, "", "Effect %q must be Allow or Deny", s.Effect)
-	}
+	s, n := p.statement, p.statement.Index
 	if len(s.Action) == 0 {
 		l.add(n, s.Sid, "", "has no Action")
 	}
@@ -418,7 +298,7 @@ func (l *linter) lintStatement(p parsed) {
 		}
 	}
 	if len(s.Resource) != 1 || s.Resource[0] != "*" {
-		l.add(n, s.Sid, "", `Resource %v must be "*" (this key) in a key policy`, []string(s.Resource))
+		l.add(n, s.Sid, "", `Resource %v must be "*" (this key) in a key policy`, s.Resource)
 	}
 	for _, kind := range slices.Sorted(maps.Keys(p.principals)) {
 		for _, v := range p.principals[kind] {
@@ -427,14 +307,14 @@ func (l *linter) lintStatement(p parsed) {
 			}
 		}
 	}
-	for _, op := range slices.Sorted(maps.Keys(s.Condition)) {
-		if !knownOperator(op) {
-			l.add(n, s.Sid, "", "condition operator %q is not an IAM condition operator", op)
+	reported := map[string]bool{}
+	for _, c := range s.Conditions {
+		if !iam.ParseOperator(c.Operator).Known && !reported[c.Operator] {
+			reported[c.Operator] = true
+			l.add(n, s.Sid, "", "condition operator %q is not an IAM condition operator", c.Operator)
 		}
-		for _, key := range slices.Sorted(maps.Keys(s.Condition[op])) {
-			if !knownConditionKey(key) {
-				l.add(n, s.Sid, "", "condition key %q is not a known KMS or AWS global condition key", key)
-			}
+		if !knownConditionKey(c.Key) {
+			l.add(n, s.Sid, "", "condition key %q is not a known KMS or AWS global condition key", c.Key)
 		}
 	}
 	if s.Effect == "Allow" {
@@ -442,20 +322,29 @@ func (l *linter) lintStatement(p parsed) {
 	}
 }
 
-// actionProblem checks one action: a documented KMS action, or a wildcard
-// that matches at least one.
+// actionProblem checks one action: a KMS action of the catalogue, or a
+// wildcard that matches at least one, read without regard to case.
 func actionProblem(a string) string {
-	name, ok := strings.CutPrefix(a, "kms:")
-	if !ok {
+	service, name, ok := strings.Cut(a, ":")
+	switch {
+	case a == "*":
+		return `action "*" covers every service's actions; a key policy governs only this key: write "kms:*"`
+	case !ok || !strings.EqualFold(service, "kms"):
 		return fmt.Sprintf("action %q is not a KMS action (a key policy governs only this key)", a)
-	}
-	if kmsActionSet[strings.ToLower(name)] || len(ExpandAction(a)) > 0 {
-		return ""
-	}
-	if strings.ContainsAny(name, "*?") {
+	case strings.ContainsAny(name, "*?"):
+		if len(iam.ExpandKMSActions(a)) > 0 {
+			return ""
+		}
 		return fmt.Sprintf("action %q matches no KMS action", a)
 	}
-	return fmt.Sprintf("action %q is not a KMS action", a)
+	c, ok := kmscat.Lookup(a)
+	switch {
+	case !ok:
+		return fmt.Sprintf("action %q is not a KMS action", a)
+	case !c.OnKey:
+		return fmt.Sprintf("action %q acts on the account, not on a key (its resource is \"*\" in an IAM policy), so a key policy that allows it has no effect; allow it in an IAM policy", a)
+	}
+	return ""
 }
 
 // principalProblem checks the form of one principal.
@@ -507,82 +396,87 @@ var pinningKeys = map[string]string{
 // pinnedTo returns what a statement's conditions pin the caller to: the
 // accounts, whether an organization pins it, and whether only
 // aws:SourceAccount does (then the callers are any AWS service acting for
-// those accounts). A key counts only with StringEquals and concrete values
-// (no wildcard, no reference).
-func (l *linter) pinnedTo(s statement) (accounts []string, org, onlySource, pinned bool) {
+// those accounts). A key counts only with StringEquals (no IfExists, no set
+// qualifier) and concrete values (no wildcard, no reference); a pinning
+// key whose concrete values are not account (or organization) ids gets a
+// finding that says so.
+func (l *linter) pinnedTo(p parsed) (accounts []string, org, onlySource, pinned bool) {
 	var byCaller bool
-	for op, keys := range s.Condition {
-		if op != "StringEquals" {
+	s := p.statement
+	for _, c := range s.Conditions {
+		op := iam.ParseOperator(c.Operator)
+		if op.Base != "StringEquals" || op.Set != "" || op.IfExists {
 			continue
 		}
-		for key, raw := range keys {
-			kind, ok := pinningKeys[strings.ToLower(key)]
-			if !ok {
-				continue
-			}
-			values, concrete := conditionValues(raw)
-			if !concrete || len(values) == 0 {
-				continue
-			}
-			switch kind {
-			case "org":
-				if allMatch(values, iam.IsOrgID) {
-					org, pinned = true, true
-				}
-			case "account", "source":
-				if allMatch(values, iam.IsAccountID) {
-					accounts, pinned = append(accounts, values...), true
-					byCaller = byCaller || kind == "account"
-				}
-			}
+		kind, ok := pinningKeys[strings.ToLower(c.Key)]
+		if !ok || len(c.Values) == 0 || !concrete(c.Values) {
+			continue
+		}
+		valid, what := iam.IsAccountID, "an account ID (12 digits, written as a string)"
+		if kind == "org" {
+			valid, what = iam.IsOrgID, "an organization ID (o- and 10 to 32 lower-case letters or digits)"
+		}
+		if bad := slices.DeleteFunc(slices.Clone(c.Values), valid); len(bad) > 0 {
+			l.add(s.Index, s.Sid, "", "condition %s %s: %s is not %s%s, so it pins the caller to nothing", c.Operator, c.Key, quoteAll(bad), what, jsonTypeNote(p.raw["Condition"], c))
+			continue
+		}
+		switch kind {
+		case "org":
+			org, pinned = true, true
+		case "account", "source":
+			accounts, pinned = append(accounts, c.Values...), true
+			byCaller = byCaller || kind == "account"
 		}
 	}
 	return accounts, org, pinned && !org && !byCaller, pinned
 }
 
-func allMatch(values []string, f func(string) bool) bool {
+// jsonTypeNote says, for a condition whose values are written as JSON
+// numbers or booleans, that IAM compares them as strings: a number loses
+// an account id's leading zeros.
+func jsonTypeNote(raw json.RawMessage, c iam.Condition) string {
+	var ops map[string]map[string]json.RawMessage
+	if json.Unmarshal(raw, &ops) != nil {
+		return ""
+	}
+	v := bytes.TrimSpace(ops[c.Operator][c.Key])
+	if len(v) > 0 && v[0] == '[' {
+		v = bytes.TrimSpace(v[1:])
+	}
+	if len(v) == 0 || v[0] == '"' {
+		return ""
+	}
+	return " (it is written as a JSON number or boolean; write the id as a string, with its leading zeros)"
+}
+
+func quoteAll(values []string) string {
+	var out []string
 	for _, v := range values {
-		if !f(v) {
+		out = append(out, fmt.Sprintf("%q", v))
+	}
+	return strings.Join(out, ", ")
+}
+
+// concrete says whether condition values are all literal: no reference, no
+// variable and no wildcard.
+func concrete(values []string) bool {
+	for _, v := range values {
+		if tftemplate.IsReference(v) || strings.ContainsAny(v, "*?") || strings.Contains(v, "${") {
 			return false
 		}
 	}
 	return true
 }
 
-// conditionValues reads a condition's value (a string or a list of
-// strings); concrete is false when any value is a reference or holds a
-// wildcard.
-func conditionValues(raw any) (values []string, concrete bool) {
-	var list []any
-	switch v := raw.(type) {
-	case []any:
-		list = v
-	default:
-		list = []any{v}
-	}
-	concrete = true
-	for _, item := range list {
-		s, ok := item.(string)
-		if !ok {
-			s = fmt.Sprint(item)
-		}
-		if tftemplate.IsReference(s) || strings.ContainsAny(s, "*?") || strings.Contains(s, "${") {
-			concrete = false
-		}
-		values = append(values, s)
-	}
-	return values, concrete
-}
-
 // lintReach checks who an Allow statement lets reach the key: a wildcard
 // principal only when pinned to trusted accounts (or an organization, for
 // usage actions), and management actions only to trusted accounts.
 func (l *linter) lintReach(p parsed) {
-	s, n := p.statement, p.index
-	management := p.managementActions()
+	s, n := p.statement, p.statement.Index
+	management := managementOf(p.actions)
 	for _, v := range p.principals["AWS"] {
 		if v == "*" {
-			accounts, org, onlySource, pinned := l.pinnedTo(s)
+			accounts, org, onlySource, pinned := l.pinnedTo(p)
 			if !pinned {
 				l.add(n, s.Sid, v, `Principal AWS "*" in an Allow needs a condition that pins the caller to this account or organization: StringEquals on aws:PrincipalAccount, aws:PrincipalOrgID, kms:CallerAccount or aws:SourceAccount with concrete values (this account is %s); other conditions restrict nobody`, l.ctx.Account)
 				continue
@@ -622,182 +516,10 @@ func describeManagement(actions []string) string {
 	return fmt.Sprintf("management actions (%s), not only key usage", strings.Join(actions, ", "))
 }
 
-// managementActions returns the statement's documented actions that do
-// more than use the key.
-func (p parsed) managementActions() []string {
-	var out []string
-	for _, a := range p.actions {
-		if !IsUsageAction(a) && !slices.Contains(out, a) {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
-func knownOperator(op string) bool {
-	for _, q := range []string{"ForAllValues:", "ForAnyValue:"} {
-		op = strings.TrimPrefix(op, q)
-	}
-	if op != "Null" {
-		op = strings.TrimSuffix(op, "IfExists")
-	}
-	return conditionOperators[op]
-}
-
 func knownConditionKey(key string) bool {
-	lower := strings.ToLower(key)
-	if strings.HasPrefix(lower, "aws:") {
-		if globalConditionKeys[lower] {
-			return true
-		}
-		if i := strings.Index(lower, "/"); i > 0 {
-			return globalConditionKeys[lower[:i+1]]
-		}
-		return false
+	if strings.HasPrefix(strings.ToLower(key), "aws:") {
+		return iam.IsGlobalConditionKey(key)
 	}
-	for _, k := range kmsConditionKeysLower {
-		if lower == k || (strings.HasSuffix(k, ":") && strings.HasPrefix(lower, k) && len(lower) > len(k)) {
-			return true
-		}
-	}
-	return false
-}
-
-// coversPutKeyPolicy says whether the statement's actions include
-// kms:PutKeyPolicy, the action without which nobody can repair the policy.
-func (p parsed) coversPutKeyPolicy() bool { return slices.Contains(p.actions, "kms:PutKeyPolicy") }
-
-// lintManageable checks that some statement keeps the key manageable and
-// that no Deny locks the account out.
-func (l *linter) lintManageable(statements []parsed) {
-	root := iam.RootArn(l.ctx.Partition, l.ctx.Account)
-	// Who can change the policy: principals of the key's account allowed
-	// kms:PutKeyPolicy without a condition.
-	var managers []string
-	for _, p := range statements {
-		s := p.statement
-		if s.Effect != "Allow" || len(s.Condition) > 0 || !p.coversPutKeyPolicy() {
-			continue
-		}
-		for _, v := range p.principals["AWS"] {
-			if v == l.ctx.Account {
-				v = root
-			}
-			if pr, msg := iam.ParsePrincipal(v, l.ctx.Partition); msg == "" && pr.Account() == l.ctx.Account {
-				managers = append(managers, v)
-			}
-		}
-	}
-	if len(statements) > 0 && len(managers) == 0 {
-		l.add(0, "", "", "no statement keeps the key manageable: allow the account root (%s) kms:*, or allow administrators kms:PutKeyPolicy without a condition; otherwise a deploy can lock everyone out", root)
-	}
-	for _, p := range statements {
-		s := p.statement
-		if s.Effect != "Deny" || !p.coversPutKeyPolicy() || !deniesAccount(p.principals["AWS"], l.ctx.Account, root) {
-			continue
-		}
-		if len(s.Condition) == 0 {
-			l.add(p.index, s.Sid, "", "denies kms:PutKeyPolicy to everyone or to the account root without a condition: nobody could change the key policy again")
-			continue
-		}
-		if !exempts(s.Condition, append([]string{root}, managers...), l.ctx.Account) {
-			l.add(p.index, s.Sid, "", "denies kms:PutKeyPolicy to everyone or to the account root under a condition (%s) that does not demonstrably exempt the account root or an administrator, so it may lock everyone out of the key; exempt them with StringNotEquals or ArnNotEquals on aws:PrincipalArn listing %s, or leave kms:PutKeyPolicy out of the Deny", conditionSummary(s.Condition), root)
-		}
-	}
-}
-
-// deniesAccount says whether a Deny's principals include everyone or the
-// account root.
-func deniesAccount(principals []string, account, root string) bool {
-	for _, v := range principals {
-		if v == "*" || v == account || v == root {
-			return true
-		}
-	}
-	return false
-}
-
-// exempts says whether some condition of a Deny is false for at least one
-// of the managers (the root first), so that the Deny does not apply to them.
-// Conditions are ANDed: one that is false for a manager lifts the Deny for
-// that manager. Only forms that can be proven are accepted.
-func exempts(conditions map[string]map[string]any, managers []string, account string) bool {
-	for op, keys := range conditions {
-		base := strings.TrimSuffix(op, "IfExists")
-		for key, raw := range keys {
-			values, concrete := conditionValues(raw)
-			if !concrete {
-				// Wildcards are fine in *Like operators; references never.
-				values, concrete = likeValues(raw)
-				if !concrete {
-					continue
-				}
-			}
-			k := strings.ToLower(key)
-			switch {
-			case k == "aws:principalarn" && (base == "StringNotEquals" || base == "ArnNotEquals" || base == "StringNotEqualsIgnoreCase"):
-				for _, m := range managers {
-					if containsFold(values, m, base == "StringNotEqualsIgnoreCase") {
-						return true
-					}
-				}
-			case k == "aws:principalarn" && (base == "StringNotLike" || base == "ArnNotLike"):
-				for _, m := range managers {
-					for _, pattern := range values {
-						if wildcardMatch(pattern, m) {
-							return true
-						}
-					}
-				}
-			case (k == "aws:principalaccount" || k == "kms:calleraccount") && base == "StringNotEquals":
-				if slices.Contains(values, account) {
-					return true
-				}
-			case k == "aws:securetransport" && op == "Bool":
-				// Denied only over plain HTTP: every caller can still use TLS.
-				if len(values) == 1 && strings.EqualFold(values[0], "false") {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
-// likeValues reads condition values that may hold IAM wildcards but no
-// references.
-func likeValues(raw any) ([]string, bool) {
-	values, _ := conditionValues(raw)
-	for _, v := range values {
-		if tftemplate.IsReference(v) || strings.Contains(v, "${") {
-			return nil, false
-		}
-	}
-	return values, true
-}
-
-func containsFold(values []string, v string, fold bool) bool {
-	for _, x := range values {
-		if x == v || fold && strings.EqualFold(x, v) {
-			return true
-		}
-	}
-	return false
-}
-
-// wildcardMatch matches IAM's StringLike wildcards (* and ?).
-func wildcardMatch(pattern, s string) bool {
-	re := "^" + strings.NewReplacer(`\*`, ".*", `\?`, ".").Replace(regexp.QuoteMeta(pattern)) + "$"
-	ok, _ := regexp.MatchString(re, s)
+	_, ok := kmscat.LookupConditionKey(key)
 	return ok
-}
-
-// conditionSummary renders a condition block compactly for a message.
-func conditionSummary(c map[string]map[string]any) string {
-	b, _ := json.Marshal(c)
-	s := string(b)
-	if len(s) > 160 {
-		s = s[:160] + "..."
-	}
-	return s
 }

@@ -3,7 +3,6 @@ package policylint
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"testing"
 )
@@ -14,24 +13,6 @@ const rootStatement = `{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::12
 
 func doc(statements ...string) string {
 	return `{"Version": "2012-10-17", "Statement": [` + strings.Join(statements, ",") + `]}`
-}
-
-func TestActionListHasNoDuplicatesAndIsSorted(t *testing.T) {
-	for name, list := range map[string][]string{"kms_actions.txt": KMSActions(), "kms_condition_keys.txt": KMSConditionKeys()} {
-		seen := map[string]bool{}
-		for _, a := range list {
-			if seen[strings.ToLower(a)] {
-				t.Errorf("%s lists %s twice", name, a)
-			}
-			seen[strings.ToLower(a)] = true
-		}
-		if !sort.StringsAreSorted(list) {
-			t.Errorf("%s is not sorted", name)
-		}
-		if len(list) < 30 {
-			t.Errorf("%s has only %d entries", name, len(list))
-		}
-	}
 }
 
 func TestCleanPoliciesHaveNoFindings(t *testing.T) {
@@ -229,16 +210,65 @@ func TestDenyStatementsThatMayLockEveryoneOut(t *testing.T) {
 	}
 }
 
-func TestExpandAction(t *testing.T) {
-	got := ExpandAction("kms:ReEncrypt*")
-	if strings.Join(got, ",") != "kms:ReEncryptFrom,kms:ReEncryptTo" {
-		t.Errorf("ExpandAction(kms:ReEncrypt*) = %v", got)
+// IAM reads action names without regard to case (IAM User Guide, "IAM
+// JSON policy elements: Action"): the linter reads them so, and then
+// judges them by the same rules.
+func TestActionsAreReadAsIAMReadsThem(t *testing.T) {
+	accepted := doc(rootStatement,
+		`{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/a"}, "Action": ["KMS:CreateGrant", "kms:decrypt", "Kms:ReEncrypt*"], "Resource": "*"}`)
+	if f := Lint(accepted, ctx); len(f) != 0 {
+		t.Errorf("case variants of KMS actions: unexpected findings %v", f)
 	}
-	if n := len(ExpandAction("kms:*")); n != len(KMSActions()) {
-		t.Errorf("kms:* expands to %d actions, want all %d", n, len(KMSActions()))
+	refused := doc(rootStatement,
+		`{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:role/a"}, "Action": ["KMS:PUTKEYPOLICY"], "Resource": "*"}`)
+	want := "in account 999999999999 management actions (kms:PutKeyPolicy)"
+	if f := fmt.Sprint(Lint(refused, ctx)); !strings.Contains(f, want) {
+		t.Errorf("KMS:PUTKEYPOLICY to another account: findings %s do not include %q", f, want)
 	}
-	if ExpandAction("s3:*") != nil {
-		t.Error("s3:* expands to KMS actions")
+	locked := doc(rootStatement, `{"Effect": "Deny", "Principal": "*", "Action": "KMS:put*", "Resource": "*"}`)
+	if f := fmt.Sprint(Lint(locked, ctx)); !strings.Contains(f, "statement 2: denies kms:PutKeyPolicy to everyone") {
+		t.Errorf("a Deny of KMS:put*: findings %s do not include the lockout", f)
+	}
+}
+
+// A refusal lists only actions a key policy governs: kms:* given to
+// another account names kms:PutKeyPolicy and the like, never kms:CreateKey
+// or kms:CreateCustomKeyStore, whose resource is the account; an account
+// action named on its own is refused for what it is.
+func TestOnlyActionsAKeyPolicyGovernsAreListed(t *testing.T) {
+	f := fmt.Sprint(Lint(doc(rootStatement, `{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:root"}, "Action": "kms:Create*", "Resource": "*"}`), ctx))
+	if !strings.Contains(f, "management actions (kms:CreateAlias, kms:CreateGrant)") {
+		t.Errorf("kms:Create* to another account: %s", f)
+	}
+	if strings.Contains(f, "CreateKey") || strings.Contains(f, "CreateCustomKeyStore") {
+		t.Errorf("the refusal lists account actions: %s", f)
+	}
+	f = fmt.Sprint(Lint(doc(rootStatement, `{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/a"}, "Action": "kms:CreateKey", "Resource": "*"}`), ctx))
+	if !strings.Contains(f, `action "kms:CreateKey" acts on the account, not on a key`) {
+		t.Errorf("kms:CreateKey in a key policy: %s", f)
+	}
+}
+
+// A pin whose value is not an id says so, instead of saying there is no
+// pin; a value of a type IAM does not take names the type.
+func TestPinValuesOfTheWrongForm(t *testing.T) {
+	cases := map[string]string{
+		`{"StringEquals": {"aws:PrincipalAccount": 12345678901}}`:            `condition StringEquals aws:PrincipalAccount: "12345678901" is not an account ID (12 digits, written as a string) (it is written as a JSON number or boolean`,
+		`{"StringEquals": {"aws:PrincipalAccount": ["123456789012", "12"]}}`: `"12" is not an account ID`,
+		`{"StringEquals": {"aws:PrincipalOrgID": "123456789012"}}`:           `"123456789012" is not an organization ID`,
+		`{"StringEquals": {"aws:PrincipalAccount": {"id": "123456789012"}}}`: `Condition: StringEquals aws:PrincipalAccount: values must be strings, booleans or numbers, not an object`,
+		`{"StringEquals": {"kms:CallerAccount": true}}`:                      `"true" is not an account ID`,
+	}
+	for condition, want := range cases {
+		policy := doc(rootStatement, `{"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*", "Condition": `+condition+`}`)
+		if f := fmt.Sprint(Lint(policy, ctx)); !strings.Contains(f, want) {
+			t.Errorf("%s: findings %s do not include %q", condition, f, want)
+		}
+	}
+	// A JSON number that is an account id pins as its string does.
+	pinned := doc(rootStatement, `{"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalAccount": 123456789012}}}`)
+	if f := Lint(pinned, ctx); len(f) != 0 {
+		t.Errorf("an account id written as a number: unexpected findings %v", f)
 	}
 }
 
