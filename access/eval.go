@@ -474,6 +474,8 @@ var sidRoles = map[string]string{
 	kms.SidKeyServiceRolesForAutoscaling:      "Auto Scaling service role",
 	kms.SidKeyServiceRolesForAutoscalingGrant: "Auto Scaling service role",
 	kms.SidCloudWatchAlarms:                   "CloudWatch alarms (alarm topic)",
+	kms.SidRoute53DNSSECService:               "Route 53 DNSSEC (signing)",
+	kms.SidRoute53DNSSECCreateGrant:           "Route 53 DNSSEC (grants for AWS resources)",
 }
 
 // roleOf says what a statement makes the principal it names.

@@ -245,6 +245,18 @@ func (c *KmsKeyConfig) userActions() []string {
 	return asymmetricEncryptionUserActions
 }
 
+// serviceActions are the actions ServicePrincipals get: the original
+// module's usage actions on a symmetric key; on other keys the operations
+// the key's usage allows (userActions) and kms:DescribeKey, which services
+// call to learn the key's spec and usage before they use it.
+func (c *KmsKeyConfig) serviceActions() []string {
+	actions := c.userActions()
+	if !slices.Contains(actions, "kms:DescribeKey") {
+		actions = append(slices.Clone(actions), "kms:DescribeKey")
+	}
+	return actions
+}
+
 // userList is one list of key users and its statement.
 type userList struct {
 	field      field

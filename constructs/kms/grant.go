@@ -240,6 +240,11 @@ type resolvedGrantee struct {
 	arn     string
 	account string
 	literal bool
+	// ref is the reference as given when its account is known only at
+	// plan (an expression that is a name or an ARN, or a whole list of
+	// them): the inline policy then carries a precondition that the ARN is
+	// of the key's account (grantPreconditions).
+	ref string
 	// list: value is a whole list reference of names or ARNs; the inline
 	// policy is made once per element (for_each).
 	list bool
@@ -286,7 +291,7 @@ func (t *keyTarget) stringGrantee(kind, s string) (resolvedGrantee, string) {
 			kind = granteeRole
 		}
 		expr := fmt.Sprint(t.st.resolveAny(s))
-		return resolvedGrantee{kind: kind, value: s, tfName: "ref_" + shortHash(expr), identity: "ref list " + expr, list: true}, ""
+		return resolvedGrantee{kind: kind, value: s, tfName: "ref_" + shortHash(expr), identity: "ref list " + expr, list: true, ref: s}, ""
 	}
 	if tftemplate.IsUnresolved(s) {
 		if msg := literalProblem(s); msg != "" {
@@ -309,7 +314,7 @@ func (t *keyTarget) stringGrantee(kind, s string) (resolvedGrantee, string) {
 		}
 		// Any other expression: a name or an ARN, whose last path segment
 		// is the name either way.
-		return resolvedGrantee{kind: kind, value: lastPathSegment(s), tfName: "ref_" + shortHash(expr), identity: "ref " + expr}, ""
+		return resolvedGrantee{kind: kind, value: lastPathSegment(s), tfName: "ref_" + shortHash(expr), identity: "ref " + expr, ref: s}, ""
 	}
 	if msg := literalProblem(s); msg != "" {
 		return resolvedGrantee{}, msg
@@ -461,14 +466,22 @@ func (t *keyTarget) inlineGrant(r resolvedGrantee, access Access, actions []stri
 		it := cdktf.TerraformIterator_FromList(&[]*string{jsii.String(r.value)})
 		each, value = it, jsii.String(lastPathSegment(*cdktf.Token_AsString(it.Value(), nil)))
 	}
+	var lc *cdktf.TerraformResourceLifecycle
+	if r.ref != "" {
+		element := r.ref
+		if r.list {
+			element = *cdktf.Token_AsString(each.(cdktf.ListTerraformIterator).Value(), nil)
+		}
+		lc = &cdktf.TerraformResourceLifecycle{Precondition: &[]*cdktf.Precondition{t.grantPrecondition(r, element)}}
+	}
 	var res cdktf.TerraformResource
 	switch r.kind {
 	case granteeUser:
-		res = iamuserpolicy.NewIamUserPolicy(scope, jsii.String(tf), &iamuserpolicy.IamUserPolicyConfig{Name: jsii.String(policyName), User: value, Policy: policy, ForEach: each})
+		res = iamuserpolicy.NewIamUserPolicy(scope, jsii.String(tf), &iamuserpolicy.IamUserPolicyConfig{Name: jsii.String(policyName), User: value, Policy: policy, ForEach: each, Lifecycle: lc})
 	case granteeGroup:
-		res = iamgrouppolicy.NewIamGroupPolicy(scope, jsii.String(tf), &iamgrouppolicy.IamGroupPolicyConfig{Name: jsii.String(policyName), Group: value, Policy: policy, ForEach: each})
+		res = iamgrouppolicy.NewIamGroupPolicy(scope, jsii.String(tf), &iamgrouppolicy.IamGroupPolicyConfig{Name: jsii.String(policyName), Group: value, Policy: policy, ForEach: each, Lifecycle: lc})
 	default:
-		res = iamrolepolicy.NewIamRolePolicy(scope, jsii.String(tf), &iamrolepolicy.IamRolePolicyConfig{Name: jsii.String(policyName), Role: value, Policy: policy, ForEach: each})
+		res = iamrolepolicy.NewIamRolePolicy(scope, jsii.String(tf), &iamrolepolicy.IamRolePolicyConfig{Name: jsii.String(policyName), Role: value, Policy: policy, ForEach: each, Lifecycle: lc})
 	}
 	if r.stack == nil {
 		res.OverrideLogicalId(jsii.String(tf))

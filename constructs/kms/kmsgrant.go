@@ -259,6 +259,9 @@ func (k *KmsKey) addKmsGrants() {
 			}
 			cfg.Constraints = &[]*kmsgrant.KmsGrantConstraints{cons}
 		}
+		if pre := k.kmsGrantPreconditions(g, *cfg.GranteePrincipal); len(pre) > 0 {
+			cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{Precondition: &pre}
+		}
 		grant := kmsgrant.NewKmsGrant(k.node, jsii.String(name), cfg)
 		k.pin(grant, name)
 		k.kmsGrants = append(k.kmsGrants, grant)

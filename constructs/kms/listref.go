@@ -78,14 +78,16 @@ func jsonList(elems []string) string {
 	return *cdktf.Fn_Jsonencode(cdktf.Fn_Concat(&seqs))
 }
 
-// lifecycle returns the key's lifecycle: prevent_destroy when it is set,
-// and, for each statement whose principals are only whole list references,
-// a precondition that the lists are not all empty. AWS refuses a key
-// policy statement that names no principal; the precondition stops the
-// plan with a message that names the field instead.
+// lifecycle returns the key's lifecycle: prevent_destroy when it is set;
+// for each statement whose principals are only whole list references, a
+// precondition that the lists are not all empty (AWS refuses a key policy
+// statement that names no principal; the precondition stops the plan with
+// a message that names the field instead); and for each principal that is
+// a reference, a precondition that its value meets the reach rules
+// (reachPreconditions).
 func (k *KmsKey) lifecycle(policy string) *cdktf.TerraformResourceLifecycle {
 	lc := k.config.sharedKeyArguments().lifecycle
-	if !strings.Contains(policy, `"#{TfToken[`) {
+	if !strings.Contains(policy, `TfToken[`) {
 		return lc
 	}
 	b := k.config.buildPolicy(k.partition, k.config.AwsRegion, k.added)
@@ -111,6 +113,7 @@ func (k *KmsKey) lifecycle(policy string) *cdktf.TerraformResourceLifecycle {
 			})
 		}
 	}
+	pre = append(pre, k.reachPreconditions(b)...)
 	if len(pre) == 0 {
 		return lc
 	}

@@ -199,10 +199,17 @@ func (c *KmsKeyConfig) buildPolicy(partition, region string, extra []addedStatem
 	for i, p := range c.AdditionalPrincipals {
 		b.add(usageStatement("AWS", p), statementSource{field: fAdditionalPrincipals.index(i)})
 	}
-	if len(c.ServicePrincipals) > 0 {
-		s := listStatement(SidServicePrincipals, "Service", c.ServicePrincipals, keyUsageActions)
+	if generic := c.genericServicePrincipals(); len(generic) > 0 {
+		s := listStatement(SidServicePrincipals, "Service", generic, c.serviceActions())
 		s.Condition = c.servicePrincipalConditions()
 		b.add(s, statementSource{field: fServicePrincipals, principals: c.ServicePrincipals})
+	}
+	for _, sp := range c.ServicePrincipals {
+		if preset, ok := presetOf(sp); ok {
+			for _, s := range preset.statements(c, partition) {
+				b.add(s, statementSource{field: fServicePrincipals, principals: c.ServicePrincipals})
+			}
+		}
 	}
 	if len(c.KeyAdministrators) > 0 {
 		b.add(listStatement(SidKeyAdministrators, "AWS", c.KeyAdministrators, c.administratorActions()),

@@ -223,6 +223,7 @@ func (c *KmsKeyConfig) validatePrincipalLists(p *problems, partition string) {
 	validateEach(p, fServicePrincipals, c.ServicePrincipals, literalsOnly,
 		func(sp string) string { return policylint.ServicePrincipalProblem(sp, partition) })
 	c.validateSourceConditions(p, partition)
+	c.validatePresets(p)
 	validatePrincipals(p, fKeyAdministrators, c.KeyAdministrators, partition)
 	for _, l := range c.userLists() {
 		validatePrincipals(p, l.field, l.principals, partition)
@@ -318,7 +319,8 @@ func (c *KmsKeyConfig) validateTrustedServices(p *problems, partition string) {
 
 // lintContext is what the linter and the reach rule know of the key.
 func (c *KmsKeyConfig) lintContext(partition string) policylint.Context {
-	return policylint.Context{Partition: partition, Account: c.AwsAccountId, TrustedAccounts: c.TrustedAccountIds, TrustedServices: c.TrustedServicePrincipals}
+	return policylint.Context{Partition: partition, Account: c.AwsAccountId, TrustedAccounts: c.TrustedAccountIds,
+		TrustedServices: c.EffectiveTrustedServicePrincipals()}
 }
 
 // validateTrustedAccounts checks the trusted accounts.

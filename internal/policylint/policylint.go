@@ -122,7 +122,7 @@ func (c Context) trusted(account string) bool {
 // returns "": lintReach checks wildcards with their conditions. The result
 // is "" or the problem.
 func ReachProblem(ctx Context, kind, principal string, actions []string) string {
-	management := managementOf(actions)
+	management := ManagementActions(actions)
 	if len(management) == 0 || tftemplate.IsUnresolved(principal) || tftemplate.HasComplexMarker(principal) {
 		return ""
 	}
@@ -142,9 +142,9 @@ func ReachProblem(ctx Context, kind, principal string, actions []string) string 
 	return ""
 }
 
-// managementOf returns the actions a key policy governs that do more than
+// ManagementActions returns the actions a key policy governs that do more than
 // use the key, in the catalogue's spelling.
-func managementOf(actions []string) []string {
+func ManagementActions(actions []string) []string {
 	var out []string
 	for _, a := range governed(actions) {
 		if !IsUsageAction(a) {
@@ -473,7 +473,7 @@ func concrete(values []string) bool {
 // usage actions), and management actions only to trusted accounts.
 func (l *linter) lintReach(p parsed) {
 	s, n := p.statement, p.statement.Index
-	management := managementOf(p.actions)
+	management := ManagementActions(p.actions)
 	for _, v := range p.principals["AWS"] {
 		if v == "*" {
 			accounts, org, onlySource, pinned := l.pinnedTo(p)

@@ -273,6 +273,14 @@ only the first five keys set, the stack is the original HCL module's.
 
 "Reference" marks the fields that also take a reference to another resource
 (an unresolved cdktf token) from the Go API; in ` + "`cdktf.json`" + ` every value is data.
+A principal given by reference (a string, or a whole list) meets the rules a literal
+meets when Terraform plans: the resource that uses it carries a precondition that its
+value is a principal of the forms the field takes (no ` + "`*`" + `, no group), of the key's
+account or ` + "`trusted_account_ids`" + ` when it gets more than usage (of
+` + "`trusted_service_principals`" + ` for a service), and, for a ` + "`Grant`" + ` to a role, user or group
+given by reference, of the key's account (an inline policy attaches to the identity of
+that name where Terraform deploys, so another account's ARN is refused rather than
+granted to a namesake). The plan stops with a message that names the field.
 
 ## Keys
 

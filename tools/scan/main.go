@@ -168,7 +168,7 @@ func synthesize(configPath, allFeaturesPath, outdir string) (dirs map[string]str
 		}
 		name := stacks.StackName(env.Name)
 		dirs[name] = filepath.Join(outdir, "stacks", name)
-		trusted[name] = trust{Accounts: env.TrustedAccountIds, Services: env.TrustedServicePrincipals}
+		trusted[name] = trust{Accounts: env.TrustedAccountIds, Services: env.EffectiveTrustedServicePrincipals()}
 	}
 	app.Synth()
 	// Done with the bindings: free the node kernel (~0.8 GB) before the

@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
@@ -151,6 +152,8 @@ var functions = map[string]function.Function{
 	"regex": stdlib.RegexFunc, "lookup": stdlib.LookupFunc, "element": stdlib.ElementFunc,
 	"split": stdlib.SplitFunc, "join": stdlib.JoinFunc, "jsonencode": stdlib.JSONEncodeFunc,
 	"jsondecode": stdlib.JSONDecodeFunc, "lower": stdlib.LowerFunc, "upper": stdlib.UpperFunc,
+	// the reach checks of principals given by reference (preconditions)
+	"can": tryfunc.CanFunc, "try": tryfunc.TryFunc,
 }
 
 // exprValue evaluates an expression with every reference standing for its
