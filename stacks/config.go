@@ -38,6 +38,13 @@ type Environment struct {
 	// Backend is where the stack keeps its state. Default: local state in
 	// the project folder.
 	Backend *Backend `json:"backend,omitempty"`
+	// AwsProviderVersion is the AWS provider version constraint the stack
+	// requires (Terraform's syntax). It must admit a release the tests
+	// prove (kms.TestedAwsProviderVersions), and every later release a
+	// feature in use needs (ML_DSA_* key specs: 6.2.0;
+	// ECC_NIST_EDWARDS25519: 6.21.0). Default:
+	// kms.DefaultAwsProviderConstraint (">= 5.84.0, < 7.0.0").
+	AwsProviderVersion string `json:"aws_provider_version,omitempty"`
 	// LocalStatePath is the local backend's path, relative to the stack's
 	// folder (the app sets it for an output folder other than cdktf.out;
 	// see LocalStatePathIn). Default: LocalStatePath(Name).
@@ -60,7 +67,7 @@ func (e *Environment) validate(skip map[string]bool) error {
 		errs = append(errs, fmt.Errorf("environment %s: the name must be 1 to 64 letters, digits, - or _, starting with a letter or digit (it becomes the stack name kms-<name>)", quote(e.Name)))
 	}
 	var fieldErrs []error
-	for _, fe := range kms.FieldErrors(e.KmsKeyConfig.Validate()) {
+	for _, fe := range kms.FieldErrors(e.KmsKeyConfig.ValidateForProvider(e.ProviderConstraint())) {
 		if !underAny(fe.Key, skip) {
 			fieldErrs = append(fieldErrs, fe)
 		}
@@ -76,6 +83,15 @@ func (e *Environment) validate(skip map[string]bool) error {
 		errs = append(errs, &EnvironmentError{Environment: e.Name, Err: err})
 	}
 	return errors.Join(errs...)
+}
+
+// ProviderConstraint is the AWS provider version constraint of the
+// environment's stack: AwsProviderVersion, or the default.
+func (e *Environment) ProviderConstraint() string {
+	if e.AwsProviderVersion != "" {
+		return e.AwsProviderVersion
+	}
+	return kms.DefaultAwsProviderConstraint
 }
 
 // underAny says whether a key path (roles[0].name) is one of paths or

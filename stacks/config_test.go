@@ -495,3 +495,26 @@ func TestAKeyGivenTwiceHidesNothingElse(t *testing.T) {
 		}
 	}
 }
+
+// aws_provider_version sets the stack's AWS provider constraint; a key
+// spec that a later release added needs a constraint that admits only
+// such releases, and the message names both keys.
+func TestAwsProviderVersion(t *testing.T) {
+	const pq = `"customer_master_key_spec": "ML_DSA_65", "key_usage": "SIGN_VERIFY"`
+	cases := map[string]string{
+		`{"dev": ` + devEnv + `}`: "",
+		`{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev", ` + pq + `}}`:                                              `environment "dev": customer_master_key_spec: "ML_DSA_65": needs the AWS provider 6.2.0 or later`,
+		`{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev", ` + pq + `, "aws_provider_version": ">= 6.2.0, < 7.0.0"}}`: "",
+		`{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev", "aws_provider_version": ">= 9.0"}}`:                        `environment "dev": aws_provider_version: ">= 9.0": admits none of the AWS provider releases the tests prove`,
+		`{"dev": {"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev", "aws_provider_version": "six"}}`:                           `aws_provider_version: "six": is not a version constraint`,
+	}
+	for config, want := range cases {
+		_, err := ParseEnvironments([]byte(config))
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("%s: %v", config, err)
+		case want != "" && (err == nil || !strings.Contains(err.Error(), want)):
+			t.Errorf("%s: %v, want %q", config, err, want)
+		}
+	}
+}

@@ -68,6 +68,11 @@ func NewEnvironmentStack(scope constructs.Construct, env Environment) (*Environm
 	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{
 		Region: jsii.String(env.AwsRegion),
 	})
+	// Validate checked the constraint and what the key needs of it.
+	if err := kms.SetAwsProviderConstraint(stack, env.ProviderConstraint()); err != nil {
+		scope.Node().TryRemoveChild(jsii.String(StackName(env.Name)))
+		return nil, &EnvironmentError{Environment: env.Name, Err: err}
+	}
 	key, err := kms.NewKmsKey(stack, KeyID, &env.KmsKeyConfig)
 	if err != nil {
 		// Validate accepted the configuration, so a name the key needs is

@@ -14,7 +14,6 @@ import (
 	"github.com/cdktf-kms/cdktf-kms/__tests__/deploy/internal/awsaccount"
 	"github.com/cdktf-kms/cdktf-kms/__tests__/deploy/internal/readback"
 	"github.com/cdktf-kms/cdktf-kms/__tests__/deploy/internal/tfresult"
-	"github.com/cdktf-kms/cdktf-kms/__tests__/deploy/internal/tfworkspace"
 )
 
 // cdktfCLI returns the pinned cdktf CLI of node_modules (npm ci installs
@@ -51,9 +50,6 @@ func TestCdktfDeployDiffDestroy(t *testing.T) {
 	p := e.synthEnvironments(t, readEnvironments(t, filepath.Join("..", "..", "cdktf.json")))
 	st := p.stack(t, "kms-dev")
 	ctx := testContext(t)
-	if err := tfworkspace.WriteProviderOverride(st.dir); err != nil {
-		t.Fatal(err)
-	}
 	if err := awsaccount.Prepare(ctx, e.server.URL, st.doc); err != nil {
 		t.Fatal(err)
 	}

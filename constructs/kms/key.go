@@ -108,6 +108,11 @@ func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*Km
 	if err := k.stack.afterSynth(field{"id", "id"}, id); err != nil {
 		return nil, errors.Join(invalid, err)
 	}
+	var pp problems
+	cfg.validateProviderFeatures(&pp, k.stack.providerConstraintOf())
+	if err := pp.err(); err != nil {
+		invalid = errors.Join(invalid, err)
+	}
 	// The names are checked even when the configuration has problems, so
 	// that one call reports every problem.
 	c := k.claims()
@@ -133,6 +138,7 @@ func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*Km
 	if err := k.create(scope, id, v, c); err != nil {
 		return nil, err
 	}
+	k.stack.keys = append(k.stack.keys, k)
 	return k, nil
 }
 

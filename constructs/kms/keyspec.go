@@ -28,6 +28,13 @@ const (
 	KeySpecHmac384          KeySpec = "HMAC_384"
 	KeySpecHmac512          KeySpec = "HMAC_512"
 	KeySpecSm2              KeySpec = "SM2"
+	// Post-quantum ML-DSA signing keys and Ed25519 signing keys: they need
+	// a later AWS provider than the bindings' 5.84.0 (see
+	// SetAwsProviderConstraint).
+	KeySpecMlDsa44             KeySpec = "ML_DSA_44"
+	KeySpecMlDsa65             KeySpec = "ML_DSA_65"
+	KeySpecMlDsa87             KeySpec = "ML_DSA_87"
+	KeySpecEccNistEdwards25519 KeySpec = "ECC_NIST_EDWARDS25519"
 )
 
 // KeyUsage is what a KMS key is for, as AWS and the provider's key_usage

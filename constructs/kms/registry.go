@@ -57,6 +57,10 @@ type stackState struct {
 	synthesized bool
 	// alarms are the KeyAlarms in the stack (a key's own, and NewKeyAlarms).
 	alarms []*KeyAlarms
+	// keys are the stack's keys, and providerConstraint the AWS provider
+	// versions it requires (SetAwsProviderConstraint; "" for the bindings').
+	keys               []*KmsKey
+	providerConstraint string
 }
 
 // appState tracks names that are global in AWS across an app's stacks.

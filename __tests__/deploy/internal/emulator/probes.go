@@ -113,3 +113,20 @@ func jsonEqual(a, b string) bool {
 	var x, y any
 	return json.Unmarshal([]byte(a), &x) == nil && json.Unmarshal([]byte(b), &y) == nil && reflect.DeepEqual(x, y)
 }
+
+// ProbeNewerKeySpecsRefused: CreateKey refuses the key specs AWS added in
+// 2025 (ML-DSA, Ed25519): moto 5.2.1 validates KeySpec against an older
+// enum.
+func ProbeNewerKeySpecsRefused(ctx context.Context, endpoint string) error {
+	k := kms.NewFromConfig(config(endpoint, "us-east-1"))
+	for _, spec := range []kmstypes.KeySpec{kmstypes.KeySpecMlDsa65, kmstypes.KeySpecEccNistEdwards25519} {
+		_, err := k.CreateKey(ctx, &kms.CreateKeyInput{KeySpec: spec, KeyUsage: kmstypes.KeyUsageTypeSignVerify})
+		if err == nil {
+			return fmt.Errorf("CreateKey of a %s key succeeds", spec)
+		}
+		if !strings.Contains(err.Error(), "KeySpec") {
+			return fmt.Errorf("CreateKey of a %s key fails otherwise than on its KeySpec: %w", spec, err)
+		}
+	}
+	return nil
+}

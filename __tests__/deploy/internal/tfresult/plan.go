@@ -292,6 +292,19 @@ func ConfigResources(resources map[string]any) []string {
 // the given types, and every resource whose arguments refer to one of them
 // (inside "${...}") or that depends_on one, directly or through others.
 func ConfigDependents(resources map[string]any, types ...string) []string {
+	var seeds []string
+	for _, a := range ConfigResources(resources) {
+		if slices.Contains(types, a[:strings.IndexByte(a, '.')]) {
+			seeds = append(seeds, a)
+		}
+	}
+	return ConfigDependentsOf(resources, seeds)
+}
+
+// ConfigDependentsOf is ConfigDependents from given resource addresses: the
+// resources themselves and every resource that refers to or depends on one
+// of them, directly or through others.
+func ConfigDependentsOf(resources map[string]any, seeds []string) []string {
 	refs := map[string][]string{}
 	addrs := ConfigResources(resources)
 	for typ, byName := range resources {
@@ -314,10 +327,8 @@ func ConfigDependents(resources map[string]any, types ...string) []string {
 		}
 	}
 	out := map[string]bool{}
-	for _, a := range addrs {
-		if slices.Contains(types, a[:strings.IndexByte(a, '.')]) {
-			out[a] = true
-		}
+	for _, a := range seeds {
+		out[a] = true
 	}
 	for changed := true; changed; {
 		changed = false

@@ -2,9 +2,7 @@
 // the real terraform with the real AWS provider against an AWS API
 // emulator: where the provider binary is, a Terraform CLI configuration of
 // the test's own (a filesystem mirror that holds only that provider, never
-// the user's ~/.terraformrc), the override file that lets a synthesized stack
-// pinned to the AWS provider 5.84.0 use the 6.47.1 built from source, and
-// the environment every terraform and cdktf process gets (the emulator's
+// the user's ~/.terraformrc), and the environment every terraform and cdktf process gets (the emulator's
 // endpoint and test credentials; nothing of the user's AWS configuration).
 package tfworkspace
 
@@ -27,9 +25,6 @@ import (
 const (
 	ProviderPseudoVersion = "v1.60.1-0.20260602190131-5f2286d6d836"
 	ProviderVersion       = "6.47.1"
-	// PinnedProviderVersion is the version the synthesized stacks require
-	// (cdktf-provider-aws-go v19.50.0).
-	PinnedProviderVersion = "5.84.0"
 	providerSource        = "registry.terraform.io/hashicorp/aws"
 )
 
@@ -89,23 +84,6 @@ func CLIConfig(mirror string) string {
 // WriteCLIConfig writes CLIConfig to path.
 func WriteCLIConfig(path, mirror string) error {
 	return os.WriteFile(path, []byte(CLIConfig(mirror)), 0o644)
-}
-
-// ProviderOverrideFile is the name of the override file WriteProviderOverride
-// writes beside cdk.tf.json. Terraform merges files named *_override.tf.json
-// over the configuration, so the synthesized file stays as it is.
-const ProviderOverrideFile = "e2e_provider_override.tf.json"
-
-// ProviderOverride relaxes the stack's pin of the AWS provider (exactly
-// PinnedProviderVersion) to that version or later, so that terraform init
-// picks ProviderVersion from the mirror.
-func ProviderOverride() []byte {
-	return []byte(`{"terraform":{"required_providers":{"aws":{"source":"hashicorp/aws","version":">= ` + PinnedProviderVersion + `"}}}}` + "\n")
-}
-
-// WriteProviderOverride writes ProviderOverride into a stack's folder.
-func WriteProviderOverride(stackDir string) error {
-	return os.WriteFile(filepath.Join(stackDir, ProviderOverrideFile), ProviderOverride(), 0o644)
 }
 
 // Settings are what every terraform (and cdktf) process of a test gets.

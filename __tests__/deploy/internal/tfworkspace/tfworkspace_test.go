@@ -1,12 +1,14 @@
 package tfworkspace
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
+	goversion "github.com/hashicorp/go-version"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
@@ -32,21 +34,16 @@ func TestCLIConfigInstallsOnlyTheAWSProviderFromTheMirror(t *testing.T) {
 	}
 }
 
-func TestProviderOverrideRelaxesThePin(t *testing.T) {
-	var v struct {
-		Terraform struct {
-			RequiredProviders map[string]struct{ Source, Version string } `json:"required_providers"`
-		} `json:"terraform"`
+// The provider the end-to-end tests apply with is one the product lists as
+// tested, and the stacks' default constraint admits it: the tests apply
+// the product's own JSON, with no override.
+func TestTheBuiltProviderIsTheTestedOne(t *testing.T) {
+	if !slices.Contains(kms.TestedAwsProviderVersions(), ProviderVersion) {
+		t.Errorf("the end-to-end tests build the AWS provider %s, which kms.TestedAwsProviderVersions (%v) does not list", ProviderVersion, kms.TestedAwsProviderVersions())
 	}
-	if err := json.Unmarshal(ProviderOverride(), &v); err != nil {
-		t.Fatal(err)
-	}
-	aws := v.Terraform.RequiredProviders["aws"]
-	if aws.Source != "hashicorp/aws" || aws.Version != ">= "+PinnedProviderVersion {
-		t.Errorf("override = %+v", aws)
-	}
-	if !strings.HasSuffix(ProviderOverrideFile, "_override.tf.json") {
-		t.Errorf("%s is not an override file name for Terraform", ProviderOverrideFile)
+	c, err := goversion.NewConstraint(kms.DefaultAwsProviderConstraint)
+	if err != nil || !c.Check(goversion.Must(goversion.NewVersion(ProviderVersion))) {
+		t.Errorf("the default constraint %q does not admit %s (%v)", kms.DefaultAwsProviderConstraint, ProviderVersion, err)
 	}
 }
 
