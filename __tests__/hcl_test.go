@@ -102,7 +102,8 @@ func TestHCLOutputParsesAndMatchesJSON(t *testing.T) {
 				if _, err := os.Stat(strings.TrimSuffix(hclFile, ".tf") + ".tf.json"); err == nil {
 					t.Errorf("%s: the HCL synth also wrote cdk.tf.json", s.Name())
 				}
-				// terraform fmt rewrites a copy and fails on a syntax error.
+				// terraform fmt -check accepts it as it is: canonical style, as
+				// docs/pipeline.md promises.
 				copyDir := t.TempDir()
 				src, err := os.ReadFile(hclFile)
 				if err != nil {
@@ -111,8 +112,8 @@ func TestHCLOutputParsesAndMatchesJSON(t *testing.T) {
 				if err := os.WriteFile(filepath.Join(copyDir, "cdk.tf"), src, 0o644); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := terraform(t, copyDir, "fmt", "-list=false", "cdk.tf"); err != nil {
-					t.Errorf("%s: terraform refuses the HCL output: %v", s.Name(), err)
+				if _, err := terraform(t, copyDir, "fmt", "-check", "-diff", "cdk.tf"); err != nil {
+					t.Errorf("%s: terraform fmt -check refuses the HCL output: %v", s.Name(), err)
 					continue
 				}
 				fromJSON, err := tfconfig.Load(jsonFile)

@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/cdktf-kms/cdktf-kms/internal/tfformat"
 )
 
 // manifestFile and stacksFolder are what cdktf writes into an output
@@ -314,6 +317,31 @@ func checkRemovedStacks(dir string, prev previousOutput, next Manifest) error {
 		}
 		if len(others) > 0 {
 			return &OutdirError{Outdir: dir, Others: others, Removed: name}
+		}
+	}
+	return nil
+}
+
+// formatHCL rewrites the HCL stacks of a staged synth in the canonical
+// style of terraform fmt (internal/tfformat), so that the HCL the app
+// writes passes terraform fmt -check; JSON stacks stay as cdktf wrote them.
+func formatHCL(staging string, m Manifest) error {
+	for _, name := range slices.Sorted(maps.Keys(m.Stacks)) {
+		p := m.Stacks[name].SynthesizedStackPath
+		if path.Base(p) != hclStackFile {
+			continue
+		}
+		file := filepath.Join(staging, filepath.FromSlash(p))
+		src, err := os.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		out, err := tfformat.Format(src, p)
+		if err != nil {
+			return fmt.Errorf("stack %s: cdktf wrote HCL that does not parse: %w", name, err)
+		}
+		if err := os.WriteFile(file, out, 0o644); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -251,6 +251,9 @@ func synthesize(ctx context.Context, in *interrupts, opts Options, build Build, 
 		fmt.Fprintf(stderr, "error: strict: %d warning(s) are errors; nothing was written\n", warnings)
 		return ExitInvalid, false
 	}
+	if err := formatHCL(staging, next); err != nil {
+		return fail("synth failed, nothing was written: %v", err)
+	}
 	if err := checkRemovedStacks(dir, prev, next); err != nil {
 		return fail("%v", named(err, outdir, dir))
 	}

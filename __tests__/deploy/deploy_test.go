@@ -26,6 +26,29 @@ func deployEnvironments(t *testing.T, environments string) {
 	e.deploy(t, e.synthEnvironments(t, environments))
 }
 
+// TestOpenTofu deploys the shipped environments, the examples and the
+// all-features environment with OpenTofu: init from the filesystem mirror
+// (under OpenTofu's registry address), apply, a second plan with no
+// changes, read-back, destroy (prod's refused).
+func TestOpenTofu(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "security", "all-features.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, environments := range map[string]string{
+		"shipped":      readEnvironments(t, filepath.Join("..", "..", "cdktf.json")),
+		"examples":     readEnvironments(t, filepath.Join("..", "..", "examples", "environments", "cdktf.json")),
+		"all-features": `{"all-features": ` + string(raw) + `}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := newOpenTofuEnv(t)
+			e.deploy(t, e.synthEnvironments(t, environments))
+		})
+	}
+}
+
 // readEnvironments reads the environments object of a cdktf.json file.
 func readEnvironments(t *testing.T, path string) string {
 	t.Helper()

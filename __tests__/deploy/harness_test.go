@@ -122,7 +122,9 @@ func testContext(t *testing.T) context.Context {
 
 // env is one emulator with the settings of the processes that use it.
 type env struct {
-	t        *testing.T // the test that owns the emulator
+	t *testing.T // the test that owns the emulator
+	// bin is the terraform (or OpenTofu) binary the environment runs.
+	bin      string
 	server   *emulator.Server
 	clients  *readback.Clients
 	settings tfworkspace.Settings
@@ -140,8 +142,38 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	e.settings = tfworkspace.Settings{Endpoint: e.server.URL, Proxy: e.server.ProxyURL, CLIConfig: cliConfig, Region: "eu-west-1"}
+	e.bin = terraformBin
 	return e
 }
+
+// newOpenTofuEnv is newEnv with OpenTofu instead of terraform: the same
+// provider, from a mirror under OpenTofu's registry address.
+func newOpenTofuEnv(t *testing.T) *env {
+	t.Helper()
+	requireTools(t)
+	tofu, err := tfworkspace.OpenTofuBinary()
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	e := newEmulator(t)
+	mirror, err := tfworkspace.OpenTofuMirror(t.TempDir(), providerMirror)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cliConfig := filepath.Join(t.TempDir(), "tofu.rc")
+	if err := os.WriteFile(cliConfig, []byte(tfworkspace.OpenTofuCLIConfig(mirror)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.settings = tfworkspace.Settings{Endpoint: e.server.URL, Proxy: e.server.ProxyURL, CLIConfig: cliConfig, Region: "eu-west-1"}
+	e.bin = tofu
+	return e
+}
+
+// openTofu says whether the environment runs OpenTofu.
+func (e *env) openTofu() bool { return e.bin != terraformBin }
 
 // newEmulator starts a moto_server that the test owns: stopped when the
 // test and its subtests end (pass, fail, skip, interrupt or timeout; the
@@ -173,7 +205,7 @@ func newEmulator(t *testing.T) *env {
 // terraform returns a terraform-exec handle for dir whose output goes to log.
 func (e *env) terraform(t *testing.T, dir string, log *syncBuffer) *tfexec.Terraform {
 	t.Helper()
-	tf, err := tfworkspace.New(dir, terraformBin, e.settings)
+	tf, err := tfworkspace.New(dir, e.bin, e.settings)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -719,7 +751,9 @@ func parseState(raw []byte) (*tfjson.State, error) {
 func (e *env) attach(t *testing.T, ctx context.Context, st *stack) {
 	t.Helper()
 	providers, _ := st.doc["provider"].(map[string]any)
-	if configs, _ := providers["aws"].([]any); len(providers) != 1 || len(configs) != 1 {
+	if configs, _ := providers["aws"].([]any); len(providers) != 1 || len(configs) != 1 || e.openTofu() {
+		// OpenTofu starts the provider itself: the server's reattach
+		// configuration names the provider by terraform's address.
 		return
 	}
 	server, err := tfworkspace.StartProvider(ctx, providerMirror, e.settings, st.log)
@@ -743,7 +777,7 @@ func (e *env) validate(ctx context.Context, st *stack) (*tfjson.ValidateOutput, 
 	if st.server == nil {
 		return st.tf.Validate(ctx)
 	}
-	cmd := exec.CommandContext(ctx, terraformBin, "validate", "-no-color", "-json")
+	cmd := exec.CommandContext(ctx, e.bin, "validate", "-no-color", "-json")
 	cmd.Dir = st.dir
 	cmd.Env = append(e.settings.EnvList(), "TF_REATTACH_PROVIDERS="+st.server.ReattachJSON, "TF_IN_AUTOMATION=1", "TF_INPUT=0")
 	var out, stderr bytes.Buffer

@@ -26,7 +26,53 @@ const (
 	ProviderPseudoVersion = "v1.60.1-0.20260602190131-5f2286d6d836"
 	ProviderVersion       = "6.47.1"
 	providerSource        = "registry.terraform.io/hashicorp/aws"
+	// openTofuSource is where OpenTofu looks for the same provider: it reads
+	// a source without a host ("hashicorp/aws", or cdktf's "aws") as its
+	// own registry's.
+	openTofuSource = "registry.opentofu.org/hashicorp/aws"
 )
+
+// OpenTofuVersion is the OpenTofu release the end-to-end tests run too,
+// built by .ci/build-opentofu.sh from the Go module proxy.
+const OpenTofuVersion = "v1.12.6"
+
+// OpenTofuEnv names the OpenTofu binary, as .ci/build-opentofu.sh builds it
+// (its folder + /tofu). Default: DefaultOpenTofu().
+const OpenTofuEnv = "CDKTF_KMS_OPENTOFU"
+
+// DefaultOpenTofu is where .ci/build-opentofu.sh puts OpenTofu.
+func DefaultOpenTofu() string {
+	return filepath.Join(filepath.Dir(DefaultMirror()), "opentofu-"+OpenTofuVersion, "tofu")
+}
+
+// OpenTofuBinary returns the OpenTofu binary (OpenTofuEnv, else
+// DefaultOpenTofu), or an error that says how to build it.
+func OpenTofuBinary() (string, error) {
+	bin := os.Getenv(OpenTofuEnv)
+	if bin == "" {
+		bin = DefaultOpenTofu()
+	}
+	if info, err := os.Stat(bin); err != nil || info.Mode()&0o111 == 0 {
+		return "", fmt.Errorf("OpenTofu %s is not built at %s (%v); run .ci/build-opentofu.sh (about 4 minutes, once per machine) or set %s to a tofu binary", OpenTofuVersion, bin, err, OpenTofuEnv)
+	}
+	return bin, nil
+}
+
+// OpenTofuMirror makes, in dir, a filesystem mirror for OpenTofu that holds
+// the provider of mirror under OpenTofu's address (a symbolic link to the
+// same binary: nothing is copied, the cache is not touched), and returns
+// dir.
+func OpenTofuMirror(dir, mirror string) (string, error) {
+	platform := filepath.Join(dir, openTofuSource, ProviderVersion, runtime.GOOS+"_"+runtime.GOARCH)
+	if err := os.MkdirAll(platform, 0o755); err != nil {
+		return "", err
+	}
+	bin := ProviderBinary(mirror)
+	if err := os.Symlink(bin, filepath.Join(platform, filepath.Base(bin))); err != nil {
+		return "", err
+	}
+	return dir, nil
+}
 
 // MirrorEnv names the filesystem mirror that holds the provider, as
 // .ci/build-provider.sh prints it. Default: DefaultMirror().
@@ -72,13 +118,22 @@ func ProviderMirror() (string, error) {
 // no registry (out of reach, and a test must not depend on it), no
 // implicit local folders.
 func CLIConfig(mirror string) string {
+	return cliConfig(mirror, providerSource)
+}
+
+// OpenTofuCLIConfig is CLIConfig for OpenTofu and an OpenTofuMirror.
+func OpenTofuCLIConfig(mirror string) string {
+	return cliConfig(mirror, openTofuSource)
+}
+
+func cliConfig(mirror, source string) string {
 	return fmt.Sprintf(`provider_installation {
   filesystem_mirror {
     path    = %s
     include = [%q]
   }
 }
-`, strconv.Quote(mirror), providerSource)
+`, strconv.Quote(mirror), source)
 }
 
 // WriteCLIConfig writes CLIConfig to path.
