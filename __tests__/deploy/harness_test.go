@@ -235,11 +235,19 @@ func (e *env) run(ctx context.Context, dir string, extraEnv []string, name strin
 type project struct {
 	dir    string
 	stacks []*stack
+	// environments is the cdktf.json the app synthesized from, when it was
+	// the product's app (synthEnvironments): its HCL is then synthesized
+	// once, into hclDir, for the step "HCL plans no changes".
+	environments string
+	hclOnce      sync.Once
+	hclDir       string
+	hclErr       error
 }
 
 // stack is one synthesized stack and what its deployment found out.
 type stack struct {
 	name, dir string
+	project   *project
 	doc       readback.Stack
 	// siblings are the other stacks of the project (one emulator).
 	siblings []readback.Stack
@@ -281,7 +289,34 @@ func (e *env) synthEnvironments(t *testing.T, environments string) *project {
 		t.Fatal(err)
 	}
 	e.synth(t, dir, appBinary(t))
-	return e.loadProject(t, dir)
+	p := e.loadProject(t, dir)
+	p.environments = environments
+	return p
+}
+
+// hcl synthesizes the project's environments as HCL (go run . -hcl) once,
+// into a folder of the same depth, so that relative paths (the local
+// backend's state) name the same files, and returns that folder.
+func (e *env) hcl(t *testing.T, p *project) (string, error) {
+	p.hclOnce.Do(func() {
+		p.hclDir = filepath.Join(filepath.Dir(p.dir), filepath.Base(p.dir)+"-hcl")
+		if err := os.MkdirAll(p.hclDir, 0o755); err != nil {
+			p.hclErr = err
+			return
+		}
+		raw, err := os.ReadFile(filepath.Join(p.dir, "cdktf.json"))
+		if err == nil {
+			err = os.WriteFile(filepath.Join(p.hclDir, "cdktf.json"), raw, 0o644)
+		}
+		if err != nil {
+			p.hclErr = err
+			return
+		}
+		if out, err := e.run(testContext(t), p.hclDir, nil, appBinary(t), "-hcl"); err != nil {
+			p.hclErr = fmt.Errorf("go run . -hcl: %v\n%s", err, out)
+		}
+	})
+	return p.hclDir, p.hclErr
 }
 
 // synth runs an app binary in dir, as `cdktf synth` would.
@@ -302,7 +337,7 @@ func (e *env) loadProject(t *testing.T, dir string) *project {
 		t.Fatal(err)
 	}
 	for _, d := range entries {
-		st := &stack{name: d.Name(), dir: filepath.Join(dir, "cdktf.out", "stacks", d.Name()), log: &syncBuffer{}}
+		st := &stack{name: d.Name(), dir: filepath.Join(dir, "cdktf.out", "stacks", d.Name()), log: &syncBuffer{}, project: p}
 		raw, err := os.ReadFile(filepath.Join(st.dir, "cdk.tf.json"))
 		if err != nil {
 			t.Fatal(err)
@@ -565,6 +600,37 @@ func (e *env) up(t *testing.T, st *stack) bool {
 		}
 		if err != nil {
 			t.Fatal(err)
+		}
+	}) && step(t, "HCL plans no changes", func(t *testing.T, ctx context.Context) {
+		// The way off CDKTF (docs/migration.md, "Leaving CDKTF"): the
+		// same environment written as HCL (go run . -hcl) in place of the
+		// JSON, in the same folder and state, plans nothing.
+		if st.project == nil || st.project.environments == "" {
+			t.Skip("not a stack of the product's app")
+		}
+		if st.nothingApplied() {
+			t.Skip("nothing was applied")
+		}
+		dir, err := e.hcl(t, st.project)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src, err := os.ReadFile(filepath.Join(dir, "cdktf.out", "stacks", st.name, "cdk.tf"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(st.dir, "cdk.tf"), src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Remove(filepath.Join(st.dir, "cdk.tf.json")); err != nil {
+			t.Fatal(err)
+		}
+		changed, changes := e.planStream(t, ctx, st, st.targets, st.needsAttributes())
+		if bad := tfresult.Unexpected(changes, st.allowedDiff); len(bad) > 0 {
+			t.Errorf("the HCL plans changes to what the JSON applied:\n%s", strings.Join(bad, "\n"))
+		}
+		if changed && !st.needsAttributes() {
+			t.Errorf("terraform plan -detailed-exitcode of the HCL says there are changes (exit status 2); see the plan in the log")
 		}
 	})
 }
