@@ -8,20 +8,31 @@ import (
 	"github.com/cdktf-kms/cdktf-kms/access"
 )
 
-// ctx is a request context under construction: values by key, and the
-// keys a purpose has fixed (lower-cased), which another purpose must not
-// change. Keys that are absent on purpose map to nil.
+// ctx is a witness under construction: a request context (values by key)
+// and what the policies the stack does not define do. fixed holds the
+// context keys a purpose has fixed (lower-cased), which another purpose
+// must not change; keys that are absent on purpose map to nil. allows says
+// whether such a policy allows the action (true) or not (false), by
+// unknownIAM, externalPolicy(arn) or externalBoundary(arn); a policy not in
+// it takes the check's default (see simulated.request).
 type ctx struct {
 	values map[string]any
 	fixed  map[string]bool
+	allows map[string]bool
 }
 
+// The names of the policies a witness decides in ctx.allows.
+const unknownIAM = "iam"
+
+func externalPolicy(arn string) string   { return "external|" + arn }
+func externalBoundary(arn string) string { return "boundary|" + arn }
+
 func newCtx(base map[string]any) ctx {
-	return ctx{values: maps.Clone(base), fixed: map[string]bool{}}
+	return ctx{values: maps.Clone(base), fixed: map[string]bool{}, allows: map[string]bool{}}
 }
 
 func (c ctx) clone() ctx {
-	return ctx{values: maps.Clone(c.values), fixed: maps.Clone(c.fixed)}
+	return ctx{values: maps.Clone(c.values), fixed: maps.Clone(c.fixed), allows: maps.Clone(c.allows)}
 }
 
 // set fixes key to v (nil: absent); false when another purpose fixed it
@@ -43,6 +54,16 @@ func (c ctx) set(key string, v any) bool {
 		c.values[key] = v
 	}
 	c.fixed[lower] = true
+	return true
+}
+
+// allow fixes whether the policy name allows the action; false when
+// another purpose fixed it otherwise.
+func (c ctx) allow(name string, v bool) bool {
+	if old, ok := c.allows[name]; ok && old != v {
+		return false
+	}
+	c.allows[name] = v
 	return true
 }
 
@@ -177,28 +198,61 @@ func violateOne(c ctx, cond access.Condition) bool {
 	return false
 }
 
-// satisfy makes every condition of a path hold, starting from base; an
-// iam_policy condition becomes an IAM policy that allows the action on the
-// key.
-func satisfy(conds []access.Condition, base ctx, action, keyARN string) (ctx, []identityPolicyJ, bool) {
+// satisfy makes every condition of a path hold, starting from base: a
+// policy condition by the context; iam_policy by an IAM policy of the
+// principal that allows the action on the key; external_policy by the
+// attached policy the stack does not define, standing in as one that
+// allows it; boundary by the permissions boundary the stack does not
+// define, standing in as one that allows it. An undecided condition (the
+// report cannot tell whether a statement applies) has no witness.
+func satisfy(conds []access.Condition, base ctx) (ctx, bool) {
 	c := base.clone()
-	var policies []identityPolicyJ
 	for _, cond := range conds {
+		ok := false
 		switch cond.Kind {
 		case access.CondPolicy:
-			if !satisfyOne(c, cond) {
-				return ctx{}, nil, false
-			}
+			ok = satisfyOne(c, cond)
 		case access.CondIAMPolicy:
-			policies = append(policies, identityPolicyJ{Name: "access-report-witness", Policy: map[string]any{
-				"Version":   "2012-10-17",
-				"Statement": []any{map[string]any{"Effect": "Allow", "Action": action, "Resource": keyARN}},
-			}})
-		default:
-			return ctx{}, nil, false
+			ok = c.allow(unknownIAM, true)
+		case access.CondExternalPolicy:
+			ok = c.allow(externalPolicy(cond.Resource), true)
+		case access.CondBoundary:
+			ok = c.allow(externalBoundary(cond.Resource), true)
+		}
+		if !ok {
+			return ctx{}, false
 		}
 	}
-	return c, policies, true
+	return c, true
+}
+
+// violate makes one condition of a path fail in c: a policy the stack does
+// not define by its not allowing the action (the IAM policy left out, the
+// boundary standing in as one that allows nothing relevant), failing that a
+// policy condition by the context.
+func violate(c ctx, p access.Path) bool {
+	for _, cond := range p.Conditions {
+		switch cond.Kind {
+		case access.CondIAMPolicy:
+			if c.allow(unknownIAM, false) {
+				return true
+			}
+		case access.CondExternalPolicy:
+			if c.allow(externalPolicy(cond.Resource), false) {
+				return true
+			}
+		case access.CondBoundary:
+			if c.allow(externalBoundary(cond.Resource), false) {
+				return true
+			}
+		}
+	}
+	for _, cond := range p.Conditions {
+		if cond.Kind == access.CondPolicy && violateOne(c, cond) {
+			return true
+		}
+	}
+	return false
 }
 
 // avoidDenies makes one condition of every conditional Deny fail.
@@ -206,41 +260,18 @@ func avoidDenies(unless []access.Path, base map[string]any) (ctx, bool) {
 	c := newCtx(base)
 	ok := true
 	for _, d := range unless {
-		done := false
-		for _, cond := range d.Conditions {
-			if cond.Kind == access.CondPolicy && violateOne(c, cond) {
-				done = true
-				break
-			}
-		}
-		ok = ok && done
+		ok = violate(c, d) && ok
 	}
 	return c, ok
 }
 
-// violateAll makes one condition of every path fail (an iam_policy
-// condition fails when no IAM policy is added).
-func violateAll(paths []access.Path, base ctx) (map[string]any, bool) {
+// violateAll makes one condition of every path fail.
+func violateAll(paths []access.Path, base ctx) (ctx, bool) {
 	c := base.clone()
 	for _, p := range paths {
-		done := false
-		for _, cond := range p.Conditions {
-			if cond.Kind == access.CondIAMPolicy {
-				done = true
-				break
-			}
-		}
-		for _, cond := range p.Conditions {
-			if done {
-				break
-			}
-			if cond.Kind == access.CondPolicy && violateOne(c, cond) {
-				done = true
-			}
-		}
-		if !done {
-			return nil, false
+		if !violate(c, p) {
+			return ctx{}, false
 		}
 	}
-	return c.values, true
+	return c, true
 }
