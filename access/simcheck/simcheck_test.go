@@ -180,6 +180,28 @@ func TestEveryCellAgreesWithTheSimulator(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs node with the simulator over thousands of requests")
 	}
+	all, missed, perSource := collectChecks(t)
+	if len(all) < 1000 {
+		t.Fatalf("only %d requests; the sources should give thousands", len(all))
+	}
+	checks := all
+	failures, known := compare(t, checks)
+	for _, p := range missed.problems {
+		failures++
+		if failures <= maxShown {
+			t.Error(p)
+		}
+	}
+	t.Logf("%d requests decided by the simulator, %d differences; %d requests satisfy an encryption context condition, which the simulator drops (answered as it is known to)", len(checks), failures, known)
+	for _, src := range loadSources(t) {
+		t.Logf("  %s: %d requests", src.name, perSource[src.name])
+	}
+	t.Logf("not simulated: %d paths or Denies whose conditions the test cannot make hold, %d conditional cells where it cannot make every path fail, %d cells a grant allows outright (TestGrantCellsFollowTheGrants checks them)", missed.unsatisfiable, missed.unviolable, missed.grantOnly)
+}
+
+// collectChecks makes the checks of every cell of every source, and counts
+// what the test could not check, and the checks of each source.
+func collectChecks(t *testing.T) ([]check, tally, map[string]int) {
 	var checks []check
 	var missed tally
 	perSource := map[string]int{}
@@ -193,11 +215,18 @@ func TestEveryCellAgreesWithTheSimulator(t *testing.T) {
 			}
 		}
 	}
-	if len(checks) < 1000 {
-		t.Fatalf("only %d requests; the sources should give thousands", len(checks))
+	return checks, missed, perSource
+}
+
+// compare decides the checks with the simulator and reports each
+// difference; it returns the number of differences and of requests whose
+// encryption context the simulator drops.
+func compare(t *testing.T, checks []check) (failures, known int) {
+	t.Helper()
+	if len(checks) == 0 {
+		return 0, 0
 	}
 	results := simulate(t, checks)
-	failures, known := 0, 0
 	for i, c := range checks {
 		res := results[i]
 		if res.Error != "" {
@@ -236,11 +265,7 @@ func TestEveryCellAgreesWithTheSimulator(t *testing.T) {
 	if failures > maxShown {
 		t.Errorf("... and %d more differences", failures-maxShown)
 	}
-	t.Logf("%d requests decided by the simulator, %d differences; %d requests satisfy an encryption context condition, which the simulator drops (answered as it is known to)", len(checks), failures, known)
-	for _, src := range loadSources(t) {
-		t.Logf("  %s: %d requests", src.name, perSource[src.name])
-	}
-	t.Logf("not simulated: %d paths or Denies whose conditions the test cannot make hold, %d conditional cells where it cannot make every path fail, %d cells a grant allows outright (TestGrantCellsFollowTheGrants checks them)", missed.unsatisfiable, missed.unviolable, missed.grantOnly)
+	return failures, known
 }
 
 // simulate decides every check's request with one run of the simulator.
@@ -285,17 +310,17 @@ func keyChecks(t *testing.T, sourceName, stack string, in stackInputs, k access.
 			}
 			switch view.Access {
 			case access.Allowed:
-				out = append(out, mk(true, false, "", newCtx(base.Context), false))
+				out = append(out, mk(true, false, "", sim.start(), false))
 			case access.Denied:
 				// Only a Deny without conditions is sure to apply to the
 				// base request.
 				outright := slices.ContainsFunc(view.Paths, func(p access.Path) bool { return len(p.Conditions) == 0 })
-				out = append(out, mk(false, outright, "", newCtx(base.Context), true))
+				out = append(out, mk(false, outright, "", sim.start(), true))
 				for i, deny := range view.Paths {
 					if len(deny.Conditions) == 0 {
 						continue
 					}
-					dctx, ok := satisfy(deny.Conditions, newCtx(base.Context))
+					dctx, ok := satisfy(deny.Conditions, sim.start())
 					if !ok || len(encryptionContextKeys(dctx.values)) > 0 {
 						tally.unsatisfiable++
 						t.Logf("%s: Deny %d has conditions the test cannot make hold in the simulator (%s); not simulated", what, i+1, deny)
@@ -304,25 +329,22 @@ func keyChecks(t *testing.T, sourceName, stack string, in stackInputs, k access.
 					out = append(out, mk(false, true, fmt.Sprintf(" (Deny %d applies: %s)", i+1, deny), dctx, true))
 				}
 			case access.Conditional:
-				avoid, ok := avoidDenies(view.Unless, base.Context)
-				if !ok {
-					t.Logf("%s: no context avoids every conditional Deny; only the Deny checks run", what)
-				}
 				for i, path := range view.Paths {
-					pctx, ok := satisfy(path.Conditions, avoid)
-					if !ok {
+					if _, ok := satisfy(path.Conditions, sim.start()); !ok {
+						if _, ok := satisfy(path.Conditions, newCtx(nil)); ok {
+							// Only what AWS puts in (or leaves out of)
+							// every request of the principal rules it out.
+							tally.problems = append(tally.problems, fmt.Sprintf("%s: path %d (%s) is conditional on what AWS decides alike for every request of the principal: every request of it has %s, so they never hold and the path should not be there", what, i+1, path, sim.factsOn(path.Conditions)))
+							continue
+						}
 						tally.unsatisfiable++
 						t.Logf("%s: path %d has conditions the test cannot satisfy (%s); not simulated", what, i+1, path)
 						continue
 					}
-					sat := mk(true, false, fmt.Sprintf(" (path %d satisfied: %s)", i+1, path), pctx, false)
-					sat.ignoredKeys = encryptionContextKeys(pctx.values)
-					out = append(out, sat)
 					// Each conditional Deny applies to a request that
 					// satisfies the path (whether the others apply or not).
-					plain, _ := satisfy(path.Conditions, newCtx(base.Context))
 					for j, deny := range view.Unless {
-						dctx, ok := satisfy(deny.Conditions, plain)
+						dctx, ok := solve(sim.start(), holdAll(path.Conditions), holdAll(deny.Conditions))
 						if ok && len(encryptionContextKeys(dctx.values)) > 0 {
 							t.Logf("%s: Deny %d with an encryption context in the request: not simulated (the simulator drops the context)", what, j+1)
 							continue
@@ -334,8 +356,18 @@ func keyChecks(t *testing.T, sourceName, stack string, in stackInputs, k access.
 							t.Logf("%s: Deny %d has conditions the test cannot make hold with path %d (%s); not simulated", what, j+1, i+1, deny)
 						}
 					}
+					// The path holds and every conditional Deny fails.
+					actx, ok := solve(sim.start(), append([]goal{holdAll(path.Conditions)}, failOne(view.Unless)...)...)
+					if !ok {
+						tally.unsatisfiable++
+						t.Logf("%s: path %d (%s) cannot hold with every conditional Deny failing; not simulated", what, i+1, path)
+						continue
+					}
+					sat := mk(true, false, fmt.Sprintf(" (path %d satisfied: %s)", i+1, path), actx, false)
+					sat.ignoredKeys = encryptionContextKeys(actx.values)
+					out = append(out, sat)
 				}
-				if vctx, ok := violateAll(view.Paths, avoid); ok {
+				if vctx, ok := violateAll(view.Paths, sim.start()); ok {
 					out = append(out, mk(false, false, " (no path's conditions hold)", vctx, true))
 				} else if !slices.ContainsFunc(view.Paths, func(p access.Path) bool { return len(p.Conditions) == 0 }) {
 					// (A path without conditions is allowed unless a Deny
@@ -353,8 +385,12 @@ func keyChecks(t *testing.T, sourceName, stack string, in stackInputs, k access.
 // whose conditions it cannot make hold (an undecided statement, a value
 // that is a reference), cells where it cannot make every path fail.
 // grantOnly counts the cells a grant allows outright, whose policies'
-// paths the report leaves out (see policyView).
-type tally struct{ unsatisfiable, unviolable, grantOnly int }
+// paths the report leaves out (see policyView). problems are differences
+// found without the simulator.
+type tally struct {
+	unsatisfiable, unviolable, grantOnly int
+	problems                             []string
+}
 
 // encryptionContextKeys returns the kms:EncryptionContext:<key> keys of
 // a context, which the simulator drops.

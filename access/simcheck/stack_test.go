@@ -250,7 +250,10 @@ func readStack(t *testing.T, name string, raw []byte) stackInputs {
 // simulated is how the test puts a row to the simulator.
 type simulated struct {
 	principal string
-	facts     map[string]any
+	// facts are what AWS puts in every request of the principal, absent
+	// the keys it never puts in.
+	facts  map[string]any
+	absent []string
 	identityInputs
 	// unknownIdentity: the principal's IAM policies are not the stack's
 	// (an account's identities, a principal of another account), so they
@@ -259,6 +262,42 @@ type simulated struct {
 }
 
 func (s simulated) context() map[string]any { return maps.Clone(s.facts) }
+
+// start is a witness with the facts fixed.
+func (s simulated) start() ctx {
+	c := newCtx(s.facts)
+	for _, k := range s.absent {
+		c.set(k, nil)
+	}
+	return c
+}
+
+// factsOn says what the facts decide of the keys of conditions: their
+// values, or absent.
+func (s simulated) factsOn(conds []access.Condition) string {
+	c := s.start()
+	var out []string
+	for _, cond := range conds {
+		if v, fixed := c.value(cond.Key); fixed && cond.Kind == access.CondPolicy {
+			if v == nil {
+				out = append(out, cond.Key+" absent")
+			} else {
+				out = append(out, fmt.Sprintf("%s %v", cond.Key, v))
+			}
+		}
+	}
+	return strings.Join(slices.Compact(out), ", ")
+}
+
+// The keys AWS puts in no request of an IAM principal, and in no request of
+// an AWS service principal (IAM User Guide, "AWS global condition context
+// keys": the source keys are "only available when the call to your
+// resource is made directly by an AWS service principal"; the principal
+// keys describe the IAM principal and its organization).
+var (
+	serviceOnlyKeys   = []string{"aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths", "aws:PrincipalServiceName"}
+	iamPrincipalsKeys = []string{"aws:PrincipalArn", "aws:PrincipalAccount", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:userid", "aws:username"}
+)
 
 // simulatedPrincipal picks the request's principal for a row, the facts
 // AWS puts in its requests, and what of the stack applies to it (for an
@@ -272,6 +311,7 @@ func simulatedPrincipal(k access.Key, p access.Principal, in stackInputs) (simul
 		if principalArn != "" {
 			s.facts["aws:PrincipalArn"] = principalArn
 		}
+		s.absent = serviceOnlyKeys
 		s.unknownIdentity = account != k.Account
 		return s
 	}
@@ -283,13 +323,14 @@ func simulatedPrincipal(k access.Key, p access.Principal, in stackInputs) (simul
 	name := func(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }
 	switch p.Kind {
 	case access.KindAccount:
+		// (The ARN of a stand-in is no fact: a witness may choose it.)
 		arn := fmt.Sprintf("arn:%s:iam::%s:role/access-report-identity", k.Partition, p.Account)
-		s := iam(arn, p.Account, arn)
+		s := iam(arn, p.Account, "")
 		s.unknownIdentity = true
 		return s, true
 	case access.KindAnyone:
 		arn := fmt.Sprintf("arn:%s:iam::%s:role/access-report-anyone", k.Partition, k.Account)
-		return iam(arn, k.Account, arn), true
+		return iam(arn, k.Account, ""), true
 	case access.KindRole, access.KindUser:
 		s := iam(p.ID, p.Account, p.ID)
 		stack(&s, p.Kind, name(p.ID))
@@ -304,12 +345,13 @@ func simulatedPrincipal(k access.Key, p access.Principal, in stackInputs) (simul
 		// A member: a user with the group's policies (a boundary is the
 		// user's, not the group's).
 		arn := fmt.Sprintf("arn:%s:iam::%s:user/access-report-member", k.Partition, p.Account)
-		s := iam(arn, p.Account, arn)
+		s := iam(arn, p.Account, "")
 		stack(&s, "group", name(p.ID))
 		s.boundary, s.boundaryExternal = nil, ""
 		return s, true
 	case access.KindService:
-		return simulated{principal: p.ID, facts: map[string]any{"aws:SecureTransport": "true", "aws:PrincipalIsAWSService": "true"}}, true
+		return simulated{principal: p.ID, facts: map[string]any{"aws:SecureTransport": "true", "aws:PrincipalIsAWSService": "true"},
+			absent: iamPrincipalsKeys}, true
 	}
 	return simulated{}, false
 }
