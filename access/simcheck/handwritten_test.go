@@ -304,6 +304,10 @@ func (g *handwritten) condition(cond map[string]map[string]any) {
 		{"StringEqualsIfExists", "aws:SourceAccount", g.account},
 		{"Null", "aws:SourceAccount", "true"},
 		{"Bool", "aws:SecureTransport", "false"},
+		{"Bool", "aws:PrincipalIsAWSService", "false"},
+		{"Bool", "aws:ViaAWSService", "true"},
+		{"ArnLike", "aws:PrincipalArn", fmt.Sprintf("arn:aws:iam::%s:role/team/*", g.account)},
+		{"StringNotEquals", "kms:CallerAccount", g.account},
 	}
 	c := pickOne(g.r, menu)
 	for _, keys := range cond {

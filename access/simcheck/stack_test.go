@@ -264,10 +264,19 @@ type simulated struct {
 func (s simulated) context() map[string]any { return maps.Clone(s.facts) }
 
 // start is a witness with the facts fixed.
-func (s simulated) start() ctx {
-	c := newCtx(s.facts)
+func (s simulated) start() ctx { return s.startWithout() }
+
+// startWithout is a witness with the facts fixed but the keys named.
+func (s simulated) startWithout(keys ...string) ctx {
+	facts := maps.Clone(s.facts)
+	for _, k := range keys {
+		delete(facts, k)
+	}
+	c := newCtx(facts)
 	for _, k := range s.absent {
-		c.set(k, nil)
+		if !slices.Contains(keys, k) {
+			c.set(k, nil)
+		}
 	}
 	return c
 }
