@@ -199,7 +199,8 @@ func (g *handwritten) awsPrincipal() string {
 			return fmt.Sprintf("arn:aws:iam::%s:role/partner-%d", g.other, g.r.IntN(2))
 		case 5:
 			if g.rootAllows {
-				return fmt.Sprintf("arn:aws:iam::%s:root", g.other)
+				// The other account, by its root or its id.
+				return pickOne(g.r, []string{fmt.Sprintf("arn:aws:iam::%s:root", g.other), g.other})
 			}
 			return fmt.Sprintf("arn:aws:iam::%s:user/auditor", g.other)
 		case 6:
@@ -236,7 +237,17 @@ func (g *handwritten) keyStatement() map[string]any {
 	if s["Effect"] == "Deny" {
 		named = g.namedInDeny
 	}
-	switch g.r.IntN(7) {
+	switch g.r.IntN(8) {
+	case 7:
+		// A Deny to everyone but a role of the stack, its sessions and
+		// another account's identities (NotPrincipal).
+		if s["Effect"] == "Deny" && len(g.roles) > 0 {
+			role := pickOne(g.r, g.roles)
+			s["NotPrincipal"] = map[string]any{"AWS": []any{role.arn, fmt.Sprintf("arn:aws:sts::%s:assumed-role/%s/session", g.account, role.name),
+				fmt.Sprintf("arn:aws:iam::%s:root", g.other)}}
+			break
+		}
+		fallthrough
 	case 0, 1, 2:
 		var aws []any
 		for range 1 + g.r.IntN(2) {
