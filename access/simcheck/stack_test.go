@@ -250,10 +250,12 @@ func readStack(t *testing.T, name string, raw []byte) stackInputs {
 // simulated is how the test puts a row to the simulator.
 type simulated struct {
 	principal string
-	// facts are what AWS puts in every request of the principal, absent
-	// the keys it never puts in.
-	facts  map[string]any
-	absent []string
+	// facts are what AWS puts in every request of the principal, and
+	// absent the keys it never puts in; loose the keys it puts in whose
+	// value is the test's choice (the ARN of a stand-in for an account's
+	// identities).
+	facts, loose map[string]any
+	absent       []string
 	identityInputs
 	// unknownIdentity: the principal's IAM policies are not the stack's
 	// (an account's identities, a principal of another account), so they
@@ -261,12 +263,17 @@ type simulated struct {
 	unknownIdentity bool
 }
 
-func (s simulated) context() map[string]any { return maps.Clone(s.facts) }
+func (s simulated) context() map[string]any {
+	out := maps.Clone(s.facts)
+	maps.Copy(out, s.loose)
+	return out
+}
 
 // start is a witness with the facts fixed.
 func (s simulated) start() ctx { return s.startWithout() }
 
-// startWithout is a witness with the facts fixed but the keys named.
+// startWithout is a witness with the facts fixed but the keys named,
+// which it may choose values of.
 func (s simulated) startWithout(keys ...string) ctx {
 	facts := maps.Clone(s.facts)
 	for _, k := range keys {
@@ -276,6 +283,14 @@ func (s simulated) startWithout(keys ...string) ctx {
 	for _, k := range s.absent {
 		if !slices.Contains(keys, k) {
 			c.set(k, nil)
+		}
+	}
+	for k, v := range s.loose {
+		c.loose(k, v)
+	}
+	for _, k := range keys {
+		if v, ok := s.facts[k]; ok {
+			c.loose(k, v)
 		}
 	}
 	return c
@@ -319,6 +334,8 @@ func simulatedPrincipal(k access.Key, p access.Principal, in stackInputs) (simul
 		}}
 		if principalArn != "" {
 			s.facts["aws:PrincipalArn"] = principalArn
+		} else {
+			s.loose = map[string]any{"aws:PrincipalArn": arn}
 		}
 		s.absent = serviceOnlyKeys
 		s.unknownIdentity = account != k.Account

@@ -20,6 +20,9 @@ type ctx struct {
 	values map[string]any
 	fixed  map[string]bool
 	allows map[string]bool
+	// present are keys (lower-cased) every request carries with some
+	// value, which a witness may choose but not leave out.
+	present map[string]bool
 }
 
 // The names of the policies a witness decides in ctx.allows.
@@ -31,7 +34,7 @@ func externalBoundary(arn string) string { return "boundary|" + arn }
 // newCtx starts a witness from what AWS puts in every request of the
 // principal: those keys are fixed.
 func newCtx(base map[string]any) ctx {
-	c := ctx{values: map[string]any{}, fixed: map[string]bool{}, allows: map[string]bool{}}
+	c := ctx{values: map[string]any{}, fixed: map[string]bool{}, allows: map[string]bool{}, present: map[string]bool{}}
 	for k, v := range base {
 		c.values[k] = v
 		c.fixed[strings.ToLower(k)] = true
@@ -40,13 +43,22 @@ func newCtx(base map[string]any) ctx {
 }
 
 func (c ctx) clone() ctx {
-	return ctx{values: maps.Clone(c.values), fixed: maps.Clone(c.fixed), allows: maps.Clone(c.allows)}
+	return ctx{values: maps.Clone(c.values), fixed: maps.Clone(c.fixed), allows: maps.Clone(c.allows), present: maps.Clone(c.present)}
+}
+
+// loose gives key a value a witness may change (not to absent).
+func (c ctx) loose(key string, v any) {
+	c.values[key] = v
+	c.present[strings.ToLower(key)] = true
 }
 
 // set fixes key to v (nil: absent); false when another purpose fixed it
 // otherwise.
 func (c ctx) set(key string, v any) bool {
 	lower := strings.ToLower(key)
+	if v == nil && c.present[lower] {
+		return false
+	}
 	if c.fixed[lower] {
 		for k, old := range c.values {
 			if strings.ToLower(k) == lower {
