@@ -167,12 +167,29 @@ func randomEnvironment(seed uint64) stacks.Environment {
 			levels = append(levels, a)
 		}
 	}
+	// Their boundaries and managed policies come from a generator of their
+	// own, so that the rest of each environment stays as it was.
+	rr := rand.New(rand.NewPCG(seed, seed*104729+3))
 	for i := range r.IntN(3) {
-		c.Roles = append(c.Roles, kms.RoleSpec{
+		role := kms.RoleSpec{
 			Service: []string{"lambda", "ecs-tasks"}[r.IntN(2)],
 			Access:  levels[r.IntN(len(levels))],
 			Name:    fmt.Sprintf("rnd%d-role-%d", seed, i),
-		})
+		}
+		// A permissions boundary the stack does not define.
+		if rr.IntN(2) == 0 {
+			role.PermissionsBoundary = fmt.Sprintf("arn:aws:iam::%s:policy/boundaries/rnd%d-boundary-%d", account, seed, i)
+		}
+		// Managed policies: a customer managed one the stack does not
+		// define; an AWS managed one that allows no KMS action (the report
+		// knows them) or one that does (it does not).
+		if rr.IntN(2) == 0 {
+			role.ManagedPolicyArns = append(role.ManagedPolicyArns, fmt.Sprintf("arn:aws:iam::%s:policy/rnd%d-extra-%d", account, seed, i))
+		}
+		if rr.IntN(2) == 0 {
+			role.ManagedPolicyArns = append(role.ManagedPolicyArns, awsManagedPolicies[rr.IntN(len(awsManagedPolicies))])
+		}
+		c.Roles = append(c.Roles, role)
 	}
 	usage := kms.UserActions(kms.KeySpec(kind.spec), kms.KeyUsage(kind.usage))
 	// A wildcard principal pinned to this account (and a trusted one).
@@ -221,6 +238,15 @@ func randomEnvironment(seed uint64) stacks.Environment {
 		c.Monitoring = &kms.MonitoringConfig{CloudtrailLogGroupName: "trail-" + account}
 	}
 	return env
+}
+
+// awsManagedPolicies are the AWS managed policies a predefined role may
+// get: three that allow no KMS action and one that does.
+var awsManagedPolicies = []string{
+	"arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+	"arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+	"arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",
+	"arn:aws:iam::aws:policy/AWSKeyManagementServicePowerUser",
 }
 
 func anyList(values []string) any {

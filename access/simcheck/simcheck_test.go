@@ -3,10 +3,8 @@ package simcheck
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -15,7 +13,6 @@ import (
 	"github.com/cdktf-kms/cdktf-kms/access"
 	"github.com/cdktf-kms/cdktf-kms/access/appsynth"
 	"github.com/cdktf-kms/cdktf-kms/internal/testutil/iamsim"
-	"github.com/cdktf-kms/cdktf-kms/internal/tfrender"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
 	"github.com/cdktf-kms/cdktf-kms/synth"
 )
@@ -127,6 +124,21 @@ func synthesizeSources() ([]source, error) {
 		}
 		out = append(out, source{set.name, synthesized, report})
 	}
+	// Hand-written stacks: Terraform JSON as it is, no synth.
+	hwSeeds, err := handwrittenSeedList()
+	if err != nil {
+		return nil, err
+	}
+	written := map[string][]byte{}
+	for _, seed := range hwSeeds {
+		name, raw, _ := handwrittenStack(seed)
+		written[name] = raw
+	}
+	report, err := access.Build("hand-written stacks", written)
+	if err != nil {
+		return nil, fmt.Errorf("hand-written stacks: %v", err)
+	}
+	out = append(out, source{"hand-written stacks", written, report})
 	return out, nil
 }
 
@@ -154,21 +166,34 @@ type check struct {
 // TestEveryCellAgreesWithTheSimulator decides every cell of the report
 // again with @cloud-copilot/iam-simulate, for a request from that
 // principal on the key (a fixed key ARN), with the key policy as the
-// resource policy and the principal's IAM policies of the stack as its
-// identity policies:
+// resource policy, the principal's IAM policies of the stack as its
+// identity policies and its permissions boundary of the stack as its
+// boundary:
 //   - allowed: the request is allowed;
 //   - not allowed (no cell, or explicitly denied): it is denied (an
-//     explicit deny for an explicitly denied cell);
-//   - conditional: for each path, a context (and, for iam_policy, an IAM
-//     policy) that satisfies its conditions is allowed; a context that
+//     explicit deny for an explicitly denied cell), even when every policy
+//     the stack does not define allows the action;
+//   - conditional: for each path, a witness that satisfies its conditions
+//     and makes every conditional Deny fail is allowed; a witness that
 //     violates a condition of every path is denied; for each conditional
-//     Deny (Unless), a context that satisfies a path and the Deny is
+//     Deny (Unless), a witness that satisfies a path and the Deny is
 //     denied.
+//
+// A witness is a request context, and what the policies the stack does not
+// define do: an IAM policy of the principal's own (iam_policy), an
+// attached managed policy (external_policy), a permissions boundary
+// (boundary), each standing in as one that allows the action on the key or
+// not. By default the boundary allows nothing relevant and the others are
+// absent; checks that expect a denial make every one of them allow the
+// action unless the witness says otherwise.
 //
 // Every request carries what AWS puts in each request of the principal
 // (aws:SecureTransport true, aws:PrincipalAccount, kms:CallerAccount,
 // aws:PrincipalArn, aws:PrincipalIsAWSService), which the simulator does
-// not fill in itself.
+// not fill in itself, and none of the keys AWS never puts in (principal and
+// organization keys for a service principal, source keys for an IAM
+// principal); a witness keeps them, and a path only they rule out is a
+// difference.
 //
 // Native grants are not IAM policies and the simulator has no notion of
 // them: paths through a grant are left out of the comparison (the cell is
@@ -183,20 +208,64 @@ func TestEveryCellAgreesWithTheSimulator(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs node with the simulator over thousands of requests")
 	}
+	all, missed, perSource := collectChecks(t)
+	if len(all) < 1000 {
+		t.Fatalf("only %d requests; the sources should give thousands", len(all))
+	}
 	var checks []check
+	open := map[string]int{}
+	for _, c := range all {
+		if why := openDisagreement(c); why != "" {
+			open[why]++
+			continue
+		}
+		checks = append(checks, c)
+	}
+	failures, known := compare(t, checks)
+	for _, p := range missed.problems {
+		failures++
+		if failures <= maxShown {
+			t.Error(p)
+		}
+	}
+	t.Logf("%d requests decided by the simulator, %d differences; %d requests satisfy an encryption context condition, which the simulator drops (answered as it is known to)", len(checks), failures, known)
+	for _, src := range loadSources(t) {
+		t.Logf("  %s: %d requests", src.name, perSource[src.name])
+	}
+	t.Logf("not simulated: %d paths or Denies whose conditions the test cannot make hold, %d conditional cells where it cannot make every path fail, %d cells a grant allows outright (TestGrantCellsFollowTheGrants checks them)", missed.unsatisfiable, missed.unviolable, missed.grantOnly)
+	for why, n := range open {
+		t.Logf("left out: %d requests where the report is known to be wrong: %s", n, why)
+	}
+}
+
+// collectChecks makes the checks of every cell of every source, and counts
+// what the test could not check, and the checks of each source.
+func collectChecks(t *testing.T) ([]check, tally, map[string]int) {
+	var checks []check
+	var missed tally
+	perSource := map[string]int{}
 	for _, src := range loadSources(t) {
 		for _, st := range src.report.Stacks {
 			in := readStack(t, st.Name, src.stacks[st.Name])
 			for _, k := range st.Keys {
-				checks = append(checks, keyChecks(t, src.name, st.Name, in, k)...)
+				c := keyChecks(t, src.name, st.Name, in, k, &missed)
+				perSource[src.name] += len(c)
+				checks = append(checks, c...)
 			}
 		}
 	}
-	if len(checks) < 1000 {
-		t.Fatalf("only %d requests; the sources should give thousands", len(checks))
+	return checks, missed, perSource
+}
+
+// compare decides the checks with the simulator and reports each
+// difference; it returns the number of differences and of requests whose
+// encryption context the simulator drops.
+func compare(t *testing.T, checks []check) (failures, known int) {
+	t.Helper()
+	if len(checks) == 0 {
+		return 0, 0
 	}
 	results := simulate(t, checks)
-	failures, known := 0, 0
 	for i, c := range checks {
 		res := results[i]
 		if res.Error != "" {
@@ -235,7 +304,74 @@ func TestEveryCellAgreesWithTheSimulator(t *testing.T) {
 	if failures > maxShown {
 		t.Errorf("... and %d more differences", failures-maxShown)
 	}
-	t.Logf("%d requests decided by the simulator, %d differences; %d requests satisfy an encryption context condition, which the simulator drops (answered as it is known to)", len(checks), failures, known)
+	return failures, known
+}
+
+// openDisagreement says why a check is one where the report is known to be
+// wrong, and the simulator right ("" for any other). Each is an open
+// defect of the report, not of the simulator: the check comes back when the
+// report is fixed.
+//
+//   - kms:SynchronizeMultiRegionKey with a condition on kms:ViaService or
+//     kms:CallerAccount: the Service Authorization Reference lists no
+//     condition key for the action (AWS KMS itself makes these requests:
+//     "invokedBy": "AWS Internal" in CloudTrail), so by the report's own
+//     rule (docs/access/README.md, "How a cell is decided", 5) a request
+//     never carries them and such a condition is evaluated as the key
+//     absent. The report evaluates kms:CallerAccount as the principal's
+//     account and kms:ViaService as unknown for this action too (access/
+//     actions.go leaves both keys out of its table as common to every
+//     action "but SynchronizeMultiRegionKey"); the simulator, whose data
+//     is that reference, drops both.
+func openDisagreement(c check) string {
+	if c.req.Action != "kms:SynchronizeMultiRegionKey" {
+		return ""
+	}
+	text := strings.ToLower(mustJSON([]any{c.req.ResourcePolicy, c.req.IdentityPolicies, c.req.PermissionBoundaries}))
+	if strings.Contains(text, `"kms:viaservice"`) || strings.Contains(text, `"kms:calleraccount"`) {
+		return "kms:SynchronizeMultiRegionKey under a condition on kms:ViaService or kms:CallerAccount, keys its requests never carry"
+	}
+	return ""
+}
+
+// TestOpenDisagreementsAreOpen pins each open defect openDisagreement
+// leaves out: the report's answer and the simulator's on a minimal stack.
+// When it fails, the report (or the simulator) changed: drop the exclusion
+// and this test.
+func TestOpenDisagreementsAreOpen(t *testing.T) {
+	iamsim.Available(t)
+	policy := `{"Version":"2012-10-17","Statement":[` +
+		`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"},` +
+		`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/ops"},"Action":"kms:SynchronizeMultiRegionKey","Resource":"*",` +
+		`"Condition":{"StringEquals":{"kms:CallerAccount":"111122223333"}}}]}`
+	raw, _ := json.Marshal(map[string]any{"provider": map[string]any{"aws": []any{map[string]any{"region": "eu-west-1"}}},
+		"resource": map[string]any{"aws_kms_key": map[string]any{"k": map[string]any{"policy": policy}}}})
+	rep, err := access.Build("probe", map[string][]byte{"probe": raw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := rep.Stacks[0].Keys[0]
+	var checks []check
+	for _, p := range k.Principals {
+		if p.ID != "arn:aws:iam::111122223333:role/ops" {
+			continue
+		}
+		if c := p.Cell("kms:SynchronizeMultiRegionKey"); c.Access != access.Allowed {
+			t.Errorf("the report now answers %s for kms:SynchronizeMultiRegionKey under StringEquals kms:CallerAccount (was allowed, the key taken as the principal's account): if it no longer evaluates the key for that action, drop openDisagreement's exclusion", c.Access)
+		}
+		in := readStack(t, "probe", raw)
+		sim, _ := simulatedPrincipal(k, p, in)
+		base := request{Principal: sim.principal, Action: "kms:SynchronizeMultiRegionKey", Resource: in.keyARNs[k.Address], ResourceAccount: k.Account,
+			ResourcePolicy: in.keyPolicies[k.Address], Context: sim.context()}
+		checks = append(checks, check{req: sim.request(base, sim.start(), false)})
+	}
+	if len(checks) != 1 {
+		t.Fatalf("the report has no row for role/ops")
+	}
+	res := simulate(t, checks)[0]
+	if res.Result != "ImplicitlyDenied" || !slices.Contains(res.Ignored, "kms:CallerAccount") {
+		t.Errorf("the simulator now answers %s (ignored %v) for kms:SynchronizeMultiRegionKey under StringEquals kms:CallerAccount (was ImplicitlyDenied, the key ignored): revisit openDisagreement", res.Result, res.Ignored)
+	}
 }
 
 // simulate decides every check's request with one run of the simulator.
@@ -248,113 +384,8 @@ func simulate(t *testing.T, checks []check) []iamsim.Result {
 	return iamsim.Simulate(t, reqs)
 }
 
-// stackInputs is what the simulator gets from a stack: the key policies
-// and the IAM policies, with references to the stack's keys and roles
-// replaced by the ARNs the report uses.
-type stackInputs struct {
-	keyPolicies map[string]any
-	keyARNs     map[string]string
-	// identity policies by identity: "role|name", "user|name", "group|name".
-	identity map[string][]identityPolicyJ
-}
-
-var refPattern = regexp.MustCompile(`\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}`)
-
-// readStack reads a stack's Terraform JSON on its own (not with the
-// report's parser).
-func readStack(t *testing.T, name string, raw []byte) stackInputs {
-	t.Helper()
-	var doc struct {
-		Provider map[string][]map[string]any          `json:"provider"`
-		Resource map[string]map[string]map[string]any `json:"resource"`
-	}
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	regions := map[string]string{}
-	for _, p := range doc.Provider["aws"] {
-		alias, _ := p["alias"].(string)
-		key := "aws"
-		if alias != "" {
-			key = "aws." + alias
-		}
-		regions[key], _ = p["region"].(string)
-	}
-	in := stackInputs{keyPolicies: map[string]any{}, keyARNs: map[string]string{}, identity: map[string][]identityPolicyJ{}}
-	render := func(s string) string {
-		out, err := tfrender.Render(s)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		return out
-	}
-	// The key's account and partition: the account root of its policy.
-	rootPattern := regexp.MustCompile(`"arn:([a-z-]+):iam::([0-9]{12}):root"`)
-	account, partition := "", "aws"
-	for _, typ := range []string{"aws_kms_key", "aws_kms_replica_key"} {
-		for n, args := range doc.Resource[typ] {
-			policy := render(fmt.Sprint(args["policy"]))
-			if m := rootPattern.FindStringSubmatch(policy); m != nil && account == "" {
-				partition, account = m[1], m[2]
-			}
-			provider, _ := args["provider"].(string)
-			if provider == "" {
-				provider = "aws"
-			}
-			in.keyARNs[typ+"."+n] = access.KeyARN(partition, regions[provider], account)
-		}
-	}
-	roleARN := func(typ, n string) string {
-		args := doc.Resource[typ][n]
-		name, _ := args["name"].(string)
-		path, _ := args["path"].(string)
-		if path == "" {
-			path = "/"
-		}
-		return fmt.Sprintf("arn:%s:iam::%s:%s%s%s", partition, account, strings.TrimPrefix(typ, "aws_iam_"), path, name)
-	}
-	substitute := func(s string) string {
-		return refPattern.ReplaceAllStringFunc(s, func(ref string) string {
-			m := refPattern.FindStringSubmatch(ref)
-			address := m[1] + "." + m[2]
-			if arn, ok := in.keyARNs[address]; ok && m[3] == "arn" {
-				return arn
-			}
-			if strings.HasPrefix(m[1], "aws_iam_") && m[3] == "arn" {
-				return roleARN(m[1], m[2])
-			}
-			return ref
-		})
-	}
-	for _, typ := range []string{"aws_kms_key", "aws_kms_replica_key"} {
-		for n, args := range doc.Resource[typ] {
-			var v any
-			if err := json.Unmarshal([]byte(substitute(render(fmt.Sprint(args["policy"])))), &v); err != nil {
-				t.Fatalf("%s: %s.%s policy: %v", name, typ, n, err)
-			}
-			in.keyPolicies[typ+"."+n] = v
-		}
-	}
-	for _, kind := range []string{"role", "user", "group"} {
-		typ := "aws_iam_" + kind + "_policy"
-		for _, n := range slices.Sorted(maps.Keys(doc.Resource[typ])) {
-			args := doc.Resource[typ][n]
-			target := render(fmt.Sprint(args[kind]))
-			if m := refPattern.FindStringSubmatch(target); m != nil && m[0] == target {
-				target, _ = doc.Resource[m[1]][m[2]]["name"].(string)
-			}
-			var v any
-			if err := json.Unmarshal([]byte(substitute(render(fmt.Sprint(args["policy"])))), &v); err != nil {
-				t.Fatalf("%s: %s.%s policy: %v", name, typ, n, err)
-			}
-			in.identity[kind+"|"+target] = append(in.identity[kind+"|"+target], identityPolicyJ{Name: typ + "." + n, Policy: v})
-		}
-	}
-	return in
-}
-
 // keyChecks makes the requests for every cell of one key.
-func keyChecks(t *testing.T, sourceName, stack string, in stackInputs, k access.Key) []check {
+func keyChecks(t *testing.T, sourceName, stack string, in stackInputs, k access.Key, tally *tally) []check {
 	t.Helper()
 	keyARN := in.keyARNs[k.Address]
 	if keyARN != access.KeyARN(k.Partition, k.Region, k.Account) {
@@ -371,59 +402,92 @@ func keyChecks(t *testing.T, sourceName, stack string, in stackInputs, k access.
 			cell := p.Cell(action)
 			what := fmt.Sprintf("%s: %s %s: %s %s", sourceName, stack, k.Address, p.ID, action)
 			base := request{Principal: sim.principal, Action: action, Resource: keyARN, ResourceAccount: k.Account,
-				ResourcePolicy: in.keyPolicies[k.Address], IdentityPolicies: slices.Clone(sim.policies), Context: sim.context()}
-			mk := func(allowed, explicit bool, suffix string, ctx map[string]any, extra []identityPolicyJ) check {
-				req := base
-				req.Context = ctx
-				req.IdentityPolicies = append(slices.Clone(base.IdentityPolicies), extra...)
-				return check{req: req, allowed: allowed, explicit: explicit, what: what + suffix, cellTrace: trace(cell)}
+				ResourcePolicy: in.keyPolicies[k.Address], Context: sim.context()}
+			// mk makes a check of a witness; permissive: the policies
+			// the stack does not define that the witness leaves open
+			// allow the action (for checks that expect a denial).
+			mk := func(allowed, explicit bool, suffix string, c ctx, permissive bool) check {
+				return check{req: sim.request(base, c, permissive), allowed: allowed, explicit: explicit, what: what + suffix, cellTrace: trace(cell)}
 			}
-			view := policyView(cell)
+			view, known := policyView(cell)
+			if !known {
+				tally.grantOnly++
+				continue
+			}
 			switch view.Access {
 			case access.Allowed:
-				out = append(out, mk(true, false, "", base.Context, nil))
+				out = append(out, mk(true, false, "", sim.start(), false))
 			case access.Denied:
 				// Only a Deny without conditions is sure to apply to the
 				// base request.
 				outright := slices.ContainsFunc(view.Paths, func(p access.Path) bool { return len(p.Conditions) == 0 })
-				out = append(out, mk(false, outright, "", base.Context, nil))
+				out = append(out, mk(false, outright, "", sim.start(), true))
 				for i, deny := range view.Paths {
 					if len(deny.Conditions) == 0 {
 						continue
 					}
-					dctx, _, ok := satisfy(deny.Conditions, newCtx(base.Context), action, keyARN)
+					dctx, ok := satisfy(deny.Conditions, sim.start())
 					if !ok || len(encryptionContextKeys(dctx.values)) > 0 {
+						tally.unsatisfiable++
+						t.Logf("%s: Deny %d has conditions the test cannot make hold in the simulator (%s); not simulated", what, i+1, deny)
 						continue
 					}
-					out = append(out, mk(false, true, fmt.Sprintf(" (Deny %d applies: %s)", i+1, deny), dctx.values, nil))
+					out = append(out, mk(false, true, fmt.Sprintf(" (Deny %d applies: %s)", i+1, deny), dctx, true))
 				}
 			case access.Conditional:
-				avoid, ok := avoidDenies(view.Unless, base.Context)
-				if !ok {
-					t.Logf("%s: no context avoids every conditional Deny; only the Deny checks run", what)
-				}
 				for i, path := range view.Paths {
-					ctx, pols, ok := satisfy(path.Conditions, avoid, action, keyARN)
-					if !ok {
+					if _, ok := satisfy(path.Conditions, sim.start()); !ok {
+						if _, ok := satisfy(path.Conditions, sim.startWithout("aws:PrincipalArn")); ok {
+							// The report takes a principal's ARN as known
+							// only when the stack or a statement gives its
+							// path.
+							tally.unsatisfiable++
+							t.Logf("%s: path %d (%s) holds for no ARN but the principal's own (%s), which the report does not take as known; not simulated", what, i+1, path, sim.facts["aws:PrincipalArn"])
+							continue
+						}
+						if _, ok := satisfy(path.Conditions, newCtx(nil)); ok {
+							// Only what AWS puts in (or leaves out of)
+							// every request of the principal rules it out.
+							tally.problems = append(tally.problems, fmt.Sprintf("%s: path %d (%s) is conditional on what AWS decides alike for every request of the principal: every request of it has %s, so they never hold and the path should not be there", what, i+1, path, sim.factsOn(path.Conditions)))
+							continue
+						}
+						tally.unsatisfiable++
 						t.Logf("%s: path %d has conditions the test cannot satisfy (%s); not simulated", what, i+1, path)
 						continue
 					}
-					sat := mk(true, false, fmt.Sprintf(" (path %d satisfied: %s)", i+1, path), ctx.values, pols)
-					sat.ignoredKeys = encryptionContextKeys(ctx.values)
-					out = append(out, sat)
+					// Each conditional Deny applies to a request that
+					// satisfies the path (whether the others apply or not).
 					for j, deny := range view.Unless {
-						dctx, _, ok := satisfy(deny.Conditions, ctx, action, keyARN)
+						dctx, ok := solve(sim.start(), holdAll(path.Conditions), holdAll(deny.Conditions))
 						if ok && len(encryptionContextKeys(dctx.values)) > 0 {
 							t.Logf("%s: Deny %d with an encryption context in the request: not simulated (the simulator drops the context)", what, j+1)
 							continue
 						}
 						if ok {
-							out = append(out, mk(false, true, fmt.Sprintf(" (path %d satisfied, Deny %d applies: %s)", i+1, j+1, deny), dctx.values, pols))
+							out = append(out, mk(false, true, fmt.Sprintf(" (path %d satisfied, Deny %d applies: %s)", i+1, j+1, deny), dctx, false))
+						} else {
+							tally.unsatisfiable++
+							t.Logf("%s: Deny %d has conditions the test cannot make hold with path %d (%s); not simulated", what, j+1, i+1, deny)
 						}
 					}
+					// The path holds and every conditional Deny fails.
+					actx, ok := solve(sim.start(), append([]goal{holdAll(path.Conditions)}, failOne(view.Unless)...)...)
+					if !ok {
+						tally.unsatisfiable++
+						t.Logf("%s: path %d (%s) cannot hold with every conditional Deny failing; not simulated", what, i+1, path)
+						continue
+					}
+					sat := mk(true, false, fmt.Sprintf(" (path %d satisfied: %s)", i+1, path), actx, false)
+					sat.ignoredKeys = encryptionContextKeys(actx.values)
+					out = append(out, sat)
 				}
-				if ctx, ok := violateAll(view.Paths, avoid); ok {
-					out = append(out, mk(false, false, " (no path's conditions hold)", ctx, nil))
+				if vctx, ok := violateAll(view.Paths, sim.start()); ok {
+					out = append(out, mk(false, false, " (no path's conditions hold)", vctx, true))
+				} else if !slices.ContainsFunc(view.Paths, func(p access.Path) bool { return len(p.Conditions) == 0 }) {
+					// (A path without conditions is allowed unless a Deny
+					// applies: the Deny checks above hold it.)
+					tally.unviolable++
+					t.Logf("%s: the test cannot make every path's conditions fail; not simulated", what)
 				}
 			}
 		}
@@ -431,55 +495,15 @@ func keyChecks(t *testing.T, sourceName, stack string, in stackInputs, k access.
 	return out
 }
 
-// simulated is how the test puts a row to the simulator.
-type simulated struct {
-	principal string
-	policies  []identityPolicyJ
-	facts     map[string]any
-}
-
-func (s simulated) context() map[string]any { return maps.Clone(s.facts) }
-
-// simulatedPrincipal picks the request's principal for a row and the
-// facts AWS puts in its requests.
-func simulatedPrincipal(k access.Key, p access.Principal, in stackInputs) (simulated, bool) {
-	iam := func(arn, account, principalArn string) simulated {
-		s := simulated{principal: arn, facts: map[string]any{
-			"aws:SecureTransport": "true", "aws:PrincipalIsAWSService": "false",
-			"aws:PrincipalAccount": account, "kms:CallerAccount": account,
-		}}
-		if principalArn != "" {
-			s.facts["aws:PrincipalArn"] = principalArn
-		}
-		return s
-	}
-	name := func(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }
-	switch p.Kind {
-	case access.KindAccount:
-		arn := fmt.Sprintf("arn:%s:iam::%s:role/access-report-identity", k.Partition, p.Account)
-		return iam(arn, p.Account, arn), true
-	case access.KindAnyone:
-		arn := fmt.Sprintf("arn:%s:iam::%s:role/access-report-anyone", k.Partition, k.Account)
-		return iam(arn, k.Account, arn), true
-	case access.KindRole, access.KindUser:
-		s := iam(p.ID, p.Account, p.ID)
-		s.policies = in.identity[p.Kind+"|"+name(p.ID)]
-		return s, true
-	case access.KindAssumedRole:
-		parts := strings.Split(p.ID, "/")
-		role := parts[len(parts)-2]
-		s := iam(p.ID, p.Account, fmt.Sprintf("arn:%s:iam::%s:role/%s", k.Partition, p.Account, role))
-		s.policies = in.identity["role|"+role]
-		return s, true
-	case access.KindGroup:
-		arn := fmt.Sprintf("arn:%s:iam::%s:user/access-report-member", k.Partition, p.Account)
-		s := iam(arn, p.Account, arn)
-		s.policies = in.identity["group|"+name(p.ID)]
-		return s, true
-	case access.KindService:
-		return simulated{principal: p.ID, facts: map[string]any{"aws:SecureTransport": "true", "aws:PrincipalIsAWSService": "true"}}, true
-	}
-	return simulated{}, false
+// tally counts the witnesses the test could not build: paths or Denies
+// whose conditions it cannot make hold (an undecided statement, a value
+// that is a reference), cells where it cannot make every path fail.
+// grantOnly counts the cells a grant allows outright, whose policies'
+// paths the report leaves out (see policyView). problems are differences
+// found without the simulator.
+type tally struct {
+	unsatisfiable, unviolable, grantOnly int
+	problems                             []string
 }
 
 // encryptionContextKeys returns the kms:EncryptionContext:<key> keys of
@@ -521,16 +545,27 @@ func TestSimulatorDropsEncryptionContextKeys(t *testing.T) {
 }
 
 // policyView is a cell as the policies alone decide it: without the paths
-// through native grants.
-func policyView(c access.Cell) access.Cell {
+// through native grants. It is not known (false) when a grant allows the
+// action without conditions and no statement does: the report then leaves
+// out the conditional paths of the policies, which that path makes moot.
+func policyView(c access.Cell) (access.Cell, bool) {
 	if c.Access == access.Denied {
-		return c
+		return c, true
 	}
 	var paths []access.Path
+	viaGrant := func(p access.Path) bool {
+		return slices.ContainsFunc(p.Via, func(s access.Source) bool { return s.Type == "grant" })
+	}
+	moot := false
 	for _, p := range c.Paths {
-		if !slices.ContainsFunc(p.Via, func(s access.Source) bool { return s.Type == "grant" }) {
+		if !viaGrant(p) {
 			paths = append(paths, p)
+		} else if len(p.Conditions) == 0 {
+			moot = true
 		}
+	}
+	if moot && !slices.ContainsFunc(paths, func(p access.Path) bool { return len(p.Conditions) == 0 }) {
+		return access.Cell{}, false
 	}
 	out := access.Cell{Action: c.Action, Capability: c.Capability, Paths: paths, Unless: c.Unless}
 	switch {
@@ -541,7 +576,7 @@ func policyView(c access.Cell) access.Cell {
 	default:
 		out.Access = access.Conditional
 	}
-	return out
+	return out, true
 }
 
 func trace(c access.Cell) string {

@@ -2,47 +2,90 @@ package simcheck
 
 import (
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/cdktf-kms/cdktf-kms/access"
 )
 
-// ctx is a request context under construction: values by key, and the
-// keys a purpose has fixed (lower-cased), which another purpose must not
-// change. Keys that are absent on purpose map to nil.
+// ctx is a witness under construction: a request context (values by key)
+// and what the policies the stack does not define do. fixed holds the
+// context keys a purpose has fixed (lower-cased), which another purpose
+// must not change; keys that are absent on purpose map to nil. allows says
+// whether such a policy allows the action (true) or not (false), by
+// unknownIAM, externalPolicy(arn) or externalBoundary(arn); a policy not in
+// it takes the check's default (see simulated.request).
 type ctx struct {
 	values map[string]any
 	fixed  map[string]bool
+	allows map[string]bool
+	// present are keys (lower-cased) every request carries with some
+	// value, which a witness may choose but not leave out.
+	present map[string]bool
 }
 
+// The names of the policies a witness decides in ctx.allows.
+const unknownIAM = "iam"
+
+func externalPolicy(arn string) string   { return "external|" + arn }
+func externalBoundary(arn string) string { return "boundary|" + arn }
+
+// newCtx starts a witness from what AWS puts in every request of the
+// principal: those keys are fixed.
 func newCtx(base map[string]any) ctx {
-	return ctx{values: maps.Clone(base), fixed: map[string]bool{}}
+	c := ctx{values: map[string]any{}, fixed: map[string]bool{}, allows: map[string]bool{}, present: map[string]bool{}}
+	for k, v := range base {
+		c.values[k] = v
+		c.fixed[strings.ToLower(k)] = true
+	}
+	return c
 }
 
 func (c ctx) clone() ctx {
-	return ctx{values: maps.Clone(c.values), fixed: maps.Clone(c.fixed)}
+	return ctx{values: maps.Clone(c.values), fixed: maps.Clone(c.fixed), allows: maps.Clone(c.allows), present: maps.Clone(c.present)}
+}
+
+// loose gives key a value a witness may change (not to absent).
+func (c ctx) loose(key string, v any) {
+	c.values[key] = v
+	c.present[strings.ToLower(key)] = true
 }
 
 // set fixes key to v (nil: absent); false when another purpose fixed it
 // otherwise.
 func (c ctx) set(key string, v any) bool {
 	lower := strings.ToLower(key)
-	for k, old := range c.values {
-		if strings.ToLower(k) == lower {
-			if c.fixed[lower] && !same(old, v) {
-				return false
+	if v == nil && c.present[lower] {
+		return false
+	}
+	if c.fixed[lower] {
+		for k, old := range c.values {
+			if strings.ToLower(k) == lower {
+				return same(old, v)
 			}
+		}
+		return v == nil
+	}
+	for k := range c.values {
+		if strings.ToLower(k) == lower {
 			delete(c.values, k)
 		}
-	}
-	if c.fixed[lower] && v != nil {
-		return false
 	}
 	if v != nil {
 		c.values[key] = v
 	}
 	c.fixed[lower] = true
+	return true
+}
+
+// allow fixes whether the policy name allows the action; false when
+// another purpose fixed it otherwise.
+func (c ctx) allow(name string, v bool) bool {
+	if old, ok := c.allows[name]; ok && old != v {
+		return false
+	}
+	c.allows[name] = v
 	return true
 }
 
@@ -97,150 +140,258 @@ func wrap(qualifier, v string) any {
 	return v
 }
 
-// satisfyOne makes one policy condition hold in c.
-func satisfyOne(c ctx, cond access.Condition) bool {
-	if len(cond.Values) == 0 {
+// holds evaluates a policy condition against a value of its key (nil:
+// absent), as IAM does (IAM User Guide, "IAM JSON policy elements:
+// Condition operators" and "Single-valued vs. multivalued context keys"):
+// the test's own reading, used only to pick witnesses, which the simulator
+// then decides.
+func holds(cond access.Condition, v any) bool {
+	q, base, ifExists := parts(cond.Operator)
+	if base == "Null" {
+		return strings.EqualFold(cond.Values[0], "true") == (v == nil)
+	}
+	positive, negated := negatedBase[base]
+	if !negated {
+		positive = base
+	}
+	if v == nil {
+		return ifExists || negated || q == "ForAllValues:"
+	}
+	var values []string
+	switch t := v.(type) {
+	case string:
+		values = []string{t}
+	case []string:
+		values = t
+	}
+	one := func(x string) bool {
+		for _, p := range cond.Values {
+			if matches(positive, p, x) {
+				return true
+			}
+		}
 		return false
 	}
-	for _, v := range cond.Values {
-		if strings.Contains(v, "${") {
-			return false
+	switch q {
+	case "ForAnyValue:":
+		for _, x := range values {
+			if one(x) != negated {
+				return true
+			}
 		}
-	}
-	q, base, _ := parts(cond.Operator)
-	v := cond.Values[0]
-	switch base {
-	case "StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike", "Bool":
-		return c.set(cond.Key, wrap(q, instance(v)))
-	case "Null":
-		if strings.EqualFold(v, "true") {
-			return c.set(cond.Key, nil)
-		}
-		return c.set(cond.Key, wrap(q, "x"))
-	case "NumericEquals", "NumericLessThanEquals", "NumericGreaterThanEquals":
-		return c.set(cond.Key, wrap(q, v))
-	case "NumericLessThan", "NumericGreaterThan":
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			return false
-		}
-		if base == "NumericLessThan" {
-			f--
-		} else {
-			f++
-		}
-		return c.set(cond.Key, wrap(q, strconv.FormatFloat(f, 'f', -1, 64)))
-	}
-	if _, ok := negatedBase[base]; ok {
-		for _, x := range cond.Values {
-			if x == "*" {
+		return false
+	case "ForAllValues:":
+		for _, x := range values {
+			if one(x) == negated {
 				return false
 			}
 		}
-		return c.set(cond.Key, wrap(q, noMatch))
+		return true
 	}
-	return false
+	return len(values) == 1 && one(values[0]) != negated
 }
 
-// violateOne makes one policy condition fail in c.
-func violateOne(c ctx, cond access.Condition) bool {
-	if len(cond.Values) == 0 {
-		return false
-	}
-	for _, v := range cond.Values {
-		if strings.Contains(v, "${") || v == "*" {
+// matches compares a value with a policy value under a positive operator.
+func matches(op, policy, value string) bool {
+	switch op {
+	case "StringEquals":
+		return policy == value
+	case "StringEqualsIgnoreCase", "Bool":
+		return strings.EqualFold(policy, value)
+	case "StringLike", "ArnLike", "ArnEquals":
+		return glob(policy, value)
+	case "NumericEquals", "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals":
+		p, err1 := strconv.ParseFloat(policy, 64)
+		x, err2 := strconv.ParseFloat(value, 64)
+		if err1 != nil || err2 != nil {
 			return false
 		}
-	}
-	q, base, _ := parts(cond.Operator)
-	if q == "ForAllValues:" {
-		return false
-	}
-	v := cond.Values[0]
-	switch base {
-	case "StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike":
-		return c.set(cond.Key, wrap(q, noMatch))
-	case "Bool":
-		if strings.EqualFold(v, "true") {
-			return c.set(cond.Key, wrap(q, "false"))
+		switch op {
+		case "NumericEquals":
+			return x == p
+		case "NumericLessThan":
+			return x < p
+		case "NumericLessThanEquals":
+			return x <= p
+		case "NumericGreaterThan":
+			return x > p
 		}
-		return c.set(cond.Key, wrap(q, "true"))
-	case "Null":
-		if strings.EqualFold(v, "true") {
-			return c.set(cond.Key, wrap(q, "x"))
-		}
-		return c.set(cond.Key, nil)
-	}
-	if _, ok := negatedBase[base]; ok {
-		return c.set(cond.Key, wrap(q, instance(v)))
+		return x >= p
 	}
 	return false
 }
 
-// satisfy makes every condition of a path hold, starting from base; an
-// iam_policy condition becomes an IAM policy that allows the action on the
-// key.
-func satisfy(conds []access.Condition, base ctx, action, keyARN string) (ctx, []identityPolicyJ, bool) {
-	c := base.clone()
-	var policies []identityPolicyJ
-	for _, cond := range conds {
-		switch cond.Kind {
-		case access.CondPolicy:
-			if !satisfyOne(c, cond) {
-				return ctx{}, nil, false
-			}
-		case access.CondIAMPolicy:
-			policies = append(policies, identityPolicyJ{Name: "access-report-witness", Policy: map[string]any{
-				"Version":   "2012-10-17",
-				"Statement": []any{map[string]any{"Effect": "Allow", "Action": action, "Resource": keyARN}},
-			}})
-		default:
-			return ctx{}, nil, false
-		}
+// glob matches IAM's * and ? wildcards.
+func glob(pattern, s string) bool {
+	if pattern == "" {
+		return s == ""
 	}
-	return c, policies, true
-}
-
-// avoidDenies makes one condition of every conditional Deny fail.
-func avoidDenies(unless []access.Path, base map[string]any) (ctx, bool) {
-	c := newCtx(base)
-	ok := true
-	for _, d := range unless {
-		done := false
-		for _, cond := range d.Conditions {
-			if cond.Kind == access.CondPolicy && violateOne(c, cond) {
-				done = true
-				break
+	switch pattern[0] {
+	case '*':
+		for i := 0; i <= len(s); i++ {
+			if glob(pattern[1:], s[i:]) {
+				return true
 			}
 		}
-		ok = ok && done
+		return false
+	case '?':
+		return s != "" && glob(pattern[1:], s[1:])
 	}
-	return c, ok
+	return s != "" && s[0] == pattern[0] && glob(pattern[1:], s[1:])
 }
 
-// violateAll makes one condition of every path fail (an iam_policy
-// condition fails when no IAM policy is added).
-func violateAll(paths []access.Path, base ctx) (map[string]any, bool) {
-	c := base.clone()
+// candidates are values a witness tries for a condition's key: instances
+// of the policy's values, neighbours of numbers, a value no policy names,
+// and absent (nil).
+func candidates(cond access.Condition) []any {
+	q, _, _ := parts(cond.Operator)
+	var out []any
+	for _, v := range cond.Values {
+		out = append(out, wrap(q, instance(v)))
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			out = append(out, wrap(q, strconv.FormatFloat(f-1, 'f', -1, 64)), wrap(q, strconv.FormatFloat(f+1, 'f', -1, 64)))
+		}
+	}
+	out = append(out, wrap(q, "true"), wrap(q, "false"), wrap(q, noMatch), nil)
+	return out
+}
+
+// options are the ways to make a condition hold (want) or fail (!want) in
+// a context: each changes a clone of it. A condition the test cannot
+// decide (a reference among its values, an undecided statement) has none.
+func options(c ctx, cond access.Condition, want bool) []ctx {
+	one := func(f func(ctx) bool) []ctx {
+		next := c.clone()
+		if f(next) {
+			return []ctx{next}
+		}
+		return nil
+	}
+	switch cond.Kind {
+	case access.CondIAMPolicy:
+		return one(func(n ctx) bool { return n.allow(unknownIAM, want) })
+	case access.CondExternalPolicy:
+		return one(func(n ctx) bool { return n.allow(externalPolicy(cond.Resource), want) })
+	case access.CondBoundary:
+		return one(func(n ctx) bool { return n.allow(externalBoundary(cond.Resource), want) })
+	case access.CondPolicy:
+	default:
+		return nil
+	}
+	if len(cond.Values) == 0 || slices.ContainsFunc(cond.Values, func(v string) bool { return strings.Contains(v, "${") }) {
+		return nil
+	}
+	if v, fixed := c.value(cond.Key); fixed {
+		if holds(cond, v) == want {
+			return []ctx{c}
+		}
+		return nil
+	}
+	var out []ctx
+	for _, v := range candidates(cond) {
+		if holds(cond, v) == want {
+			out = append(out, one(func(n ctx) bool { return n.set(cond.Key, v) })...)
+		}
+	}
+	return out
+}
+
+// value is the value a context fixed for a key (nil: absent).
+func (c ctx) value(key string) (any, bool) {
+	lower := strings.ToLower(key)
+	if !c.fixed[lower] {
+		return nil, false
+	}
+	for k, v := range c.values {
+		if strings.ToLower(k) == lower {
+			return v, true
+		}
+	}
+	return nil, true
+}
+
+// goal is what a witness must do with a set of conditions: make all of
+// them hold, or one of them fail.
+type goal struct {
+	conds []access.Condition
+	hold  bool
+}
+
+func holdAll(conds []access.Condition) goal { return goal{conds: conds, hold: true} }
+
+func failOne(paths []access.Path) []goal {
+	var out []goal
 	for _, p := range paths {
-		done := false
-		for _, cond := range p.Conditions {
-			if cond.Kind == access.CondIAMPolicy {
-				done = true
-				break
-			}
-		}
-		for _, cond := range p.Conditions {
-			if done {
-				break
-			}
-			if cond.Kind == access.CondPolicy && violateOne(c, cond) {
-				done = true
-			}
-		}
-		if !done {
-			return nil, false
-		}
+		out = append(out, goal{conds: p.Conditions})
 	}
-	return c.values, true
+	return out
 }
+
+// searchBudget bounds the witness search of one request.
+const searchBudget = 20000
+
+// solve finds a context, from base, that meets every goal, trying the
+// options of each condition in turn (for a condition to fail, the
+// policies the stack does not define first).
+func solve(base ctx, goals ...goal) (ctx, bool) {
+	budget := searchBudget
+	var search func(c ctx, goals []goal) (ctx, bool)
+	search = func(c ctx, goals []goal) (ctx, bool) {
+		if len(goals) == 0 {
+			return c, true
+		}
+		g, rest := goals[0], goals[1:]
+		if g.hold {
+			if len(g.conds) == 0 {
+				return search(c, rest)
+			}
+			for _, next := range options(c, g.conds[0], true) {
+				if budget--; budget < 0 {
+					return ctx{}, false
+				}
+				if out, ok := search(next, append([]goal{holdAll(g.conds[1:])}, rest...)); ok {
+					return out, true
+				}
+			}
+			return ctx{}, false
+		}
+		conds := slices.Clone(g.conds)
+		slices.SortStableFunc(conds, func(a, b access.Condition) int {
+			return boolInt(a.Kind == access.CondPolicy) - boolInt(b.Kind == access.CondPolicy)
+		})
+		for _, cond := range conds {
+			for _, next := range options(c, cond, false) {
+				if budget--; budget < 0 {
+					return ctx{}, false
+				}
+				if out, ok := search(next, rest); ok {
+					return out, true
+				}
+			}
+		}
+		return ctx{}, false
+	}
+	return search(base.clone(), goals)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// satisfy makes every condition of a path hold, starting from base: a
+// policy condition by the context; iam_policy by an IAM policy of the
+// principal that allows the action on the key; external_policy by the
+// attached policy the stack does not define, standing in as one that
+// allows it; boundary by the permissions boundary the stack does not
+// define, standing in as one that allows it. An undecided condition (the
+// report cannot tell whether a statement applies) has no witness.
+func satisfy(conds []access.Condition, base ctx) (ctx, bool) { return solve(base, holdAll(conds)) }
+
+// violateAll makes one condition of every path fail: a policy the stack
+// does not define by its not allowing the action (the IAM policy left
+// out, the boundary standing in as one that allows nothing relevant),
+// failing that a policy condition by the context.
+func violateAll(paths []access.Path, base ctx) (ctx, bool) { return solve(base, failOne(paths)...) }
