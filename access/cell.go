@@ -49,7 +49,11 @@ func (e *evaluator) requester(r *row) iam.Requester {
 func (e *evaluator) context(r *row, action string) iam.Context {
 	var c iam.Context
 	for k, v := range knownFacts(r) {
-		c.Set(k, v)
+		// A KMS key the action's requests never carry is not a fact of
+		// them (kms:CallerAccount of kms:SynchronizeMultiRegionKey).
+		if !neverInRequest(action, k) {
+			c.Set(k, v)
+		}
 	}
 	if r.Kind == KindService {
 		c.Set("aws:PrincipalServiceName", r.match.value)
@@ -262,9 +266,6 @@ func (e *evaluator) noteDropped(r *row, req iam.Request) {
 				continue
 			}
 			if c.Evaluate(req.Context) != iam.Fails {
-				continue
-			}
-			if _, facts := knownFacts(r)[strings.ToLower(c.Key)]; facts {
 				continue
 			}
 			cond := Condition{Kind: CondPolicy, Operator: c.Operator, Key: c.Key, Values: c.Values}

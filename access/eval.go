@@ -345,6 +345,24 @@ func (e *evaluator) collectRows() {
 			e.notes = append(e.notes, fmt.Sprintf("%s names its %s by name (%s): the report assumes the path / in the ARN %s", ip.address, ip.kind, ip.target, r.ID))
 		}
 	}
+	// Roles, users and groups of the stack whose other policies name the
+	// key: inline_policy blocks, managed policies of the stack attached by
+	// managed_policy_arns or attachments.
+	for _, addr := range slices.Sorted(maps.Keys(e.st.iam)) {
+		x := e.st.iam[addr]
+		if x.name == "" {
+			continue
+		}
+		for _, src := range e.stackPoliciesOf(addr, x) {
+			if !e.policyNamesKey(src.policy) {
+				continue
+			}
+			id := identity{kind: x.kind, account: e.account, name: x.name, value: addr}
+			r := e.rowFor(id, "")
+			r.from(src.address)
+			r.role("IAM policy on the key")
+		}
+	}
 	for _, g := range e.grants() {
 		for _, p := range []struct{ value, role string }{{g.grantee, "grantee"}, {g.retiring, "retiring principal"}} {
 			if p.value == "" {
@@ -363,6 +381,31 @@ func (e *evaluator) collectRows() {
 	for _, r := range e.rows {
 		e.attachPolicies(r)
 	}
+}
+
+// stackPoliciesOf returns the policies of the stack that a role, user or
+// group of the stack has besides aws_iam_*_policy resources: its
+// inline_policy blocks, and the stack's managed policies attached to it
+// (managed_policy_arns, attachments).
+func (e *evaluator) stackPoliciesOf(addr string, x *iamResource) []*identityPolicy {
+	out := slices.Clone(x.inline)
+	arns := slices.Clone(x.managed)
+	for _, a := range e.st.attachments {
+		if a.kind != x.kind {
+			continue
+		}
+		if m := referenceTo.FindStringSubmatch(a.target); m != nil && m[1]+"."+m[2] == addr || a.target == x.name {
+			arns = append(arns, a.policyArn)
+		}
+	}
+	for _, arn := range arns {
+		if m := referenceTo.FindStringSubmatch(arn); m != nil && m[3] == "arn" {
+			if mp, ok := e.st.managed[m[1]+"."+m[2]]; ok {
+				out = append(out, &identityPolicy{address: mp.address, kind: x.kind, policy: mp.policy})
+			}
+		}
+	}
+	return out
 }
 
 // attachPolicies finds what applies to a row's identity: the stack's

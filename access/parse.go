@@ -163,6 +163,20 @@ func parseStack(name string, raw []byte) (*stackDoc, error) {
 		}
 		s.managed["aws_iam_policy."+n] = &managedPolicy{address: "aws_iam_policy." + n, policy: d}
 	}
+	// aws_iam_policy_attachment attaches one policy to lists of roles,
+	// users and groups.
+	for _, n := range slices.Sorted(maps.Keys(doc.Resource["aws_iam_policy_attachment"])) {
+		args := doc.Resource["aws_iam_policy_attachment"][n]
+		arn, _ := str(args, "policy_arn")
+		for _, kind := range []string{"role", "user", "group"} {
+			list, _ := args[kind+"s"].([]any)
+			for _, v := range list {
+				if target, ok := v.(string); ok {
+					s.attachments = append(s.attachments, attachment{address: "aws_iam_policy_attachment." + n, kind: kind, target: target, policyArn: arn})
+				}
+			}
+		}
+	}
 	for _, kind := range []string{"role", "user", "group"} {
 		typ := "aws_iam_" + kind + "_policy_attachment"
 		for _, n := range slices.Sorted(maps.Keys(doc.Resource[typ])) {

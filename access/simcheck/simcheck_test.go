@@ -212,15 +212,7 @@ func TestEveryCellAgreesWithTheSimulator(t *testing.T) {
 	if len(all) < 1000 {
 		t.Fatalf("only %d requests; the sources should give thousands", len(all))
 	}
-	var checks []check
-	open := map[string]int{}
-	for _, c := range all {
-		if why := openDisagreement(c); why != "" {
-			open[why]++
-			continue
-		}
-		checks = append(checks, c)
-	}
+	checks := all
 	failures, known := compare(t, checks)
 	for _, p := range missed.problems {
 		failures++
@@ -233,9 +225,6 @@ func TestEveryCellAgreesWithTheSimulator(t *testing.T) {
 		t.Logf("  %s: %d requests", src.name, perSource[src.name])
 	}
 	t.Logf("not simulated: %d paths or Denies whose conditions the test cannot make hold, %d conditional cells where it cannot make every path fail, %d cells a grant allows outright (TestGrantCellsFollowTheGrants checks them)", missed.unsatisfiable, missed.unviolable, missed.grantOnly)
-	for why, n := range open {
-		t.Logf("left out: %d requests where the report is known to be wrong: %s", n, why)
-	}
 }
 
 // collectChecks makes the checks of every cell of every source, and counts
@@ -307,72 +296,6 @@ func compare(t *testing.T, checks []check) (failures, known int) {
 	return failures, known
 }
 
-// openDisagreement says why a check is one where the report is known to be
-// wrong, and the simulator right ("" for any other). Each is an open
-// defect of the report, not of the simulator: the check comes back when the
-// report is fixed.
-//
-//   - kms:SynchronizeMultiRegionKey with a condition on kms:ViaService or
-//     kms:CallerAccount: the Service Authorization Reference lists no
-//     condition key for the action (AWS KMS itself makes these requests:
-//     "invokedBy": "AWS Internal" in CloudTrail), so by the report's own
-//     rule (docs/access/README.md, "How a cell is decided", 5) a request
-//     never carries them and such a condition is evaluated as the key
-//     absent. The report evaluates kms:CallerAccount as the principal's
-//     account and kms:ViaService as unknown for this action too (access/
-//     actions.go leaves both keys out of its table as common to every
-//     action "but SynchronizeMultiRegionKey"); the simulator, whose data
-//     is that reference, drops both.
-func openDisagreement(c check) string {
-	if c.req.Action != "kms:SynchronizeMultiRegionKey" {
-		return ""
-	}
-	text := strings.ToLower(mustJSON([]any{c.req.ResourcePolicy, c.req.IdentityPolicies, c.req.PermissionBoundaries}))
-	if strings.Contains(text, `"kms:viaservice"`) || strings.Contains(text, `"kms:calleraccount"`) {
-		return "kms:SynchronizeMultiRegionKey under a condition on kms:ViaService or kms:CallerAccount, keys its requests never carry"
-	}
-	return ""
-}
-
-// TestOpenDisagreementsAreOpen pins each open defect openDisagreement
-// leaves out: the report's answer and the simulator's on a minimal stack.
-// When it fails, the report (or the simulator) changed: drop the exclusion
-// and this test.
-func TestOpenDisagreementsAreOpen(t *testing.T) {
-	iamsim.Available(t)
-	policy := `{"Version":"2012-10-17","Statement":[` +
-		`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"},` +
-		`{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/ops"},"Action":"kms:SynchronizeMultiRegionKey","Resource":"*",` +
-		`"Condition":{"StringEquals":{"kms:CallerAccount":"111122223333"}}}]}`
-	raw, _ := json.Marshal(map[string]any{"provider": map[string]any{"aws": []any{map[string]any{"region": "eu-west-1"}}},
-		"resource": map[string]any{"aws_kms_key": map[string]any{"k": map[string]any{"policy": policy}}}})
-	rep, err := access.Build("probe", map[string][]byte{"probe": raw})
-	if err != nil {
-		t.Fatal(err)
-	}
-	k := rep.Stacks[0].Keys[0]
-	var checks []check
-	for _, p := range k.Principals {
-		if p.ID != "arn:aws:iam::111122223333:role/ops" {
-			continue
-		}
-		if c := p.Cell("kms:SynchronizeMultiRegionKey"); c.Access != access.Allowed {
-			t.Errorf("the report now answers %s for kms:SynchronizeMultiRegionKey under StringEquals kms:CallerAccount (was allowed, the key taken as the principal's account): if it no longer evaluates the key for that action, drop openDisagreement's exclusion", c.Access)
-		}
-		in := readStack(t, "probe", raw)
-		sim, _ := simulatedPrincipal(k, p, in)
-		base := request{Principal: sim.principal, Action: "kms:SynchronizeMultiRegionKey", Resource: in.keyARNs[k.Address], ResourceAccount: k.Account,
-			ResourcePolicy: in.keyPolicies[k.Address], Context: sim.context()}
-		checks = append(checks, check{req: sim.request(base, sim.start(), false)})
-	}
-	if len(checks) != 1 {
-		t.Fatalf("the report has no row for role/ops")
-	}
-	res := simulate(t, checks)[0]
-	if res.Result != "ImplicitlyDenied" || !slices.Contains(res.Ignored, "kms:CallerAccount") {
-		t.Errorf("the simulator now answers %s (ignored %v) for kms:SynchronizeMultiRegionKey under StringEquals kms:CallerAccount (was ImplicitlyDenied, the key ignored): revisit openDisagreement", res.Result, res.Ignored)
-	}
-}
 
 // simulate decides every check's request with one run of the simulator.
 func simulate(t *testing.T, checks []check) []iamsim.Result {
