@@ -46,9 +46,10 @@ test: node_modules/.package-lock.json ## run every test, including __tests__ (go
 test-short: ## run the tests without the end-to-end runs of the app, the CLI and terraform
 	go run ./tools/tmpcheck -- go test -short ./... ./__tests__/
 
-e2e: install ## deploy every stack to an AWS API emulator with the real AWS provider (builds it once, 35-50 min, unless CDKTF_KMS_PROVIDER_MIRROR names a build), failing on leftovers in the temp directory
+e2e: install ## deploy every stack to an AWS API emulator with the real AWS provider, with terraform and with OpenTofu (builds the provider once, 35-50 min, and OpenTofu, 4 min, unless CDKTF_KMS_PROVIDER_MIRROR and CDKTF_KMS_OPENTOFU name builds), failing on leftovers in the temp directory
 	@mirror=$${CDKTF_KMS_PROVIDER_MIRROR:-$$(.ci/build-provider.sh)} && \
-	CDKTF_KMS_PROVIDER_MIRROR="$$mirror" go run ./tools/tmpcheck -- \
+	tofu=$${CDKTF_KMS_OPENTOFU:-$$(.ci/build-opentofu.sh)/tofu} && \
+	CDKTF_KMS_PROVIDER_MIRROR="$$mirror" CDKTF_KMS_OPENTOFU="$$tofu" go run ./tools/tmpcheck -- \
 		go -C __tests__/deploy test -tags e2e -count=1 -timeout 40m -parallel 6 ./internal/emulator/ ./internal/awsaccount/ .
 
 golden: ## rewrite the golden files (shipped stacks, composition app); review the diff
