@@ -28,6 +28,9 @@ const (
 func newLogsStack(scope constructs.Construct, id string) (cdktf.TerraformStack, error) {
 	stack := cdktf.NewTerraformStack(scope, jsii.String(id))
 	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String(region)})
+	if err := kms.SetAwsProviderConstraint(stack, kms.DefaultAwsProviderConstraint); err != nil {
+		return nil, err
+	}
 
 	key, err := kms.NewKmsKey(stack, "logs_key", &kms.KmsKeyConfig{
 		AwsAccountId: account,

@@ -28,6 +28,11 @@ func build(ctx context.Context, app cdktf.App) error {
 	// the JSON would differ between checkouts.
 	cdktf.NewLocalBackend(stack, &cdktf.LocalBackendConfig{Path: jsii.String("../../../terraform.orders.tfstate")})
 	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
+	// The AWS provider releases cdktf-kms is tested with (the bindings
+	// alone pin exactly 5.84.0).
+	if err := kms.SetAwsProviderConstraint(stack, kms.DefaultAwsProviderConstraint); err != nil {
+		return err
+	}
 	role := iamrole.NewIamRole(stack, jsii.String("app"), &iamrole.IamRoleConfig{
 		Name:             jsii.String("orders-app"),
 		AssumeRolePolicy: jsii.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`),
