@@ -362,6 +362,7 @@ func (c KmsKeyConfig) clone() KmsKeyConfig {
 	if c.Monitoring != nil {
 		m := *c.Monitoring
 		m.AlarmEmails = cloneList(m.AlarmEmails)
+		m.TamperExemptRoles = cloneList(m.TamperExemptRoles)
 		c.Monitoring = &m
 	}
 	c.KmsGrants = append([]KmsGrantSpec(nil), c.KmsGrants...)

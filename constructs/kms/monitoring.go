@@ -71,6 +71,23 @@ type MonitoringConfig struct {
 	// MetricNamespace is the CloudWatch namespace of the metrics. Default:
 	// "CdktfKms".
 	MetricNamespace string `json:"metric_namespace,omitempty"`
+	// TamperAlarms adds the events a security team pages on, each as a
+	// metric filter and an alarm on the same topic that fires on one
+	// event: the key policy changed (PutKeyPolicy), grants made or revoked
+	// (CreateGrant, RevokeGrant), an alias deleted or pointed elsewhere
+	// (DeleteAlias, UpdateAlias), the key re-enabled or its deletion
+	// cancelled (EnableKey, CancelKeyDeletion), the primary Region moved
+	// (UpdatePrimaryRegion), imported key material deleted
+	// (DeleteImportedKeyMaterial) (AWS KMS Developer Guide, "Logging AWS
+	// KMS API calls with AWS CloudTrail": each is an event of the key).
+	// AWS services that create grants for the resources they encrypt (EBS,
+	// RDS, ...) make CreateGrant events too. Default: false.
+	TamperAlarms bool `json:"tamper_alarms,omitempty"`
+	// TamperExemptRoles are the IAM roles (ARNs, in the key's account) of
+	// the pipeline that changes the key on purpose: their sessions' events
+	// do not count for the tamper alarms. Only with TamperAlarms. Default:
+	// none.
+	TamperExemptRoles []string `json:"tamper_exempt_roles,omitempty"`
 }
 
 func orDefault(v, d int) int {
@@ -182,6 +199,22 @@ func (c *KmsKeyConfig) validateMonitoring(p *problems, partition string) {
 	case periodOK && evals > maxPeriodSeconds/period:
 		p.add(f.sub("EvaluationPeriods", "evaluation_periods"), m.EvaluationPeriods, "%d periods of %d s are more than one day, CloudWatch's limit (at most %d periods)", evals, period, maxPeriodSeconds/period)
 	}
+	fx := f.sub("TamperExemptRoles", "tamper_exempt_roles")
+	if len(m.TamperExemptRoles) > 0 && !m.TamperAlarms {
+		p.add(fx, nil, "only with tamper_alarms on")
+	}
+	validateEach(p, fx, m.TamperExemptRoles, literalsOnly, func(r string) string {
+		pr, msg := iam.ParsePrincipal(r, partition)
+		switch {
+		case msg != "":
+			return msg
+		case pr.Kind != "role":
+			return "must be a role ARN (arn:<partition>:iam::<account>:role/[path/]name): the filters exempt its sessions"
+		case pr.Account() != c.AwsAccountId:
+			return fmt.Sprintf("is in account %s; the key's CloudTrail events of account %s are filtered", pr.Account(), c.AwsAccountId)
+		}
+		return ""
+	})
 	if m.MetricNamespace != "" && (!namespacePattern.MatchString(m.MetricNamespace) || strings.HasPrefix(m.MetricNamespace, "AWS/")) {
 		p.add(f.sub("MetricNamespace", "metric_namespace"), m.MetricNamespace, "must be a CloudWatch namespace that metric filters accept: 1 to 255 letters, digits, spaces and . _ / # - (no colon), not starting with AWS/")
 	}
@@ -216,8 +249,8 @@ type alarm struct {
 const filterPrefix = `($.eventSource = "kms.amazonaws.com") && ($.resources[0].ARN = "%s")`
 
 // alarms lists the watched key's alarms for a configuration.
-func alarmsFor(m *MonitoringConfig) []alarm {
-	return []alarm{
+func alarmsFor(m *MonitoringConfig, partition string) []alarm {
+	out := []alarm{
 		{"decrypt-volume", "Decrypt requests on the key above the threshold",
 			`{ ` + filterPrefix + ` && ($.eventName = "Decrypt") }`, "GreaterThanThreshold", orDefault(m.DecryptThreshold, DefaultDecryptThreshold)},
 		{"encrypt-volume", "Encrypt, GenerateDataKey* and ReEncrypt requests on the key above the threshold",
@@ -227,6 +260,58 @@ func alarmsFor(m *MonitoringConfig) []alarm {
 		{"disable-or-delete", "The key was disabled or scheduled for deletion (CIS AWS Foundations, customer-managed keys)",
 			`{ ` + filterPrefix + ` && (($.eventName = "DisableKey") || ($.eventName = "ScheduleKeyDeletion")) }`, "GreaterThanOrEqualToThreshold", 1},
 	}
+	if !m.TamperAlarms {
+		return out
+	}
+	exempt := tamperExemption(m.TamperExemptRoles, partition)
+	for _, t := range tamperEvents {
+		prefix := filterPrefix
+		if t.aliases {
+			// Alias events name the alias and the key it pointed to.
+			prefix = aliasFilterPrefix
+		}
+		var names []string
+		for _, e := range t.events {
+			names = append(names, fmt.Sprintf(`($.eventName = "%s")`, e))
+		}
+		out = append(out, alarm{t.suffix, t.description,
+			`{ ` + prefix + ` && (` + strings.Join(names, " || ") + `)` + exempt + ` }`, "GreaterThanOrEqualToThreshold", 1})
+	}
+	return out
+}
+
+// tamperEvents are the tamper alarms (TamperAlarms).
+var tamperEvents = []struct {
+	suffix, description string
+	events              []string
+	aliases             bool
+}{
+	{"policy-changed", "The key policy was changed (PutKeyPolicy)", []string{"PutKeyPolicy"}, false},
+	{"grants-changed", "A grant on the key was created or revoked (CreateGrant, RevokeGrant)", []string{"CreateGrant", "RevokeGrant"}, false},
+	{"alias-changed", "An alias of the key was deleted or pointed at another key (DeleteAlias, UpdateAlias)", []string{"DeleteAlias", "UpdateAlias"}, true},
+	{"restored", "The key was enabled again or its deletion cancelled (EnableKey, CancelKeyDeletion)", []string{"EnableKey", "CancelKeyDeletion"}, false},
+	{"primary-region-moved", "The key's primary Region was moved (UpdatePrimaryRegion)", []string{"UpdatePrimaryRegion"}, false},
+	{"key-material-deleted", "The key's imported key material was deleted (DeleteImportedKeyMaterial)", []string{"DeleteImportedKeyMaterial"}, false},
+}
+
+// aliasFilterPrefix is filterPrefix for alias events, whose resources list
+// the alias and the keys it pointed to and points to.
+const aliasFilterPrefix = `($.eventSource = "kms.amazonaws.com") && (($.resources[0].ARN = "%[1]s") || ($.resources[1].ARN = "%[1]s") || ($.resources[2].ARN = "%[1]s"))`
+
+// tamperExemption is the part of a tamper filter that leaves out the
+// events of the exempt roles' sessions: an event of another kind of
+// identity (a user, a service) has no assumed-role ARN, and counts.
+func tamperExemption(roles []string, partition string) string {
+	var out string
+	for _, r := range roles {
+		p, msg := iam.ParsePrincipal(r, partition)
+		if msg != "" || p.Kind != "role" {
+			continue // refused by validateMonitoring
+		}
+		session := fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/*", p.ARN.Partition, p.Account(), p.Name)
+		out += fmt.Sprintf(` && (($.userIdentity.type != "AssumedRole") || ($.userIdentity.arn != "%s"))`, session)
+	}
+	return out
 }
 
 // monitoringResourceNames lists the Terraform resources monitoring
@@ -240,15 +325,13 @@ func monitoringResourceNames(name string, m *MonitoringConfig) [][2]string {
 			out = append(out, [2]string{"aws_sns_topic_subscription", fmt.Sprintf("%s_alarms_email_%d", name, i)})
 		}
 	}
-	for _, suffix := range alarmSuffixes {
-		tf := name + "_" + strings.ReplaceAll(suffix, "-", "_")
+	for _, al := range alarmsFor(m, "") {
+		tf := name + "_" + strings.ReplaceAll(al.suffix, "-", "_")
 		out = append(out, [2]string{"aws_cloudwatch_log_metric_filter", tf}, [2]string{"aws_cloudwatch_metric_alarm", tf + "_alarm"})
 	}
 	return out
 }
 
-// alarmSuffixes name the key's alarms, in the order of alarmsFor.
-var alarmSuffixes = []string{"decrypt-volume", "encrypt-volume", "unauthorized", "disable-or-delete"}
 
 // KeyAlarms watches one key's use: CloudTrail metric filters on the
 // account's CloudTrail log group, a CloudWatch alarm on each (request
@@ -294,6 +377,7 @@ func NewKeyAlarms(scope constructs.Construct, id string, key *KmsKey, config *Mo
 	cfg := key.config.clone()
 	m := *config
 	m.AlarmEmails = cloneList(m.AlarmEmails)
+	m.TamperExemptRoles = cloneList(m.TamperExemptRoles)
 	cfg.Monitoring = &m
 	var p problems
 	cfg.validateMonitoring(&p, key.partition)
@@ -405,7 +489,7 @@ func (a *KeyAlarms) create() {
 	period := orDefault(m.PeriodSeconds, DefaultPeriodSeconds)
 	evals := orDefault(m.EvaluationPeriods, DefaultEvaluationPeriods)
 	keyArn := *a.key.key.Arn()
-	for _, al := range alarmsFor(m) {
+	for _, al := range alarmsFor(m, a.key.partition) {
 		tf := a.name + "_" + strings.ReplaceAll(al.suffix, "-", "_")
 		metric := truncateName(base+"-"+al.suffix, 255)
 		filter := cloudwatchlogmetricfilter.NewCloudwatchLogMetricFilter(a.node, jsii.String(tf), &cloudwatchlogmetricfilter.CloudwatchLogMetricFilterConfig{
