@@ -660,7 +660,7 @@ func (e *env) down(t *testing.T, st *stack) {
 				st.destroyed = true
 				t.Fatalf("terraform destroyed a stack whose %v set prevent_destroy", guarded)
 			}
-			if !strings.Contains(err.Error(), "Instance cannot be destroyed") || !strings.Contains(err.Error(), "prevent_destroy") {
+			if !strings.Contains(err.Error(), "nstance cannot be destroyed") /* Terraform: "Instance ...", OpenTofu: "Resource instance ..." */ || !strings.Contains(err.Error(), "prevent_destroy") {
 				t.Fatalf("destroy failed, but not because of prevent_destroy: %v", err)
 			}
 			after, err := e.readState(ctx, st)
