@@ -396,3 +396,20 @@ func TestDiff(t *testing.T) {
 		t.Errorf("the text does not say who gains what:\n%s", b.String())
 	}
 }
+
+// A key policy written as aws_kms_key_policy (key_policy_resource) is the
+// key's policy for the report.
+func TestKeyPolicyResourceIsTheKeysPolicy(t *testing.T) {
+	raw := stackOf("", map[string]map[string]any{"aws_kms_key_policy": {"k_policy": map[string]any{
+		"key_id": "${aws_kms_key.k.key_id}",
+		"policy": policy(stmt("Allow", aws(root), "kms:*"), stmt("Allow", aws(app), "kms:Decrypt")),
+	}}})
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	delete(doc["resource"].(map[string]any)["aws_kms_key"].(map[string]any)["k"].(map[string]any), "policy")
+	raw, _ = json.Marshal(doc)
+	k := evalKey(t, raw)
+	want(t, principalOf(t, k, app), "kms:Decrypt", Allowed, "key policy statement 2")
+}

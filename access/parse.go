@@ -217,7 +217,13 @@ func parseStack(name string, raw []byte) (*stackDoc, error) {
 					}
 				}
 			}
-			policy, err := policyArg(args)
+			policyArgs := args
+			if pa, ok := keyPolicyResources(doc.Resource["aws_kms_key_policy"])[address]; ok {
+				// The policy is a resource of its own (aws_kms_key_policy):
+				// it is the key's, wherever it is written.
+				policyArgs = pa
+			}
+			policy, err := policyArg(policyArgs)
 			if err != nil {
 				return nil, fmt.Errorf("stack %s: %s: the policy is not a Terraform template: %w", name, address, err)
 			}
@@ -312,4 +318,18 @@ func sortedNotes(notes []string) []string {
 	}
 	sort.Strings(notes)
 	return slices.Compact(notes)
+}
+
+// keyPolicyResources returns the stack's aws_kms_key_policy resources by
+// the address of the key whose key_id (or arn, or id) they reference.
+func keyPolicyResources(resources map[string]map[string]any) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for _, n := range slices.Sorted(maps.Keys(resources)) {
+		args := resources[n]
+		keyID, _ := args["key_id"].(string)
+		if m := referenceTo.FindStringSubmatch(keyID); m != nil && (m[3] == "key_id" || m[3] == "arn" || m[3] == "id") {
+			out[m[1]+"."+m[2]] = args
+		}
+	}
+	return out
 }

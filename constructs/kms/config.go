@@ -286,6 +286,23 @@ type KmsKeyConfig struct {
 	// the key policy. Default: false.
 	BypassPolicyLockoutSafetyCheck bool `json:"bypass_policy_lockout_safety_check,omitempty"`
 
+	// KeyPolicyResource writes the key policy as a resource of its own,
+	// aws_kms_key_policy.<name>_policy (and each replica's as
+	// aws_kms_key_policy.<name>_replica_<region>_policy), instead of the
+	// key's policy argument, so that statements may name resources that use
+	// the key (a role whose policy names the key, a log group, a bucket)
+	// without a dependency cycle, which Terraform refuses (the AWS provider's
+	// aws_kms_key_policy exists for this: a key created without a policy
+	// gets the default one until the policy resource puts this one). The
+	// policy's bytes are the same either way. Switching an existing key
+	// replaces nothing: the key's policy argument is optional and computed,
+	// so leaving it out changes nothing, and the new resource puts the same
+	// policy (docs/migration.md, "The key policy as a resource of its
+	// own", which also says how to switch back: the provider's delete of
+	// aws_kms_key_policy puts AWS's default policy on the key, so the
+	// resource is removed from the state first). Default: false.
+	KeyPolicyResource bool `json:"key_policy_resource,omitempty"`
+
 	// PreventDestroy sets Terraform's lifecycle prevent_destroy on the key
 	// and its replicas: any plan that would destroy them fails. Default:
 	// false.

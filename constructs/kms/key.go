@@ -11,6 +11,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsgrant"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskeypolicy"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
@@ -32,7 +33,11 @@ type KmsKey struct {
 	partition string
 	syntax    tftemplate.Syntax
 	key       kmskey.KmsKey
-	aliases   []kmsalias.KmsAlias
+	// policy is the key policy's resource and replicaPolicies the
+	// replicas', by region (KeyPolicyResource); nil without it.
+	policy          kmskeypolicy.KmsKeyPolicy
+	replicaPolicies map[string]kmskeypolicy.KmsKeyPolicy
+	aliases         []kmsalias.KmsAlias
 	// replicaAliases are the aliases of the replicas, by region.
 	replicaAliases map[string][]kmsalias.KmsAlias
 	replicas       []*Replica
@@ -182,12 +187,13 @@ func (k *KmsKey) create(scope constructs.Construct, id string, v validated, c *c
 	k.node = constructs.NewConstruct(scope, jsii.String(id))
 	slrs := k.addServiceLinkedRoles(nil)
 	kc := k.keyResourceConfig(v.policy)
-	if len(slrs) > 0 {
+	if len(slrs) > 0 && !k.config.KeyPolicyResource {
 		kc.DependsOn = &slrs
 	}
 	k.key = kmskey.NewKmsKey(k.node, jsii.String(keyResourceId), kc)
 	k.stack.own(k.node)
 	k.pin(k.key, k.name)
+	k.addKeyPolicy(v.policy, slrs)
 	k.addReplicas(v)
 	k.addAliases()
 	k.addRoles()
@@ -217,6 +223,13 @@ func (k *KmsKey) claims() *claims {
 	cfg := &k.config
 	fID := field{"id", "id"}
 	c.resource("aws_kms_key", k.name, fID, k.name)
+	if cfg.KeyPolicyResource {
+		fp := field{"KeyPolicyResource", "key_policy_resource"}
+		c.resource("aws_kms_key_policy", k.name+keyPolicySuffix, fp, nil)
+		for _, r := range cfg.ReplicaRegions {
+			c.resource("aws_kms_key_policy", replicaResourceName(k.name, r)+keyPolicySuffix, fp, nil)
+		}
+	}
 	for i, a := range cfg.Aliases {
 		f := field{"Aliases", "aliases"}.index(i)
 		c.resource("aws_kms_alias", aliasResourceName(k.name, a), f, a)
@@ -333,12 +346,18 @@ func (k *KmsKey) keyResourceConfig(policy string) *kmskey.KmsKeyConfig {
 	kc := &kmskey.KmsKeyConfig{
 		Description:       k.lit(c.description()),
 		EnableKeyRotation: jsii.Bool(c.rotationEnabled()),
-		Policy:            k.policyArg(policy),
 		Tags:              k.tags(),
 	}
 	shared := c.sharedKeyArguments()
 	kc.DeletionWindowInDays, kc.IsEnabled = shared.deletionWindow, shared.enabled
-	kc.BypassPolicyLockoutSafetyCheck, kc.Lifecycle = shared.bypass, k.lifecycle(policy)
+	kc.BypassPolicyLockoutSafetyCheck = shared.bypass
+	if c.KeyPolicyResource {
+		// The policy, its bypass flag and its checks are the policy
+		// resource's (addKeyPolicy).
+		kc.Lifecycle = shared.lifecycle
+	} else {
+		kc.Policy, kc.Lifecycle = k.policyArg(policy), k.lifecycle(policy)
+	}
 	if c.RotationPeriodInDays != 0 {
 		kc.RotationPeriodInDays = jsii.Number(c.RotationPeriodInDays)
 	}
@@ -615,6 +634,16 @@ func (k *KmsKey) addStatement(a addedStatement) error {
 		k.added = k.added[:len(k.added)-1]
 		return err
 	}
+	if k.policy != nil {
+		k.policy.SetPolicy(k.policyArg(v.policy))
+		if lc := k.policyLifecycle(v.policy); lc != nil {
+			k.policy.SetLifecycle(lc)
+		}
+		for region, rp := range k.replicaPolicies {
+			rp.SetPolicy(k.policyArg(v.replicas[region]))
+		}
+		return nil
+	}
 	k.key.SetPolicy(k.policyArg(v.policy))
 	if lc := k.lifecycle(v.policy); lc != nil && lc.Precondition != nil {
 		k.key.SetLifecycle(lc)
@@ -623,4 +652,40 @@ func (k *KmsKey) addStatement(a addedStatement) error {
 		r.Resource.SetPolicy(k.policyArg(v.replicas[r.Region]))
 	}
 	return nil
+}
+
+// addKeyPolicy writes the key policy as aws_kms_key_policy.<name>_policy
+// when KeyPolicyResource asks for it: the bypass flag, the checks on the
+// principals given by reference, and the wait for service-linked roles the
+// key creates go with it.
+func (k *KmsKey) addKeyPolicy(policy string, slrs []cdktf.ITerraformDependable) {
+	if !k.config.KeyPolicyResource {
+		return
+	}
+	name := k.name + keyPolicySuffix
+	cfg := &kmskeypolicy.KmsKeyPolicyConfig{
+		KeyId:                          k.key.KeyId(),
+		Policy:                         k.policyArg(policy),
+		BypassPolicyLockoutSafetyCheck: k.config.sharedKeyArguments().bypass,
+		Lifecycle:                      k.policyLifecycle(policy),
+	}
+	if len(slrs) > 0 {
+		cfg.DependsOn = &slrs
+	}
+	k.policy = kmskeypolicy.NewKmsKeyPolicy(k.node, jsii.String(name), cfg)
+	k.pin(k.policy, name)
+}
+
+// keyPolicySuffix ends the Terraform name of the key's policy resource.
+const keyPolicySuffix = "_policy"
+
+// policyLifecycle is the policy resource's lifecycle: the checks of the
+// key's lifecycle (lifecycle), without prevent_destroy, which stays the
+// key's.
+func (k *KmsKey) policyLifecycle(policy string) *cdktf.TerraformResourceLifecycle {
+	lc := k.lifecycle(policy)
+	if lc == nil || lc.Precondition == nil {
+		return nil
+	}
+	return &cdktf.TerraformResourceLifecycle{Precondition: lc.Precondition}
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskeypolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsreplicakey"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 )
@@ -68,19 +69,38 @@ func (k *KmsKey) addReplicas(v validated) {
 	for _, region := range c.ReplicaRegions {
 		prov := k.replicaProvider(region)
 		name := replicaResourceName(k.name, region)
-		r := kmsreplicakey.NewKmsReplicaKey(k.node, jsii.String(name), &kmsreplicakey.KmsReplicaKeyConfig{
+		rc := &kmsreplicakey.KmsReplicaKeyConfig{
 			PrimaryKeyArn:                  k.key.Arn(),
 			Description:                    k.lit(c.description()),
-			Policy:                         k.policyArg(v.replicas[region]),
 			Tags:                           k.tags(),
 			Provider:                       prov,
 			DeletionWindowInDays:           shared.deletionWindow,
 			Enabled:                        shared.enabled,
 			BypassPolicyLockoutSafetyCheck: shared.bypass,
 			Lifecycle:                      shared.lifecycle,
-		})
+		}
+		if !c.KeyPolicyResource {
+			rc.Policy = k.policyArg(v.replicas[region])
+		}
+		r := kmsreplicakey.NewKmsReplicaKey(k.node, jsii.String(name), rc)
 		k.pin(r, name)
 		k.replicas = append(k.replicas, &Replica{Region: region, Resource: r, Provider: prov})
+		if c.KeyPolicyResource {
+			// The replica's policy as a resource of its own too, in the
+			// replica's region (its provider).
+			pname := name + keyPolicySuffix
+			rp := kmskeypolicy.NewKmsKeyPolicy(k.node, jsii.String(pname), &kmskeypolicy.KmsKeyPolicyConfig{
+				KeyId:                          r.KeyId(),
+				Policy:                         k.policyArg(v.replicas[region]),
+				BypassPolicyLockoutSafetyCheck: shared.bypass,
+				Provider:                       prov,
+			})
+			k.pin(rp, pname)
+			if k.replicaPolicies == nil {
+				k.replicaPolicies = map[string]kmskeypolicy.KmsKeyPolicy{}
+			}
+			k.replicaPolicies[region] = rp
+		}
 	}
 }
 

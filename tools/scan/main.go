@@ -197,7 +197,7 @@ func lintStacks(dirs map[string]string, trusted map[string]trust) ([]finding, er
 }
 
 // policyResources are the resource types whose policy is a key policy.
-var policyResources = []string{"aws_kms_key", "aws_kms_replica_key"}
+var policyResources = []string{"aws_kms_key", "aws_kms_replica_key", "aws_kms_key_policy"}
 
 // trust is what an environment trusts besides its own account:
 // trusted_account_ids and trusted_service_principals.
@@ -230,6 +230,11 @@ func lintStack(name string, raw []byte, trusted trust) ([]finding, error) {
 	for _, typ := range policyResources {
 		for _, key := range slices.Sorted(maps.Keys(doc.Resource[typ])) {
 			address := typ + "." + key
+			if doc.Resource[typ][key].Policy == "" {
+				// A key whose policy is a resource of its own
+				// (aws_kms_key_policy, linted as such).
+				continue
+			}
 			// The synthesized policy is a Terraform template: lint what
 			// Terraform sends to AWS (references stay as ${...}).
 			policy, err := tfrender.RenderJSON(doc.Resource[typ][key].Policy)

@@ -232,6 +232,14 @@ func key(ctx context.Context, client *kms.Client, addr, keyID string, args map[s
 	check("key state", string(wantState), string(md.KeyState))
 
 	policyTemplate, _ := args["policy"].(string)
+	if policyTemplate == "" {
+		// The policy is a resource of its own (key_policy_resource).
+		for _, p := range stack.Resources("aws_kms_key_policy") {
+			if p["key_id"] == "${aws_kms_key."+name+".key_id}" {
+				policyTemplate, _ = p["policy"].(string)
+			}
+		}
+	}
 	if opts.Policy != nil {
 		if p := opts.Policy(addr, policyTemplate); p != "" {
 			policyTemplate = p
