@@ -296,7 +296,6 @@ func compare(t *testing.T, checks []check) (failures, known int) {
 	return failures, known
 }
 
-
 // simulate decides every check's request with one run of the simulator.
 func simulate(t *testing.T, checks []check) []iamsim.Result {
 	t.Helper()

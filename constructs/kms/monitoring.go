@@ -332,7 +332,6 @@ func monitoringResourceNames(name string, m *MonitoringConfig) [][2]string {
 	return out
 }
 
-
 // KeyAlarms watches one key's use: CloudTrail metric filters on the
 // account's CloudTrail log group, a CloudWatch alarm on each (request
 // volume, denied requests, the key disabled or scheduled for deletion), and
