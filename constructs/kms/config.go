@@ -80,6 +80,15 @@ type KmsKeyConfig struct {
 	// ARN output).
 	KeyIdOutput bool `json:"key_id_output,omitempty"`
 
+	// PublicKeyOutput adds the output <prefix>_public_key_pem with the
+	// public key of an asymmetric key (PEM), read by a data source
+	// data.aws_kms_public_key.<name>_public_key once the key exists (AWS
+	// KMS API Reference, GetPublicKey: asymmetric keys only, never
+	// symmetric or HMAC ones), for the parties that verify signatures or
+	// encrypt without AWS credentials. Refused for symmetric and HMAC keys.
+	// Default: false.
+	PublicKeyOutput bool `json:"public_key_output,omitempty"`
+
 	// Aliases are alias names for the key, with or without the "alias/"
 	// prefix (stored with it): one aws_kms_alias each (and one per replica
 	// region). Services can refer to the key by alias, which survives key

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawskmspublickey"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsgrant"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
@@ -223,6 +224,9 @@ func (k *KmsKey) claims() *claims {
 	cfg := &k.config
 	fID := field{"id", "id"}
 	c.resource("aws_kms_key", k.name, fID, k.name)
+	if cfg.PublicKeyOutput {
+		c.resource("data.aws_kms_public_key", k.name+"_public_key", field{"PublicKeyOutput", "public_key_output"}, nil)
+	}
 	if cfg.KeyPolicyResource {
 		fp := field{"KeyPolicyResource", "key_policy_resource"}
 		c.resource("aws_kms_key_policy", k.name+keyPolicySuffix, fp, nil)
@@ -448,6 +452,7 @@ const (
 	outputTopicArn    = "alarm_topic_arn"
 	outputAlarmNames  = "alarm_names"
 	outputReplicaArns = "replica_arns"
+	outputPublicKey   = "public_key_pem"
 )
 
 // OutputDoc describes one Terraform output a key can create.
@@ -467,6 +472,7 @@ func OutputDocs() []OutputDoc {
 	return []OutputDoc{
 		{outputKeyArn, "always (the original module's kms_key_arn)", "the key's ARN"},
 		{outputKeyId, "key_id_output", "the key's id"},
+		{outputPublicKey, "public_key_output", "the public key of an asymmetric key, PEM"},
 		{outputAliasNames, "aliases (or AddAlias)", "the alias names, in order"},
 		{outputAliasArns, "aliases (or AddAlias)", "the alias ARNs, in order"},
 		{outputReplicaArns, "replica_regions", "a map of replica region to replica ARN"},
@@ -486,6 +492,9 @@ func (k *KmsKey) outputNames() []string {
 	names := []string{c.outputName(outputKeyArn)}
 	if c.KeyIdOutput {
 		names = append(names, c.outputName(outputKeyId))
+	}
+	if c.PublicKeyOutput {
+		names = append(names, c.outputName(outputPublicKey))
 	}
 	if len(c.Aliases) > 0 { // AddAlias appends to it
 		names = append(names, c.outputName(outputAliasNames), c.outputName(outputAliasArns))
@@ -520,6 +529,15 @@ func (k *KmsKey) addOutputs() {
 	k.addOutput(outputKeyArn, k.key.Arn())
 	if k.config.KeyIdOutput {
 		k.addOutput(outputKeyId, k.key.KeyId())
+	}
+	if k.config.PublicKeyOutput {
+		name := k.name + "_public_key"
+		d := dataawskmspublickey.NewDataAwsKmsPublicKey(k.node, jsii.String(name), &dataawskmspublickey.DataAwsKmsPublicKeyConfig{
+			KeyId: k.key.Arn(),
+		})
+		d.OverrideLogicalId(jsii.String(name))
+		k.stack.own(d)
+		k.addOutput(outputPublicKey, d.PublicKeyPem())
 	}
 	if len(k.aliases) > 0 {
 		names, arns := k.aliasOutputValues()

@@ -95,3 +95,25 @@ func mustJSONText(v any) string {
 	}
 	return string(b)
 }
+
+// public_key_output reads an asymmetric key's public key with a data
+// source and outputs it; a symmetric key has none.
+func TestPublicKeyOutput(t *testing.T) {
+	cfg := usageExample()
+	cfg.AdditionalPrincipals = nil
+	cfg.CustomerMasterKeySpec, cfg.KeyUsage = kms.KeySpecEccNistP256, kms.KeyUsageSignVerify
+	cfg.PublicKeyOutput = true
+	_, doc := synthKey(t, cfg)
+	d, _ := doc.Tree()["data"].(map[string]any)["aws_kms_public_key"].(map[string]any)["kms_public_key"].(map[string]any)
+	if d["key_id"] != synthtest.Ref("aws_kms_key.kms", "arn") {
+		t.Errorf("data source %v", d)
+	}
+	if o := doc.Output(t, "kms_public_key_pem"); o["value"] != synthtest.Ref("data.aws_kms_public_key.kms_public_key", "public_key_pem") {
+		t.Errorf("output %v", o)
+	}
+	sym := usageExample()
+	sym.PublicKeyOutput = true
+	if err := sym.Validate(); err == nil || !strings.Contains(err.Error(), "PublicKeyOutput: true: only asymmetric keys have a public key") {
+		t.Errorf("a symmetric key's public key: %v", err)
+	}
+}

@@ -94,6 +94,11 @@ func (c *KmsKeyConfig) validateKeyType(p *problems, partition string) {
 		}
 	}
 
+	if c.PublicKeyOutput && usageOK && specOK {
+		if t := kmscat.TypeOf(c.keySpec(), c.keyUsage()); t == kmscat.Symmetric || t == kmscat.HMAC {
+			p.add(field{"PublicKeyOutput", "public_key_output"}, true, "only asymmetric keys have a public key (AWS KMS API Reference, GetPublicKey); this key is %s with usage %s", c.keySpec(), c.keyUsage())
+		}
+	}
 	fRotation := field{"EnableKeyRotation", "enable_key_rotation"}
 	if specOK && c.EnableKeyRotation != nil && *c.EnableKeyRotation != c.rotationEnabled() {
 		if c.rotationEnabled() {
