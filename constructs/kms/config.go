@@ -134,6 +134,24 @@ type KmsKeyConfig struct {
 	// kms:ReplicateKey and kms:UpdatePrimaryRegion. Default: false.
 	MultiRegion bool `json:"multi_region,omitempty"`
 
+	// CustomKeyStoreId creates the key in a custom key store, an AWS
+	// CloudHSM key store or an external key store (cks-...; its connection
+	// state must be CONNECTED when the key is created). AWS allows only
+	// symmetric encryption keys in a single Region there, and rotates none
+	// of them, so the key is SYMMETRIC_DEFAULT, not multi-Region and
+	// without rotation (AWS KMS API Reference, CreateKey, CustomKeyStoreId;
+	// EnableKeyRotation). Changing it replaces the key. Takes a reference.
+	// Default: none (AWS KMS's own key store).
+	CustomKeyStoreId string `json:"custom_key_store_id,omitempty"`
+
+	// XksKeyId is the external key that serves as the key material of a key
+	// in an external key store (CustomKeyStoreId): 1 to 128 letters,
+	// digits and - _ . (AWS KMS API Reference, CreateKey, XksKeyId).
+	// Required with an external key store, refused without
+	// CustomKeyStoreId. Changing it replaces the key. Takes a reference.
+	// Default: none.
+	XksKeyId string `json:"xks_key_id,omitempty"`
+
 	// ReplicaRegions are regions to replicate a multi-Region key to: one
 	// aws_kms_replica_key each, in the same stack, through an AWS provider
 	// for that region (see ReplicaProviders). Each replica gets the key's
@@ -447,8 +465,11 @@ func (c *KmsKeyConfig) keyUsage() string {
 }
 
 // rotationEnabled says whether the key rotates: always for symmetric
-// encryption keys, never for the others (AWS does not rotate them).
-func (c *KmsKeyConfig) rotationEnabled() bool { return c.keySpec() == "SYMMETRIC_DEFAULT" }
+// encryption keys, never for the others, nor for keys in a custom key store
+// (AWS does not rotate them: AWS KMS API Reference, EnableKeyRotation).
+func (c *KmsKeyConfig) rotationEnabled() bool {
+	return c.keySpec() == "SYMMETRIC_DEFAULT" && c.CustomKeyStoreId == ""
+}
 
 // description returns the effective description.
 func (c *KmsKeyConfig) description() string {

@@ -374,6 +374,12 @@ func (k *KmsKey) keyResourceConfig(policy string) *kmskey.KmsKeyConfig {
 	if c.MultiRegion {
 		kc.MultiRegion = jsii.Bool(true)
 	}
+	if c.CustomKeyStoreId != "" {
+		kc.CustomKeyStoreId = k.lit(c.CustomKeyStoreId)
+	}
+	if c.XksKeyId != "" {
+		kc.XksKeyId = k.lit(c.XksKeyId)
+	}
 	return kc
 }
 

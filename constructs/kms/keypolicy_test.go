@@ -117,3 +117,34 @@ func TestPublicKeyOutput(t *testing.T) {
 		t.Errorf("a symmetric key's public key: %v", err)
 	}
 }
+
+// A key in a custom key store: symmetric, single-Region, without rotation,
+// an external key store's key with its external key.
+func TestCustomKeyStore(t *testing.T) {
+	cfg := usageExample()
+	cfg.CustomKeyStoreId, cfg.XksKeyId = "cks-1234567890abcdef0", "ext-key.1"
+	_, doc := synthKey(t, cfg)
+	k := doc.Resource(t, "aws_kms_key", "kms")
+	if k["custom_key_store_id"] != "cks-1234567890abcdef0" || k["xks_key_id"] != "ext-key.1" || k["enable_key_rotation"] != false {
+		t.Errorf("key %v", k)
+	}
+	for _, c := range []struct {
+		mutate func(*kms.KmsKeyConfig)
+		want   string
+	}{
+		{func(c *kms.KmsKeyConfig) { c.CustomerMasterKeySpec, c.KeyUsage = kms.KeySpecRsa2048, kms.KeyUsageEncryptDecrypt }, "AWS creates only symmetric encryption keys in a single Region in a custom key store"},
+		{func(c *kms.KmsKeyConfig) { c.MultiRegion = true }, "MultiRegion: true: AWS creates only symmetric encryption keys in a single Region"},
+		{func(c *kms.KmsKeyConfig) { on := true; c.EnableKeyRotation = &on }, "AWS does not rotate keys in a custom key store"},
+		{func(c *kms.KmsKeyConfig) { c.RotationPeriodInDays = 365 }, "RotationPeriodInDays: 365: only applies with rotation on"},
+		{func(c *kms.KmsKeyConfig) { c.CustomKeyStoreId = "store" }, `CustomKeyStoreId: "store": must be a custom key store id`},
+		{func(c *kms.KmsKeyConfig) { c.CustomKeyStoreId = "" }, `XksKeyId: "ext-key.1": only with custom_key_store_id`},
+		{func(c *kms.KmsKeyConfig) { c.XksKeyId = "a b" }, `XksKeyId: "a b": must be 1 to 128 letters`},
+	} {
+		cfg := usageExample()
+		cfg.CustomKeyStoreId, cfg.XksKeyId = "cks-1234567890abcdef0", "ext-key.1"
+		c.mutate(cfg)
+		if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v, want %q", err, c.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package kms
 
 import (
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -99,8 +100,9 @@ func (c *KmsKeyConfig) validateKeyType(p *problems, partition string) {
 			p.add(field{"PublicKeyOutput", "public_key_output"}, true, "only asymmetric keys have a public key (AWS KMS API Reference, GetPublicKey); this key is %s with usage %s", c.keySpec(), c.keyUsage())
 		}
 	}
+	c.validateCustomKeyStore(p)
 	fRotation := field{"EnableKeyRotation", "enable_key_rotation"}
-	if specOK && c.EnableKeyRotation != nil && *c.EnableKeyRotation != c.rotationEnabled() {
+	if specOK && c.CustomKeyStoreId == "" && c.EnableKeyRotation != nil && *c.EnableKeyRotation != c.rotationEnabled() {
 		if c.rotationEnabled() {
 			p.add(fRotation, false, "rotation stays on for symmetric encryption keys (SYMMETRIC_DEFAULT); AWS supports it and the security baseline requires it")
 		} else {
@@ -108,12 +110,59 @@ func (c *KmsKeyConfig) validateKeyType(p *problems, partition string) {
 		}
 	}
 	fPeriod := field{"RotationPeriodInDays", "rotation_period_in_days"}
-	if c.RotationPeriodInDays != 0 {
+	if c.RotationPeriodInDays != 0 && c.CustomKeyStoreId == "" {
 		switch {
 		case specOK && !c.rotationEnabled():
 			p.add(fPeriod, c.RotationPeriodInDays, "only applies with rotation on, and %s keys do not rotate", c.keySpec())
 		case c.RotationPeriodInDays < 90 || c.RotationPeriodInDays > 2560:
 			p.add(fPeriod, c.RotationPeriodInDays, "must be 90 to 2560 days")
 		}
+	}
+}
+
+var (
+	customKeyStorePattern = regexp.MustCompile(`^cks-[A-Za-z0-9]{1,60}$`)
+	xksKeyIDPattern       = regexp.MustCompile(`^[A-Za-z0-9._-]{1,128}$`)
+)
+
+// validateCustomKeyStore checks a key in a custom key store: AWS creates
+// only symmetric encryption keys in a single Region there, and an external
+// key store's key needs its external key (AWS KMS API Reference, CreateKey:
+// CustomKeyStoreId, XksKeyId).
+func (c *KmsKeyConfig) validateCustomKeyStore(p *problems) {
+	fStore := field{"CustomKeyStoreId", "custom_key_store_id"}
+	fXks := field{"XksKeyId", "xks_key_id"}
+	if c.XksKeyId != "" {
+		if c.CustomKeyStoreId == "" {
+			p.add(fXks, c.XksKeyId, "only with custom_key_store_id (an external key store)")
+		}
+		validateReference(p, fXks, c.XksKeyId, func(v string) string {
+			if !xksKeyIDPattern.MatchString(v) {
+				return "must be 1 to 128 letters, digits and - _ . (AWS KMS API Reference, CreateKey, XksKeyId)"
+			}
+			return ""
+		})
+	}
+	if c.CustomKeyStoreId == "" {
+		return
+	}
+	validateReference(p, fStore, c.CustomKeyStoreId, func(v string) string {
+		if !customKeyStorePattern.MatchString(v) {
+			return "must be a custom key store id like cks-1234567890abcdef0 (DescribeCustomKeyStores)"
+		}
+		return ""
+	})
+	const rule = "AWS creates only symmetric encryption keys in a single Region in a custom key store (AWS KMS API Reference, CreateKey, CustomKeyStoreId)"
+	if c.keySpec() != "SYMMETRIC_DEFAULT" || c.keyUsage() != usageEncryptDecrypt {
+		p.add(fStore, c.CustomKeyStoreId, "%s; this key is %s with usage %s", rule, c.keySpec(), c.keyUsage())
+	}
+	if c.MultiRegion {
+		p.add(field{"MultiRegion", "multi_region"}, true, "%s", rule)
+	}
+	if c.EnableKeyRotation != nil && *c.EnableKeyRotation {
+		p.add(field{"EnableKeyRotation", "enable_key_rotation"}, true, "AWS does not rotate keys in a custom key store (AWS KMS API Reference, EnableKeyRotation); leave enable_key_rotation unset or false")
+	}
+	if c.RotationPeriodInDays != 0 {
+		p.add(field{"RotationPeriodInDays", "rotation_period_in_days"}, c.RotationPeriodInDays, "only applies with rotation on, and AWS does not rotate keys in a custom key store")
 	}
 }
