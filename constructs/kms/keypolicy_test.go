@@ -132,7 +132,9 @@ func TestCustomKeyStore(t *testing.T) {
 		mutate func(*kms.KmsKeyConfig)
 		want   string
 	}{
-		{func(c *kms.KmsKeyConfig) { c.CustomerMasterKeySpec, c.KeyUsage = kms.KeySpecRsa2048, kms.KeyUsageEncryptDecrypt }, "AWS creates only symmetric encryption keys in a single Region in a custom key store"},
+		{func(c *kms.KmsKeyConfig) {
+			c.CustomerMasterKeySpec, c.KeyUsage = kms.KeySpecRsa2048, kms.KeyUsageEncryptDecrypt
+		}, "AWS creates only symmetric encryption keys in a single Region in a custom key store"},
 		{func(c *kms.KmsKeyConfig) { c.MultiRegion = true }, "MultiRegion: true: AWS creates only symmetric encryption keys in a single Region"},
 		{func(c *kms.KmsKeyConfig) { on := true; c.EnableKeyRotation = &on }, "AWS does not rotate keys in a custom key store"},
 		{func(c *kms.KmsKeyConfig) { c.RotationPeriodInDays = 365 }, "RotationPeriodInDays: 365: only applies with rotation on"},
