@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -29,6 +30,7 @@ type Flags struct {
 	env    *string
 	format *string
 	diff   *string
+	live   *bool
 }
 
 // RegisterFlags adds the access report's flags to the app's flag set.
@@ -39,12 +41,13 @@ func RegisterFlags(flags *flag.FlagSet) *Flags {
 		env:    flags.String("env", "", "with -access: only this environment"),
 		format: flags.String("format", "", "with -access: text (default) or json"),
 		diff:   flags.String("diff", "", "with -access: show what changed against a git revision (its own app synthesizes it: that revision's code runs, with the Go, Node.js and locale settings of your environment and nothing else, so without AWS credentials)"),
+		live:   flags.Bool("live", false, fmt.Sprintf("with -access: compare each deployed key (read from AWS with your credentials: policy, grants, aliases, state, rotation; read only) with the code, and exit %d when one differs", LiveDifferencesExit)),
 	}
 }
 
 // Requested says whether any access flag was given.
 func (o *Flags) Requested() bool {
-	return *o.access || *o.env != "" || *o.format != "" || *o.diff != ""
+	return *o.access || *o.env != "" || *o.format != "" || *o.diff != "" || *o.live
 }
 
 // Run prints the access report of the app's environments (cdktf.json, or
@@ -58,7 +61,10 @@ func (o *Flags) Run(stderr io.Writer) int {
 		return code
 	}
 	if !*o.access {
-		return fail(2, "-env, -format and -diff go with -access (go run . -access -env prod -format json)")
+		return fail(2, "-env, -format, -diff and -live go with -access (go run . -access -env prod -format json)")
+	}
+	if *o.live && *o.diff != "" {
+		return fail(2, "-live compares the deployed keys with the code; -diff compares the code with a revision: one at a time")
 	}
 	format := *o.format
 	if format == "" {
@@ -133,6 +139,9 @@ func accessReport(ctx context.Context, o *Flags, format string, envs []stacks.En
 			fmt.Fprintln(stderr, "  "+line)
 		}
 		return 1
+	}
+	if *o.live {
+		return o.liveReport(ctx, format, envs, synthesized, stderr)
 	}
 	report, err := Build(source, synthesized)
 	if err != nil {
@@ -349,4 +358,58 @@ func writeFile(path string, r io.Reader, mode os.FileMode) error {
 		return err
 	}
 	return f.Close()
+}
+
+// liveReport compares each environment's deployed keys with the code and
+// prints the findings; it returns 0 when every key is as the code says,
+// LiveDifferencesExit when one differs, 1 on an error.
+func (o *Flags) liveReport(ctx context.Context, format string, envs []stacks.Environment, synthesized map[string][]byte, stderr io.Writer) int {
+	reader, err := newSDKReader(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: -access -live: %v\n", err)
+		return 1
+	}
+	var findings []LiveFinding
+	for _, env := range envs {
+		name := stacks.StackName(env.Name)
+		raw, ok, err := readState(ctx, reader.cfg, env)
+		if err != nil {
+			fmt.Fprintf(stderr, "error: -access -live: %s: %v\n", name, err)
+			return 1
+		}
+		if !ok {
+			findings = append(findings, LiveFinding{Stack: name, Kind: "state", Message: "no Terraform state: the stack is not deployed (nothing to compare)"})
+			continue
+		}
+		state, err := ParseState(raw)
+		if err != nil {
+			fmt.Fprintf(stderr, "error: -access -live: %s: %v\n", name, err)
+			return 1
+		}
+		found, err := CompareLive(ctx, name, synthesized[name], state, reader)
+		if err != nil {
+			fmt.Fprintf(stderr, "error: -access -live: %v\n", err)
+			return 1
+		}
+		findings = append(findings, found...)
+	}
+	if format == "json" {
+		b, err := json.MarshalIndent(LiveReport{Format: Format, Findings: append([]LiveFinding{}, findings...)}, "", "  ")
+		if err == nil {
+			_, err = o.Stdout.Write(append(b, '\n'))
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "error: -access -live: %v\n", err)
+			return 1
+		}
+	} else if err := WriteLiveText(o.Stdout, findings); err != nil {
+		fmt.Fprintf(stderr, "error: -access -live: %v\n", err)
+		return 1
+	}
+	for _, f := range findings {
+		if f.Key != "" {
+			return LiveDifferencesExit
+		}
+	}
+	return 0
 }
