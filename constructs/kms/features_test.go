@@ -446,6 +446,8 @@ func TestEveryDocumentedOutputIsCreated(t *testing.T) {
 	cfg.MultiRegion, cfg.ReplicaRegions = true, []string{"us-east-1"}
 	cfg.Roles = []kms.RoleSpec{{Service: "lambda"}}
 	cfg.Monitoring = &kms.MonitoringConfig{CloudtrailLogGroupName: "trail", AlarmEmails: []string{"sec@example.com"}}
+	// An asymmetric key has a public key to output.
+	cfg.CustomerMasterKeySpec, cfg.KeyUsage, cfg.PublicKeyOutput = kms.KeySpecRsa2048, kms.KeyUsageEncryptDecrypt, true
 	k, doc := synthKey(t, cfg)
 	var want []string
 	for _, o := range kms.OutputDocs() {
