@@ -157,8 +157,6 @@ func AccessActionsFor(a Access, keySpec KeySpec, keyUsage KeyUsage) ([]string, e
 	return actions, nil
 }
 
-// AccessUsage returns the key usage an access level needs ("" for any key).
-func AccessUsage(a Access) string { return accessLevels[a].usage }
 
 // keyKind is what the access rules need to know about a key.
 type keyKind struct {

@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
+
+	"github.com/cdktf-kms/cdktf-kms/internal/kmsoutputs"
 )
 
 const (
@@ -146,8 +148,8 @@ func (k *KmsKey) AddAlias(name string) (kmsalias.KmsAlias, error) {
 	k.claimAlias(c, f, name)
 	firstAlias := len(k.aliases) == 0 && !k.config.SkipOutputs
 	if firstAlias {
-		c.output(k.config.outputName(outputAliasNames), f, name)
-		c.output(k.config.outputName(outputAliasArns), f, name)
+		c.output(k.config.outputName(kmsoutputs.AliasNames), f, name)
+		c.output(k.config.outputName(kmsoutputs.AliasArns), f, name)
 	}
 	if err := c.check(); err != nil {
 		return nil, err
@@ -161,11 +163,11 @@ func (k *KmsKey) AddAlias(name string) (kmsalias.KmsAlias, error) {
 	if !k.config.SkipOutputs {
 		names, arns := k.aliasOutputValues()
 		if firstAlias {
-			k.addOutput(outputAliasNames, names)
-			k.addOutput(outputAliasArns, arns)
+			k.addOutput(kmsoutputs.AliasNames, names)
+			k.addOutput(kmsoutputs.AliasArns, arns)
 		} else {
-			k.outputs[outputAliasNames].SetValue(names)
-			k.outputs[outputAliasArns].SetValue(arns)
+			k.outputs[kmsoutputs.AliasNames].SetValue(names)
+			k.outputs[kmsoutputs.AliasArns].SetValue(arns)
 		}
 	}
 	k.moveFrom(alias, rn)

@@ -192,8 +192,9 @@ type KmsKeyConfig struct {
 	// to requests a service makes on behalf of the key's own account
 	// (condition StringEquals aws:SourceAccount), the confused-deputy
 	// protection AWS documents. Only for services whose documentation gives
-	// aws:SourceAccount for key policies (ServiceConditionTable, with the
-	// source of each row) or that ServicePrincipalsConditionsAsserted names:
+	// aws:SourceAccount for key policies (the table of docs/configuration.md,
+	// "Service principals and their documented conditions", with the source
+	// of each row) or that ServicePrincipalsConditionsAsserted names:
 	// a condition on a key the service does not send would deny it.
 	// Default: false.
 	ServicePrincipalsSourceAccount bool `json:"service_principals_source_account,omitempty"`
@@ -201,7 +202,7 @@ type KmsKeyConfig struct {
 	// ServicePrincipalsSourceArns limits the ServicePrincipals statement to
 	// requests made on behalf of these resources (condition ArnLike
 	// aws:SourceArn; wildcards allowed). Only for services whose
-	// documentation gives aws:SourceArn (ServiceConditionTable) or that
+	// documentation gives aws:SourceArn (that table) or that
 	// ServicePrincipalsConditionsAsserted names; each service of the table
 	// needs an ARN of its own resources among them. Takes references.
 	// Default: none.
@@ -209,7 +210,7 @@ type KmsKeyConfig struct {
 
 	// ServicePrincipalsConditionsAsserted are service principals of
 	// ServicePrincipals that are not in the table of documented conditions
-	// (ServiceConditionTable) and for which you assert that AWS documents
+	// and for which you assert that AWS documents
 	// aws:SourceAccount and aws:SourceArn in key policies: the conditions
 	// are added for them too, with a warning (if the service does not send
 	// them, the key policy denies it). Default: none.

@@ -8,6 +8,8 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
+	"github.com/cdktf-kms/cdktf-kms/internal/kmsoutputs"
+	"github.com/cdktf-kms/cdktf-kms/internal/svcconditions"
 	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 )
@@ -333,7 +335,7 @@ func TestServiceConditionsFollowEachServicesDocumentation(t *testing.T) {
 		t.Errorf("no warning for an asserted service: %q", w)
 	}
 	// Every row names its source and a form of ARN of its own service.
-	for _, row := range kms.ServiceConditionTable() {
+	for _, row := range svcconditions.Table() {
 		if !strings.Contains(row.Source, "https://docs.aws.amazon.com/") || !strings.Contains(row.SourceArnForm, ":"+row.ArnService+":") {
 			t.Errorf("row %s: source %q, ARN form %q", row.Service, row.Source, row.SourceArnForm)
 		}
@@ -450,7 +452,7 @@ func TestEveryDocumentedOutputIsCreated(t *testing.T) {
 	cfg.CustomerMasterKeySpec, cfg.KeyUsage, cfg.PublicKeyOutput = kms.KeySpecRsa2048, kms.KeyUsageEncryptDecrypt, true
 	k, doc := synthKey(t, cfg)
 	var want []string
-	for _, o := range kms.OutputDocs() {
+	for _, o := range kmsoutputs.Docs() {
 		want = append(want, kms.DefaultOutputPrefix+"_"+o.Suffix)
 	}
 	var got []string

@@ -15,6 +15,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskeypolicy"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/cdktf-kms/cdktf-kms/internal/kmsoutputs"
 	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
 
@@ -447,72 +448,30 @@ type ownedResource struct {
 	name     string
 }
 
-// Output suffixes: the outputs are <OutputPrefix>_<suffix>.
-const (
-	outputKeyArn      = "key_arn"
-	outputKeyId       = "key_id"
-	outputAliasNames  = "alias_names"
-	outputAliasArns   = "alias_arns"
-	outputRoleNames   = "role_names"
-	outputRoleArns    = "role_arns"
-	outputTopicArn    = "alarm_topic_arn"
-	outputAlarmNames  = "alarm_names"
-	outputReplicaArns = "replica_arns"
-	outputPublicKey   = "public_key_pem"
-)
-
-// OutputDoc describes one Terraform output a key can create.
-type OutputDoc struct {
-	// Suffix follows "<OutputPrefix>_" in the output's name.
-	Suffix string
-	// When says which configuration creates it.
-	When string
-	// Value says what it holds.
-	Value string
-}
-
-// OutputDocs lists every output a key can create, in the order of the
-// reference documentation (docs/configuration.md is generated from it, and
-// a test creates every one and compares).
-func OutputDocs() []OutputDoc {
-	return []OutputDoc{
-		{outputKeyArn, "always (the original module's kms_key_arn)", "the key's ARN"},
-		{outputKeyId, "key_id_output", "the key's id"},
-		{outputPublicKey, "public_key_output", "the public key of an asymmetric key, PEM"},
-		{outputAliasNames, "aliases (or AddAlias)", "the alias names, in order"},
-		{outputAliasArns, "aliases (or AddAlias)", "the alias ARNs, in order"},
-		{outputReplicaArns, "replica_regions", "a map of replica region to replica ARN"},
-		{outputRoleNames, "roles", "the predefined roles' names, in order"},
-		{outputRoleArns, "roles", "a map of role name to role ARN"},
-		{outputTopicArn, "monitoring", "the ARN of the topic the alarms notify (created, or sns_topic_arn)"},
-		{outputAlarmNames, "monitoring", "the alarms' names"},
-	}
-}
-
 // outputNames lists the outputs the key will create.
 func (k *KmsKey) outputNames() []string {
 	c := &k.config
 	if c.SkipOutputs {
 		return nil
 	}
-	names := []string{c.outputName(outputKeyArn)}
+	names := []string{c.outputName(kmsoutputs.KeyArn)}
 	if c.KeyIdOutput {
-		names = append(names, c.outputName(outputKeyId))
+		names = append(names, c.outputName(kmsoutputs.KeyId))
 	}
 	if c.PublicKeyOutput {
-		names = append(names, c.outputName(outputPublicKey))
+		names = append(names, c.outputName(kmsoutputs.PublicKey))
 	}
 	if len(c.Aliases) > 0 { // AddAlias appends to it
-		names = append(names, c.outputName(outputAliasNames), c.outputName(outputAliasArns))
+		names = append(names, c.outputName(kmsoutputs.AliasNames), c.outputName(kmsoutputs.AliasArns))
 	}
 	if len(c.ReplicaRegions) > 0 {
-		names = append(names, c.outputName(outputReplicaArns))
+		names = append(names, c.outputName(kmsoutputs.ReplicaArns))
 	}
 	if len(c.Roles) > 0 {
-		names = append(names, c.outputName(outputRoleNames), c.outputName(outputRoleArns))
+		names = append(names, c.outputName(kmsoutputs.RoleNames), c.outputName(kmsoutputs.RoleArns))
 	}
 	if c.Monitoring != nil {
-		names = append(names, c.outputName(outputTopicArn), c.outputName(outputAlarmNames))
+		names = append(names, c.outputName(kmsoutputs.TopicArn), c.outputName(kmsoutputs.AlarmNames))
 	}
 	return names
 }
@@ -532,9 +491,9 @@ func (k *KmsKey) addOutputs() {
 	if k.config.SkipOutputs {
 		return
 	}
-	k.addOutput(outputKeyArn, k.key.Arn())
+	k.addOutput(kmsoutputs.KeyArn, k.key.Arn())
 	if k.config.KeyIdOutput {
-		k.addOutput(outputKeyId, k.key.KeyId())
+		k.addOutput(kmsoutputs.KeyId, k.key.KeyId())
 	}
 	if k.config.PublicKeyOutput {
 		name := k.name + "_public_key"
@@ -543,19 +502,19 @@ func (k *KmsKey) addOutputs() {
 		})
 		d.OverrideLogicalId(jsii.String(name))
 		k.stack.own(d)
-		k.addOutput(outputPublicKey, d.PublicKeyPem())
+		k.addOutput(kmsoutputs.PublicKey, d.PublicKeyPem())
 	}
 	if len(k.aliases) > 0 {
 		names, arns := k.aliasOutputValues()
-		k.addOutput(outputAliasNames, names)
-		k.addOutput(outputAliasArns, arns)
+		k.addOutput(kmsoutputs.AliasNames, names)
+		k.addOutput(kmsoutputs.AliasArns, arns)
 	}
 	if len(k.replicas) > 0 {
 		arns := map[string]*string{}
 		for _, r := range k.replicas {
 			arns[r.Region] = r.Resource.Arn()
 		}
-		k.addOutput(outputReplicaArns, arns)
+		k.addOutput(kmsoutputs.ReplicaArns, arns)
 	}
 	if len(k.roles) > 0 {
 		names := make([]*string, len(k.roles))
@@ -564,16 +523,16 @@ func (k *KmsKey) addOutputs() {
 			names[i] = r.Resource.Name()
 			arns[r.Name] = r.Resource.Arn()
 		}
-		k.addOutput(outputRoleNames, names)
-		k.addOutput(outputRoleArns, arns)
+		k.addOutput(kmsoutputs.RoleNames, names)
+		k.addOutput(kmsoutputs.RoleArns, arns)
 	}
 	if k.alarms != nil {
-		k.addOutput(outputTopicArn, k.alarms.topicArn)
+		k.addOutput(kmsoutputs.TopicArn, k.alarms.topicArn)
 		names := make([]*string, len(k.alarms.names))
 		for i, n := range k.alarms.names {
 			names[i] = k.lit(n)
 		}
-		k.addOutput(outputAlarmNames, names)
+		k.addOutput(kmsoutputs.AlarmNames, names)
 	}
 }
 
@@ -619,7 +578,7 @@ func (k *KmsKey) Policy() PolicyDocument {
 
 // ArnOutput returns the Terraform output that holds the key's ARN, or nil
 // when SkipOutputs is set.
-func (k *KmsKey) ArnOutput() cdktf.TerraformOutput { return k.outputs[outputKeyArn] }
+func (k *KmsKey) ArnOutput() cdktf.TerraformOutput { return k.outputs[kmsoutputs.KeyArn] }
 
 // OutputNames returns the names of the Terraform outputs the key created.
 func (k *KmsKey) OutputNames() []string { return k.outputNames() }

@@ -30,6 +30,8 @@ import (
 	"strings"
 
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
+	"github.com/cdktf-kms/cdktf-kms/internal/kmsoutputs"
+	"github.com/cdktf-kms/cdktf-kms/internal/svcconditions"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
 	"github.com/cdktf-kms/cdktf-kms/synth"
 )
@@ -321,7 +323,7 @@ Each key creates these Terraform outputs, named ` + "`<output_prefix>_<suffix>`"
 | output (default prefix) | created with | value |
 |---|---|---|
 `)
-	for _, o := range kms.OutputDocs() {
+	for _, o := range kmsoutputs.Docs() {
 		fmt.Fprintf(&b, "| `%s_%s` | %s | %s |\n", kms.DefaultOutputPrefix, o.Suffix, cell(o.When), cell(o.Value))
 	}
 	b.WriteString(`
@@ -336,7 +338,7 @@ allow one access level on the key and its replicas, written out as IAM actions
 |---|---|---|---|
 `)
 	for _, a := range kms.AccessLevels() {
-		usage := kms.AccessUsage(a)
+		usage := accessUsage(a)
 		sym, asym := levelActions(a, usage)
 		if usage == "" {
 			usage = "any"
@@ -352,7 +354,7 @@ follow the same key types; see the rules above.
 ` + "`service_principals_source_account`" + ` and ` + "`service_principals_source_arns`" + ` add the confused-deputy
 conditions ` + "`aws:SourceAccount`" + ` and ` + "`aws:SourceArn`" + ` to the statement of ` + "`service_principals`" + `. A
 condition on a key the service does not send denies it, so they apply only to the services
-whose own documentation gives them for key policies, below (checked ` + kms.ServiceConditionsChecked + `), and to
+whose own documentation gives them for key policies, below (checked ` + svcconditions.Checked + `), and to
 services you name in ` + "`service_principals_conditions_asserted`" + ` (with a warning). Each
 service of the table needs an ARN of its own resources among the source ARNs. CloudWatch
 Logs is documented with ` + "`kms:EncryptionContext:aws:logs:arn`" + ` instead
@@ -361,7 +363,7 @@ Logs is documented with ` + "`kms:EncryptionContext:aws:logs:arn`" + ` instead
 | service principal | aws:SourceAccount | aws:SourceArn (form) | source | caveat |
 |---|---|---|---|---|
 `)
-	for _, r := range kms.ServiceConditionTable() {
+	for _, r := range svcconditions.Table() {
 		yes := func(b bool) string {
 			if b {
 				return "yes"
@@ -439,4 +441,22 @@ exception that states that severity). These are the accepted ones.
 		fmt.Fprintf(&b, "| %s | %s (`%s`) | %s | `%s` | %s |\n", e.Scanner, cell(e.Title), e.Check, sev, e.Resource, cell(e.Reason))
 	}
 	return b.Bytes(), nil
+}
+
+// accessUsage is the key usage an access level fits ("" for any key), as
+// the construct answers for a key of each usage.
+func accessUsage(a kms.Access) string {
+	var fits []string
+	for _, k := range []struct {
+		spec  kms.KeySpec
+		usage kms.KeyUsage
+	}{{"", kms.KeyUsageEncryptDecrypt}, {kms.KeySpecEccNistP256, kms.KeyUsageSignVerify}, {kms.KeySpecHmac256, kms.KeyUsageGenerateVerifyMac}, {kms.KeySpecEccNistP256, kms.KeyUsageKeyAgreement}} {
+		if _, err := kms.AccessActionsFor(a, k.spec, k.usage); err == nil {
+			fits = append(fits, string(k.usage))
+		}
+	}
+	if len(fits) == 4 {
+		return ""
+	}
+	return strings.Join(fits, ", ")
 }
