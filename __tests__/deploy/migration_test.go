@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -384,10 +385,17 @@ func TestMovingAKeyKeepsIt(t *testing.T) {
 	}
 }
 
+// synthMu serializes the in-process synths of synthApp.
+var synthMu sync.Mutex
+
 // synthApp synthesizes an app of one stack, "moving", in this process: the
 // provider for eu-west-1, local state in dir, and what add puts in it.
 func synthApp(t *testing.T, dir string, add func(stack cdktf.TerraformStack) error) {
 	t.Helper()
+	// The jsii runtime of this process serves one caller at a time: tests
+	// that run in parallel take turns (two at once crash its start-up).
+	synthMu.Lock()
+	defer synthMu.Unlock()
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(filepath.Join(dir, "cdktf.out"))})
 	stack := cdktf.NewTerraformStack(app, jsii.String("moving"))
 	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
