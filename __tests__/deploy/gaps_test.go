@@ -170,32 +170,37 @@ func findGaps(t *testing.T, st *stack) {
 			}
 		}
 		if g.dropStatement != nil {
-			for name, k := range st.doc.Resources("aws_kms_key") {
-				tmpl, _ := k["policy"].(string)
-				dropped := 0
-				rewritten, err := tfresult.RewriteJSONTemplate(tmpl, func(doc any) any {
-					m, _ := doc.(map[string]any)
-					list, _ := m["Statement"].([]any)
-					var keep []any
-					for _, s := range list {
-						if sm, ok := s.(map[string]any); ok && g.dropStatement(sm) {
-							dropped++
-							continue
+			for _, policyHolder := range []string{"aws_kms_key", "aws_kms_key_policy"} {
+				for name, k := range st.doc.Resources(policyHolder) {
+					tmpl, _ := k["policy"].(string)
+					if tmpl == "" {
+						continue // its policy is an aws_kms_key_policy (key_policy_resource)
+					}
+					dropped := 0
+					rewritten, err := tfresult.RewriteJSONTemplate(tmpl, func(doc any) any {
+						m, _ := doc.(map[string]any)
+						list, _ := m["Statement"].([]any)
+						var keep []any
+						for _, s := range list {
+							if sm, ok := s.(map[string]any); ok && g.dropStatement(sm) {
+								dropped++
+								continue
+							}
+							keep = append(keep, s)
 						}
-						keep = append(keep, s)
+						m["Statement"] = keep
+						return m
+					})
+					if err != nil {
+						t.Fatalf("%s.%s: policy: %v", policyHolder, name, err)
 					}
-					m["Statement"] = keep
-					return m
-				})
-				if err != nil {
-					t.Fatalf("aws_kms_key.%s: policy: %v", name, err)
-				}
-				if dropped > 0 {
-					hits = true
-					if st.policies == nil {
-						st.policies = map[string]string{}
+					if dropped > 0 {
+						hits = true
+						if st.policies == nil {
+							st.policies = map[string]string{}
+						}
+						st.policies[policyHolder+"."+name] = rewritten
 					}
-					st.policies["aws_kms_key."+name] = rewritten
 				}
 			}
 		}
@@ -225,11 +230,15 @@ func writeGapOverride(t *testing.T, st *stack) {
 	if len(st.policies) == 0 {
 		return
 	}
-	keys := map[string]any{}
+	byType := map[string]any{}
 	for addr, p := range st.policies {
-		keys[strings.TrimPrefix(addr, "aws_kms_key.")] = map[string]any{"policy": p}
+		typ, name, _ := strings.Cut(addr, ".")
+		if byType[typ] == nil {
+			byType[typ] = map[string]any{}
+		}
+		byType[typ].(map[string]any)[name] = map[string]any{"policy": p}
 	}
-	override := map[string]any{"resource": map[string]any{"aws_kms_key": keys}}
+	override := map[string]any{"resource": byType}
 	if err := tfworkspace.WriteJSON(filepath.Join(st.dir, gapOverrideFile), override); err != nil {
 		t.Fatal(err)
 	}

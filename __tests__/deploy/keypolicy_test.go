@@ -51,8 +51,9 @@ func TestKeyPolicyResource(t *testing.T) {
 				return err
 			}
 			iamrolepolicy.NewIamRolePolicy(stack, jsii.String("worker_kms"), &iamrolepolicy.IamRolePolicyConfig{
+				Name:   jsii.String("worker-kms"),
 				Role:   role.Name(),
-				Policy: cdktf.Fn_Jsonencode(map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": key.KeyArn()}}}),
+				Policy: jsii.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"` + *key.KeyArn() + `"}]}`),
 			})
 			return nil
 		}

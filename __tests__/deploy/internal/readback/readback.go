@@ -232,16 +232,18 @@ func key(ctx context.Context, client *kms.Client, addr, keyID string, args map[s
 	check("key state", string(wantState), string(md.KeyState))
 
 	policyTemplate, _ := args["policy"].(string)
+	policyAddr := addr
 	if policyTemplate == "" {
 		// The policy is a resource of its own (key_policy_resource).
-		for _, p := range stack.Resources("aws_kms_key_policy") {
+		for n, p := range stack.Resources("aws_kms_key_policy") {
 			if p["key_id"] == "${aws_kms_key."+name+".key_id}" {
 				policyTemplate, _ = p["policy"].(string)
+				policyAddr = "aws_kms_key_policy." + n
 			}
 		}
 	}
 	if opts.Policy != nil {
-		if p := opts.Policy(addr, policyTemplate); p != "" {
+		if p := opts.Policy(policyAddr, policyTemplate); p != "" {
 			policyTemplate = p
 		}
 	}
