@@ -157,7 +157,6 @@ func AccessActionsFor(a Access, keySpec KeySpec, keyUsage KeyUsage) ([]string, e
 	return actions, nil
 }
 
-
 // keyKind is what the access rules need to know about a key.
 type keyKind struct {
 	spec, usage string
