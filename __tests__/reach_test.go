@@ -31,6 +31,7 @@ func TestReferencesMeetTheReachRulesAtPlan(t *testing.T) {
 	}
 	reader, admins := variable("reader", "string"), variable("admins", "list(string)")
 	grantee, retiring := variable("grantee", "string"), variable("retiring", "string")
+	user := variable("user", "string")
 	roleArn, roleArns := variable("role_arn", "string"), variable("role_arns", "list(string)")
 	cfg := &kms.KmsKeyConfig{
 		AwsAccountId: "123456789012", AwsRegion: "eu-west-1", NamePrefix: "refs", Environment: "test",
@@ -38,7 +39,9 @@ func TestReferencesMeetTheReachRulesAtPlan(t *testing.T) {
 		KeyAdministrators:    []string{*(*admins.ListValue())[0]},
 		TrustedAccountIds:    []string{"210987654321"},
 		KmsGrants: []kms.KmsGrantSpec{{Name: "g", GranteePrincipal: *grantee.StringValue(), RetiringPrincipal: *retiring.StringValue(),
-			Operations: []string{"Decrypt", "CreateGrant"}}},
+			Operations: []string{"Decrypt", "CreateGrant"}},
+			// usage only: any account, or a service of the partition
+			{Name: "u", GranteePrincipal: *user.StringValue(), Operations: []string{"Decrypt"}}},
 	}
 	key, err := kms.NewKmsKey(stack, "refs", cfg)
 	if err != nil {
@@ -77,14 +80,14 @@ func TestReferencesMeetTheReachRulesAtPlan(t *testing.T) {
 			checks[typ+"_"+name] = stand
 		}
 	}
-	if len(checks) != 5 {
+	if len(checks) != 6 {
 		t.Fatalf("want preconditions on the key, the native grant and the three inline policies; got %v", slices.Sorted(maps.Keys(checks)))
 	}
 	dir := t.TempDir()
 	config := map[string]any{
 		"variable": map[string]any{
 			"reader": map[string]any{"type": "string"}, "admins": map[string]any{"type": "list(string)"},
-			"grantee": map[string]any{"type": "string"}, "retiring": map[string]any{"type": "string"},
+			"grantee": map[string]any{"type": "string"}, "retiring": map[string]any{"type": "string"}, "user": map[string]any{"type": "string"},
 			"role_arn": map[string]any{"type": "string"}, "role_arns": map[string]any{"type": "list(string)"},
 			"key_arn": map[string]any{"type": "string"}, "imported_role": map[string]any{"type": "string"},
 		},
@@ -102,6 +105,7 @@ func TestReferencesMeetTheReachRulesAtPlan(t *testing.T) {
 		"admins":        []string{"arn:aws:iam::123456789012:role/admin", "arn:aws:iam::210987654321:root"},
 		"grantee":       "arn:aws:iam::210987654321:role/app", // CreateGrant: a trusted account
 		"retiring":      "arn:aws:iam::123456789012:role/ops",
+		"user":          "s3.amazonaws.com",
 		"role_arn":      "arn:aws:iam::123456789012:role/team/app",
 		"role_arns":     []string{"worker", "arn:aws:iam::123456789012:role/batch"},
 		"key_arn":       "arn:aws:kms:eu-west-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab",
@@ -131,6 +135,9 @@ func TestReferencesMeetTheReachRulesAtPlan(t *testing.T) {
 	}{
 		{"a wildcard reader", "reader", "*", "additional_principals[0]: the reference ${var.reader}"},
 		{"a group", "reader", "arn:aws:iam::123456789012:group/devs", "additional_principals[0]: the reference ${var.reader}"},
+		{"a bare account id where an ARN is taken", "reader", "123456789012", "additional_principals[0]: the reference ${var.reader}"},
+		{"a service of another partition", "user", "s3.amazonaws.com.cn", `kms_grants[1].grantee_principal`},
+		{"a wildcard service", "user", "*.amazonaws.com", `kms_grants[1].grantee_principal`},
 		{"an administrator of an untrusted account", "admins", []string{"arn:aws:iam::123456789012:role/admin", "arn:aws:iam::999999999999:role/admin"}, "key_administrators: the reference ${var.admins}"},
 		{"a wildcard among administrators", "admins", []string{"*"}, "key_administrators: the reference ${var.admins}"},
 		{"CreateGrant to an untrusted account", "grantee", "arn:aws:iam::999999999999:role/app", `kms_grants[0].grantee_principal`},

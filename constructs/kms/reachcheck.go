@@ -48,14 +48,20 @@ func isReference(v string) bool {
 // newlines, which no principal holds and no pattern matches).
 func referenceCondition(value, pattern string) interface{} {
 	if !tftemplate.IsListToken(value) {
-		return cdktf.Fn_Can(cdktf.Fn_Regex(jsii.String(pattern), jsii.String(value)))
+		return cdktf.Fn_Can(cdktf.Fn_Regex(hclString(pattern), jsii.String(value)))
 	}
 	// An empty list joins to "", which the pattern takes: the empty list
 	// gives nobody anything.
 	list := &[]*string{jsii.String(value)}
 	every := "^(?:(?:" + inner(pattern) + ")(?:\n(?:" + inner(pattern) + "))*)?$"
-	return cdktf.Fn_Can(cdktf.Fn_Regex(jsii.String(every), cdktf.Fn_Join(jsii.String("\n"), list)))
+	return cdktf.Fn_Can(cdktf.Fn_Regex(hclString(every), cdktf.Fn_Join(jsii.String("\n"), list)))
 }
+
+// hclString is a string for a Terraform function's argument: cdktf writes
+// it into a quoted HCL string as it is, so a backslash (\. in a pattern)
+// is doubled to reach the function as one (Terraform Language, "Strings and
+// Templates": escape sequences).
+func hclString(s string) *string { return jsii.String(strings.ReplaceAll(s, `\`, `\\`)) }
 
 // reachRule is what a reference principal may be: its pattern and the
 // words for the message.
@@ -71,7 +77,7 @@ func (c *KmsKeyConfig) principalRule(partition, kind string, actions []string, a
 	management := policylint.ManagementActions(actions)
 	if kind == "Service" {
 		if len(management) == 0 {
-			return reachRule{policylint.ServicePrincipalPattern.String(), "an AWS service principal like s3.amazonaws.com"}
+			return reachRule{policylint.ServicePrincipalPatternFor(partition), "an AWS service principal of partition " + partition + " like s3.amazonaws.com"}
 		}
 		trusted := c.EffectiveTrustedServicePrincipals()
 		if len(trusted) == 0 {
@@ -122,8 +128,10 @@ func (k *KmsKey) reachPreconditions(b builtPolicy) []*cdktf.Precondition {
 				if !isReference(v) {
 					continue
 				}
-				rule := k.config.principalRule(k.partition, kind, actions, true)
+				// Bare account ids are a key policy's own form: only
+				// statements written as policy JSON take them, as literals.
 				where := b.sources[i].field.key
+				rule := k.config.principalRule(k.partition, kind, actions, strings.HasPrefix(where, "extra_policy_statements") || where == "statement")
 				if j := slices.Index(b.sources[i].principals, v); j >= 0 && len(b.sources[i].principals) > 1 {
 					where = fmt.Sprintf("%s[%d]", where, j)
 				}

@@ -66,6 +66,20 @@ func governed(actions []string) []string {
 // it too.
 var ServicePrincipalPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.(amazonaws\.com(\.cn)?|c2s\.ic\.gov|sc2s\.sgov\.gov)$`)
 
+// ServicePrincipalPatternFor is ServicePrincipalPattern for the service
+// principals of one partition ("" for any): amazonaws.com, and the suffix
+// only that partition uses (ServicePrincipalProblem's rule).
+func ServicePrincipalPatternFor(partition string) string {
+	suffixes := []string{`amazonaws\.com`}
+	for p, suffix := range ServicePrincipalSuffixes {
+		if partition == "" || partition == p {
+			suffixes = append(suffixes, regexp.QuoteMeta(suffix[1:]))
+		}
+	}
+	slices.Sort(suffixes)
+	return `^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.(` + strings.Join(suffixes, "|") + `)$`
+}
+
 // ServicePrincipalSuffixes maps a partition to the service principal
 // suffix that only it uses.
 var ServicePrincipalSuffixes = map[string]string{

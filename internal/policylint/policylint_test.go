@@ -3,6 +3,7 @@ package policylint
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -297,4 +298,18 @@ func FuzzLint(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The pattern of a partition's service principals takes what
+// ServicePrincipalProblem accepts for it.
+func TestServicePrincipalPatternFor(t *testing.T) {
+	for _, partition := range []string{"aws", "aws-cn", "aws-iso", "aws-us-gov", ""} {
+		re := regexp.MustCompile(ServicePrincipalPatternFor(partition))
+		for _, sp := range []string{"s3.amazonaws.com", "logs.eu-west-1.amazonaws.com", "s3.amazonaws.com.cn", "ec2.c2s.ic.gov", "ec2.sc2s.sgov.gov",
+			"s3", "S3.amazonaws.com", "*.amazonaws.com", "s3.amazonaws.com.", "a..amazonaws.com", "s3.amazonaws.co", "-a.amazonaws.com"} {
+			if got, want := re.MatchString(sp), ServicePrincipalProblem(sp, partition) == ""; got != want {
+				t.Errorf("partition %q, %q: pattern %v, ServicePrincipalProblem accepts %v", partition, sp, got, want)
+			}
+		}
+	}
 }
