@@ -2,6 +2,7 @@ package kms
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -41,7 +42,11 @@ func TestedAwsProviderVersions() []string { return slices.Clone(testedAwsProvide
 // (TestedAwsProviderVersions), so that a stack never requires only
 // versions nothing here has run.
 func ProviderConstraintProblem(constraint string) string {
-	cs, err := goversion.NewConstraint(constraint)
+	elements, err := constraintElements(constraint)
+	if err != nil {
+		return fmt.Sprintf("is not a version constraint (Terraform's syntax, like %q): %v", DefaultAwsProviderConstraint, err)
+	}
+	cs, err := goversion.NewConstraint(strings.Join(elements, ", "))
 	if err != nil {
 		return fmt.Sprintf("is not a version constraint (Terraform's syntax, like %q): %v", DefaultAwsProviderConstraint, err)
 	}
@@ -53,21 +58,42 @@ func ProviderConstraintProblem(constraint string) string {
 	return fmt.Sprintf("admits none of the AWS provider releases the tests prove (%s); keep one of them in the range", strings.Join(testedAwsProviderVersions, ", "))
 }
 
+// constraintElement is one element of a version constraint as Terraform
+// reads it (Terraform Language, "Version Constraints"): an optional
+// operator and a version of one to three numbers, with an optional
+// pre-release suffix; no "v" prefix, no fourth number.
+var constraintElement = regexp.MustCompile(`^(=|!=|>=|>|<=|<|~>)?\s*([0-9]+(?:\.[0-9]+){0,2}(?:-[0-9A-Za-z.-]+)?)$`)
+
+// constraintElements splits a constraint into its elements, each written
+// "<operator> <version>", or says what Terraform would refuse.
+func constraintElements(constraint string) ([]string, error) {
+	var out []string
+	for _, e := range strings.Split(constraint, ",") {
+		m := constraintElement.FindStringSubmatch(strings.TrimSpace(e))
+		if m == nil {
+			return nil, fmt.Errorf("%q is not an operator (=, !=, >, >=, <, <=, ~>) and a version of one to three numbers without a \"v\" prefix", strings.TrimSpace(e))
+		}
+		op := m[1]
+		if op == "" {
+			op = "="
+		}
+		out = append(out, op+" "+m[2])
+	}
+	return out, nil
+}
+
 // admitsOnlyFrom says whether every version a constraint admits is min or
 // later: some element of the constraint bounds it from below at min or
 // above (>=, >, = or ~>).
 func admitsOnlyFrom(constraint string, min string) bool {
-	cs, err := goversion.NewConstraint(constraint)
+	elements, err := constraintElements(constraint)
 	if err != nil {
 		return false
 	}
 	floor := goversion.Must(goversion.NewVersion(min))
-	for _, c := range cs {
-		op, v, ok := strings.Cut(strings.TrimSpace(c.String()), " ")
-		if !ok {
-			op, v = "=", c.String()
-		}
-		bound, err := goversion.NewVersion(strings.TrimSpace(v))
+	for _, e := range elements {
+		op, v, _ := strings.Cut(e, " ")
+		bound, err := goversion.NewVersion(v)
 		if err != nil {
 			continue
 		}

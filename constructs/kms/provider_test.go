@@ -18,6 +18,11 @@ func TestProviderConstraints(t *testing.T) {
 		"< 5.0.0":                        "admits none",
 		"latest":                         "is not a version constraint",
 		"":                               "is not a version constraint",
+		">=6.2.0":                        "",
+		"~>6.21":                         "",
+		"v6.47.1":                        `"v6.47.1" is not an operator`,
+		">= v6.2.0":                      `is not an operator`,
+		"6.47.1.0":                       `is not an operator`,
 	} {
 		if got := kms.ProviderConstraintProblem(constraint); want == "" && got != "" || want != "" && !strings.Contains(got, want) {
 			t.Errorf("%q: %q, want %q", constraint, got, want)
@@ -44,6 +49,11 @@ func TestKeySpecsOfLaterProviderReleases(t *testing.T) {
 		{kms.KeySpecMlDsa87, ">= 6.2.0, < 7.0.0", ""},
 		{kms.KeySpecEccNistEdwards25519, ">= 6.2.0, < 7.0.0", "needs the AWS provider 6.21.0 or later"},
 		{kms.KeySpecEccNistEdwards25519, "~> 6.21", ""},
+		{kms.KeySpecEccNistEdwards25519, "~>6.21", ""},
+		{kms.KeySpecMlDsa65, ">=6.2.0", ""},
+		{kms.KeySpecMlDsa65, "=6.47.1", ""},
+		{kms.KeySpecMlDsa65, ">6.2.0", ""},
+		{kms.KeySpecMlDsa65, "!= 6.47.1", "needs the AWS provider 6.2.0"},
 		{kms.KeySpecEccNistP256, "", ""},
 	} {
 		stack := synthtest.NewStack(t)
