@@ -619,7 +619,7 @@ func (k *KmsKey) addStatement(a addedStatement) error {
 	}
 	if k.policy != nil {
 		k.policy.SetPolicy(k.policyArg(v.policy))
-		if lc := k.policyLifecycle(v.policy); lc != nil {
+		if lc := k.policyLifecycle(v.policy); lc != nil && lc.Precondition != nil {
 			k.policy.SetLifecycle(lc)
 		}
 		for region, rp := range k.replicaPolicies {
@@ -662,13 +662,10 @@ func (k *KmsKey) addKeyPolicy(policy string, slrs []cdktf.ITerraformDependable) 
 // keyPolicySuffix ends the Terraform name of the key's policy resource.
 const keyPolicySuffix = "_policy"
 
-// policyLifecycle is the policy resource's lifecycle: the checks of the
-// key's lifecycle (lifecycle), without prevent_destroy, which stays the
-// key's.
+// policyLifecycle is the policy resource's lifecycle: the key's
+// (lifecycle): prevent_destroy too, since destroying the policy resource
+// puts AWS's default policy on the key (the provider's delete), and the
+// checks of the principals given by reference.
 func (k *KmsKey) policyLifecycle(policy string) *cdktf.TerraformResourceLifecycle {
-	lc := k.lifecycle(policy)
-	if lc == nil || lc.Precondition == nil {
-		return nil
-	}
-	return &cdktf.TerraformResourceLifecycle{Precondition: lc.Precondition}
+	return k.lifecycle(policy)
 }

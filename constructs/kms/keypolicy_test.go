@@ -150,3 +150,25 @@ func TestCustomKeyStore(t *testing.T) {
 		}
 	}
 }
+
+// prevent_destroy protects the policy resources too: destroying one puts
+// AWS's default policy on the key.
+func TestKeyPolicyResourceKeepsPreventDestroy(t *testing.T) {
+	cfg := usageExample()
+	cfg.MultiRegion, cfg.ReplicaRegions = true, []string{"us-east-1"}
+	cfg.KeyPolicyResource, cfg.PreventDestroy = true, true
+	_, doc := synthKey(t, cfg)
+	for _, name := range []string{"kms_policy", "kms_replica_us_east_1_policy"} {
+		lc, _ := doc.Resource(t, "aws_kms_key_policy", name)["lifecycle"].(map[string]any)
+		if lc["prevent_destroy"] != true {
+			t.Errorf("aws_kms_key_policy.%s has no prevent_destroy: %v", name, lc)
+		}
+	}
+	off := false
+	cfg = usageExample()
+	cfg.AdditionalPrincipals = nil
+	cfg.CustomerMasterKeySpec, cfg.KeyUsage, cfg.PublicKeyOutput, cfg.IsEnabled = kms.KeySpecEccNistP256, kms.KeyUsageSignVerify, true, &off
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "GetPublicKey refuses a disabled key") {
+		t.Errorf("a public key output of a disabled key: %v", err)
+	}
+}

@@ -100,6 +100,9 @@ func (c *KmsKeyConfig) validateKeyType(p *problems, partition string) {
 			p.add(field{"PublicKeyOutput", "public_key_output"}, true, "only asymmetric keys have a public key (AWS KMS API Reference, GetPublicKey); this key is %s with usage %s", c.keySpec(), c.keyUsage())
 		}
 	}
+	if c.PublicKeyOutput && c.IsEnabled != nil && !*c.IsEnabled {
+		p.add(field{"PublicKeyOutput", "public_key_output"}, true, "the key is disabled (is_enabled false), and GetPublicKey refuses a disabled key (DisabledException; AWS KMS API Reference, GetPublicKey): the apply would fail after creating the key")
+	}
 	c.validateCustomKeyStore(p)
 	fRotation := field{"EnableKeyRotation", "enable_key_rotation"}
 	if specOK && c.CustomKeyStoreId == "" && c.EnableKeyRotation != nil && *c.EnableKeyRotation != c.rotationEnabled() {

@@ -94,6 +94,7 @@ func (k *KmsKey) addReplicas(v validated) {
 				Policy:                         k.policyArg(v.replicas[region]),
 				BypassPolicyLockoutSafetyCheck: shared.bypass,
 				Provider:                       prov,
+				Lifecycle:                      shared.lifecycle,
 			})
 			k.pin(rp, pname)
 			if k.replicaPolicies == nil {
