@@ -40,7 +40,12 @@ var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
 
 // Validate checks a configuration without creating anything and returns
 // every problem found, joined; nil means NewKmsKey will accept it (unless a
-// name it creates is already taken in the app).
+// name it creates is already taken in the app). Validate makes no call into
+// the jsii runtime; the runtime's Go bindings, though, unpack it into a
+// jsii-runtime.* folder of the temp directory as soon as a program imports
+// them (aws/jsii#700), and only jsii.Close removes that folder: a program
+// that validates without synthesizing runs through synth.Run, or defers
+// jsii.Close.
 func (c *KmsKeyConfig) Validate() error {
 	_, err := c.validate()
 	return err
