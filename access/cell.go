@@ -163,6 +163,9 @@ func (e *evaluator) cell(r *row, action string) (Cell, bool) {
 	req := iam.Request{Principal: e.requester(r), Action: action, Context: e.context(r, action)}
 	d := iam.Decide(req, e.policies(r))
 	e.noteDropped(r, req)
+	if d.CrossAccountRefused {
+		e.noteRefused(req)
+	}
 	c := Cell{Action: action, Capability: capability.Name}
 	switch d.Result {
 	case iam.NotAllowed:
@@ -273,6 +276,20 @@ func (e *evaluator) noteDropped(r *row, req iam.Request) {
 			if !slices.Contains(e.dropped[k], req.Action) {
 				e.dropped[k] = append(e.dropped[k], req.Action)
 			}
+		}
+	}
+}
+
+// noteRefused notes the key policy statements that allow the request's
+// principal an action AWS KMS refuses across accounts.
+func (e *evaluator) noteRefused(req iam.Request) {
+	for _, s := range e.key.policy.Statements {
+		if s.Effect != "Allow" || !s.CoversAction(req.Action) || !iam.NamesPrincipal(s, req.Principal) {
+			continue
+		}
+		k := e.keySource(s) + "\x00" + req.Principal.Account
+		if !slices.Contains(e.refused[k], req.Action) {
+			e.refused[k] = append(e.refused[k], req.Action)
 		}
 	}
 }

@@ -79,11 +79,15 @@ type evaluator struct {
 	// undecided are statements the evaluator could not decide for a
 	// request (CondUndecided), for notes.
 	undecided map[string]bool
+	// refused collects the key policy statements that allow a principal
+	// of another account actions AWS KMS refuses across accounts, for
+	// notes: source and account -> actions.
+	refused map[string][]string
 }
 
 // evaluateKey builds the rows of one key.
 func evaluateKey(st *stackDoc, k *keyRes) Key {
-	e := &evaluator{st: st, key: k, rows: map[string]*row{}, dropped: map[string][]string{}, undecided: map[string]bool{}}
+	e := &evaluator{st: st, key: k, rows: map[string]*row{}, dropped: map[string][]string{}, undecided: map[string]bool{}, refused: map[string][]string{}}
 	e.account, e.partition = rootAccount(k.policy)
 	if e.partition == "" {
 		e.partition = "aws"
@@ -111,6 +115,10 @@ func evaluateKey(st *stackDoc, k *keyRes) Key {
 		parts := strings.Split(k, "\x00")
 		actions := strings.Join(e.dropped[k], ", ")
 		e.notes = append(e.notes, fmt.Sprintf("%s allows %s only if %s, but those requests never carry %s (Service Authorization Reference), so it does not allow them", parts[0], actions, parts[1], parts[2]))
+	}
+	for _, k := range slices.Sorted(maps.Keys(e.refused)) {
+		parts := strings.Split(k, "\x00")
+		e.notes = append(e.notes, fmt.Sprintf("%s allows principals of account %s %s, which AWS KMS refuses to another account's principals whatever the policies say (AWS KMS permissions, \"Cross-account use\": No), so no row of that account shows them", parts[0], parts[1], strings.Join(e.refused[k], ", ")))
 	}
 	for _, s := range slices.Sorted(maps.Keys(e.undecided)) {
 		e.notes = append(e.notes, fmt.Sprintf("%s: the report cannot decide whom it names (a NotPrincipal that names an account but not the principal itself, or a NotPrincipal in an Allow, which AWS does not support): the cells it may change are conditional on it", s))

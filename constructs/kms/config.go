@@ -282,7 +282,16 @@ type KmsKeyConfig struct {
 	// admin grants), may be named in the condition that pins a wildcard
 	// principal, and may own the alarm topic. Without it, any of those for
 	// another account is refused. AdditionalPrincipals keep the original
-	// module's behaviour (any account, usage actions only). Default: none.
+	// module's behaviour (any account, usage actions only). Trust does not
+	// move the key's management: AWS KMS refuses PutKeyPolicy,
+	// ScheduleKeyDeletion, EnableKey, TagResource and the other management
+	// actions to another account's principals whatever the policies say,
+	// so a key administrator there keeps only the actions AWS KMS accepts
+	// across accounts: describing the key, reading its rotation status and
+	// public key, and the grant actions (AWS KMS
+	// Developer Guide, "AWS KMS permissions", column "Cross-account use":
+	// https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html;
+	// the access report shows no more either). Default: none.
 	TrustedAccountIds []string `json:"trusted_account_ids,omitempty"`
 
 	// TrustedServicePrincipals are AWS service principals (like

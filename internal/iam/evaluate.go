@@ -21,7 +21,10 @@ import (
 //     id) the action, as KMS requires;
 //   - from another account, both sides must allow: a key policy statement
 //     that names the principal or its account, and the principal's own IAM
-//     policies;
+//     policies; and only the actions AWS KMS accepts across accounts
+//     (kmscat's CrossAccount: the cryptographic operations, DescribeKey,
+//     GetPublicKey, GetKeyRotationStatus and the grant actions) can be
+//     allowed so: the key's management is its own account's;
 //   - a permissions boundary limits the IAM policies to what it allows too,
 //     and a key policy statement that names a user or session (not a role's
 //     ARN) is not limited by it;
@@ -199,6 +202,23 @@ type Decision struct {
 	// others are conditional Denies the allowed paths are subject to or,
 	// when NotAllowed, the Denies that would apply under their conditions.
 	Denies []Path
+	// CrossAccountRefused says the principal is of another account than
+	// the key's and AWS KMS refuses the action across accounts, whatever
+	// the policies say (no key policy statement or IAM policy allows it).
+	CrossAccountRefused bool
+}
+
+// RefusedAcrossAccounts says whether AWS KMS refuses a key action to a
+// principal of another account whatever the policies say (AWS KMS
+// Developer Guide, "AWS KMS permissions", column "Cross-account use"). It
+// is false for actions that are not KMS key actions, and when either
+// account is unknown ("").
+func RefusedAcrossAccounts(action, principalAccount, keyAccount string) bool {
+	if principalAccount == "" || keyAccount == "" || principalAccount == keyAccount {
+		return false
+	}
+	a, ok := kmscat.Lookup(action)
+	return ok && a.OnKey && !a.CrossAccount
 }
 
 // statement analysis: how one statement meets a request.
@@ -334,6 +354,9 @@ func Decide(req Request, pol Policies) Decision {
 		for _, h := range direct {
 			allows = append(allows, Path{Via: []Ref{h.ref}, Conds: h.conds})
 		}
+	case RefusedAcrossAccounts(req.Action, p.Account, pol.KeyAccount):
+		// Neither policy can allow it; a native grant cannot either (its
+		// operations are all cross-account ones).
 	case sameAccount:
 		for _, h := range direct {
 			allows = append(allows, withBoundary(Path{Via: []Ref{h.ref}, Conds: h.conds}, keyStatementBypasses(h))...)
@@ -372,7 +395,7 @@ func Decide(req Request, pol Policies) Decision {
 		}
 	}
 
-	d := Decision{Denies: denies}
+	d := Decision{Denies: denies, CrossAccountRefused: RefusedAcrossAccounts(req.Action, p.Account, pol.KeyAccount)}
 	switch {
 	case deniedOutright:
 		d.Result = Denied
@@ -400,12 +423,7 @@ func Decide(req Request, pol Policies) Decision {
 // the request. keyPolicy selects the Principal element's reading.
 func matchStatement(s Statement, req Request, keyARN string, keyPolicy, hasBoundary bool) (hit, bool) {
 	var h hit
-	actions := s.Action
-	if s.NotActionSet {
-		if ActionsMatch(s.NotAction, req.Action) {
-			return h, false
-		}
-	} else if !ActionsMatch(actions, req.Action) {
+	if !s.CoversAction(req.Action) {
 		return h, false
 	}
 	switch {

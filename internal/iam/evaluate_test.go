@@ -58,6 +58,13 @@ func TestDecisions(t *testing.T) {
 		{"a pinned wildcard", `{"Effect":"Allow","Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalAccount":"111122223333"}}}`, other, "kms:Decrypt", Policies{UnknownIdentity: true}, NotAllowed},
 		{"an unknown boundary", `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:role/app"},"Action":"kms:Decrypt","Resource":"*"}`, app, "kms:Decrypt", Policies{BoundaryExternal: "arn:aws:iam::111122223333:policy/b"}, Conditional},
 		{"a boundary that does not allow", rootAll, app, "kms:Decrypt", Policies{Identity: []Named{{"p", allowAll}}, Boundary: &Named{"b", doc(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`)}}, NotAllowed},
+		// AWS KMS permissions, "Cross-account use": the key's management
+		// stays in its account whatever both policies say.
+		{"cross account management refused", `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"kms:*","Resource":"*"}`, other, "kms:PutKeyPolicy", Policies{Identity: []Named{{"p", allowAll}}}, NotAllowed},
+		{"cross account deletion refused, named directly", `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:role/ext"},"Action":"kms:*","Resource":"*"}`, other, "KMS:scheduleKeyDeletion", Policies{Identity: []Named{{"p", allowAll}}}, NotAllowed},
+		{"cross account GetKeyRotationStatus allowed", `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"kms:*","Resource":"*"}`, other, "kms:GetKeyRotationStatus", Policies{Identity: []Named{{"p", allowAll}}}, Allowed},
+		{"cross account RevokeGrant allowed", `{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"kms:*","Resource":"*"}`, other, "kms:RevokeGrant", Policies{Identity: []Named{{"p", allowAll}}}, Allowed},
+		{"same account management allowed", rootAll, app, "kms:PutKeyPolicy", Policies{Identity: []Named{{"p", allowAll}}}, Allowed},
 		{"a service and an org pin", `{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}}}`, Requester{Kind: PrincipalService, ARN: "s3.amazonaws.com"}, "kms:Decrypt", Policies{}, NotAllowed},
 	}
 	for _, c := range cases {
@@ -75,7 +82,32 @@ func TestDecisions(t *testing.T) {
 			if d.Result != c.want {
 				t.Errorf("got %s, want %s: %+v", d.Result, c.want, d)
 			}
+			refused := strings.HasSuffix(c.name, "refused") || strings.Contains(c.name, "refused,")
+			if d.CrossAccountRefused != refused {
+				t.Errorf("CrossAccountRefused = %v, want %v", d.CrossAccountRefused, refused)
+			}
 		})
+	}
+}
+
+func TestRefusedAcrossAccounts(t *testing.T) {
+	cases := []struct {
+		action, principal, key string
+		want                   bool
+	}{
+		{"kms:PutKeyPolicy", otherAccount, keyAccount, true},
+		{"kms:putkeypolicy", otherAccount, keyAccount, true},
+		{"kms:PutKeyPolicy", keyAccount, keyAccount, false},
+		{"kms:PutKeyPolicy", "", keyAccount, false}, // unknown account: the policies decide
+		{"kms:PutKeyPolicy", otherAccount, "", false},
+		{"kms:Decrypt", otherAccount, keyAccount, false},
+		{"kms:CreateKey", otherAccount, keyAccount, false}, // not a key action
+		{"s3:GetObject", otherAccount, keyAccount, false},
+	}
+	for _, c := range cases {
+		if got := RefusedAcrossAccounts(c.action, c.principal, c.key); got != c.want {
+			t.Errorf("RefusedAcrossAccounts(%q, %q, %q) = %v, want %v", c.action, c.principal, c.key, got, c.want)
+		}
 	}
 }
 

@@ -71,6 +71,15 @@ func ActionsMatch(patterns []string, action string) bool {
 	return false
 }
 
+// CoversAction says whether a statement's Action (or NotAction) element
+// covers an action ("kms:Decrypt").
+func (s Statement) CoversAction(action string) bool {
+	if s.NotActionSet {
+		return !ActionsMatch(s.NotAction, action)
+	}
+	return ActionsMatch(s.Action, action)
+}
+
 // ResourceMatches says whether a Resource pattern covers an ARN: "*", or
 // an ARN pattern whose segments match the ARN's, each with wildcards (a *
 // in the last segment may span the resource's own colons and slashes).

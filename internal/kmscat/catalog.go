@@ -114,6 +114,13 @@ type Action struct {
 	// ContextConstraint says a grant's encryption context constraint
 	// applies to it: it takes an encryption context.
 	ContextConstraint bool
+	// CrossAccount says a principal of another account can call it on the
+	// key when both the key policy and its own IAM policies allow; for the
+	// other key actions AWS KMS refuses such requests whatever the policies
+	// say (AWS KMS Developer Guide, "AWS KMS permissions", column
+	// "Cross-account use";
+	// https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html).
+	CrossAccount bool
 	// ConditionKeys are the condition keys a request for it can carry
 	// beyond the key's own resource keys (ResourceConditionKeys); a family
 	// ends in ":" or "/" (kms:EncryptionContext:, aws:RequestTag/).
@@ -132,49 +139,49 @@ var actions = []Action{
 	{Name: "ConnectCustomKeyStore", Levels: []Level{Write}, ConditionKeys: []string{"kms:CallerAccount"}},
 	{Name: "CreateAlias", Levels: []Level{Write}, OnKey: true, KeyTypes: AllKeyTypes, ConditionKeys: []string{"kms:CallerAccount", "kms:ViaService"}},
 	{Name: "CreateCustomKeyStore", Levels: []Level{Write}, ConditionKeys: []string{"kms:CallerAccount"}},
-	{Name: "CreateGrant", Levels: []Level{PermissionsManagement, Write}, OnKey: true, KeyTypes: AllKeyTypes, Grant: AllKeyTypes, ConditionKeys: []string{"kms:CallerAccount", "kms:EncryptionContext:", "kms:EncryptionContextKeys", "kms:GrantConstraintSourceArn", "kms:GrantConstraintType", "kms:GrantIsForAWSResource", "kms:GrantOperations", "kms:GranteePrincipal", "kms:GranteeServicePrincipal", "kms:RetiringPrincipal", "kms:RetiringServicePrincipal", "kms:ViaService"}},
+	{Name: "CreateGrant", Levels: []Level{PermissionsManagement, Write}, OnKey: true, KeyTypes: AllKeyTypes, Grant: AllKeyTypes, CrossAccount: true, ConditionKeys: []string{"kms:CallerAccount", "kms:EncryptionContext:", "kms:EncryptionContextKeys", "kms:GrantConstraintSourceArn", "kms:GrantConstraintType", "kms:GrantIsForAWSResource", "kms:GrantOperations", "kms:GranteePrincipal", "kms:GranteeServicePrincipal", "kms:RetiringPrincipal", "kms:RetiringServicePrincipal", "kms:ViaService"}},
 	{Name: "CreateKey", Levels: []Level{Write}, ConditionKeys: []string{"aws:RequestTag/", "aws:ResourceTag/", "aws:TagKeys", "kms:BypassPolicyLockoutSafetyCheck", "kms:CallerAccount", "kms:KeySpec", "kms:KeyUsage", "kms:KeyOrigin", "kms:MultiRegion", "kms:MultiRegionKeyType", "kms:ViaService"}},
-	{Name: "Decrypt", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: Symmetric | AsymmetricEncryption, Grant: Symmetric | AsymmetricEncryption, ContextConstraint: true, ConditionKeys: []string{"kms:CallerAccount", "kms:EncryptionAlgorithm", "kms:EncryptionContext:", "kms:EncryptionContextKeys", "kms:RecipientAttestation:", "kms:RequestAlias", "kms:ViaService"}},
+	{Name: "Decrypt", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: Symmetric | AsymmetricEncryption, Grant: Symmetric | AsymmetricEncryption, ContextConstraint: true, CrossAccount: true, ConditionKeys: []string{"kms:CallerAccount", "kms:EncryptionAlgorithm", "kms:EncryptionContext:", "kms:EncryptionContextKeys", "kms:RecipientAttestation:", "kms:RequestAlias", "kms:ViaService"}},
 	{Name: "DeleteAlias", Levels: []Level{Write}, OnKey: true, KeyTypes: AllKeyTypes, ConditionKeys: []string{"kms:CallerAccount", "kms:ViaService"}},
 	{Name: "DeleteCustomKeyStore", Levels: []Level{Write}, ConditionKeys: []string{"kms:CallerAccount"}},
 	{Name: "DeleteImportedKeyMaterial", Levels: []Level{Write}, OnKey: true, KeyTypes: AllKeyTypes, ConditionKeys: []string{"kms:CallerAccount", "kms:ViaService"}},
-	{Name: "DeriveSharedSecret", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: KeyAgreement, Grant: KeyAgreement, ConditionKeys: []string{"kms:CallerAccount", "kms:KeyAgreementAlgorithm", "kms:RecipientAttestation:", "kms:RequestAlias", "kms:ViaService"}},
+	{Name: "DeriveSharedSecret", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: KeyAgreement, Grant: KeyAgreement, CrossAccount: true, ConditionKeys: []string{"kms:CallerAccount", "kms:KeyAgreementAlgorithm", "kms:RecipientAttestation:", "kms:RequestAlias", "kms:ViaService"}},
 	{Name: "DescribeCustomKeyStores", Levels: []Level{Read}, ConditionKeys: []string{"kms:CallerAccount"}},
-	{Name: "DescribeKey", Levels: []Level{Read}, OnKey: true, Use: true, KeyTypes: AllKeyTypes, Grant: AllKeyTypes, ConditionKeys: []string{"kms:CallerAccount", "kms:RequestAlias", "kms:ViaService"}},
+	{Name: "DescribeKey", Levels: []Level{Read}, OnKey: true, Use: true, KeyTypes: AllKeyTypes, Grant: AllKeyTypes, CrossAccount: true, ConditionKeys: []string{"kms:CallerAccount", "kms:RequestAlias", "kms:ViaService"}},
 	{Name: "DisableKey", Levels: []Level{Write}, OnKey: true, KeyTypes: AllKeyTypes, ConditionKeys: []string{"kms:CallerAccount", "kms:TrailingDaysWithoutKeyUsage", "kms:ViaService"}},
 	{Name: "DisableKeyRotation", Levels: []Level{Write}, OnKey: true, KeyTypes: Symmetric, ConditionKeys: []string{"kms:CallerAccount", "kms:ViaService"}},
 	{Name: "DisconnectCustomKeyStore", Levels: []Level{Write}, ConditionKeys: []string{"kms:CallerAccount"}},
 	{Name: "EnableKey", Levels: []Level{Write}, OnKey: true, KeyTypes: AllKeyTypes, ConditionKeys: []string{"kms:CallerAccount", "kms:ViaService"}},
 	{Name: "EnableKeyRotation", Levels: []Level{Write}, OnKey: true, KeyTypes: Symmetric, ConditionKeys: []string{"kms:CallerAccount", "kms:RotationPeriodInDays", "kms:ViaService"}},
-	{Name: "Encrypt", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: Symmetric | AsymmetricEncryption, Grant: Symmetric | AsymmetricEncryption, ContextConstraint: true, ConditionKeys: []string{"kms:CallerAccount", "kms:EncryptionAlgorithm", "kms:EncryptionContext:", "kms:EncryptionContextKeys", "kms:RequestAlias", "kms:ViaService"}},
-	{Name: "GenerateDataKey", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: Symmetric, Grant: Symmetric, ContextConstraint: true, ConditionKeys: []string{"kms:CallerAccount", "kms:EncryptionAlgorithm", "kms:EncryptionContext:", "kms:EncryptionContextKeys", "kms:RecipientAttestation:", "kms:RequestAlias", "kms:ViaService"}},
-	{Name: "GenerateDataKeyPair", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: Symmetric, Grant: Symmetric, ContextConstraint: true, ConditionKeys: []string{"kms:CallerAccount", "kms:DataKeyPairSpec", "kms:EncryptionAlgorithm", "kms:EncryptionContext:", "kms:EncryptionContextKeys", "kms:RecipientAttestation:", "kms:RequestAlias", "kms:ViaService"}},
-	{Name: "GenerateDataKeyPairWithoutPlaintext", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: Symmetric, Grant: Symmetric, ContextConstraint: true, ConditionKeys: []string{"kms:CallerAccount", "kms:DataKeyPairSpec", "kms:EncryptionAlgorithm", "kms:EncryptionContext:", "kms:EncryptionContextKeys", "kms:RequestAlias", "kms:ViaService"}},
-	{Name: "GenerateDataKeyWithoutPlaintext", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: Symmetric, Grant: Symmetric, ContextConstraint: true, ConditionKeys: []string{"kms:CallerAccount", "kms:EncryptionAlgorithm", "kms:EncryptionContext:", "kms:EncryptionContextKeys", "kms:RequestAlias", "kms:ViaService"}},
-	{Name: "GenerateMac", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: HMAC, Grant: HMAC, ConditionKeys: []string{"kms:CallerAccount", "kms:MacAlgorithm", "kms:RequestAlias", "kms:ViaService"}},
+	{Name: "Encrypt", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: Symmetric | AsymmetricEncryption, Grant: Symmetric | AsymmetricEncryption, ContextConstraint: true, CrossAccount: true, ConditionKeys: []string{"kms:CallerAccount", "kms:EncryptionAlgorithm", "kms:EncryptionContext:", "kms:EncryptionContextKeys", "kms:RequestAlias", "kms:ViaService"}},
+	{Name: "GenerateDataKey", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: Symmetric, Grant: Symmetric, ContextConstraint: true, CrossAccount: true, ConditionKeys: []string{"kms:CallerAccount", "kms:EncryptionAlgorithm", "kms:EncryptionContext:", "kms:EncryptionContextKeys", "kms:RecipientAttestation:", "kms:RequestAlias", "kms:ViaService"}},
+	{Name: "GenerateDataKeyPair", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: Symmetric, Grant: Symmetric, ContextConstraint: true, CrossAccount: true, ConditionKeys: []string{"kms:CallerAccount", "kms:DataKeyPairSpec", "kms:EncryptionAlgorithm", "kms:EncryptionContext:", "kms:EncryptionContextKeys", "kms:RecipientAttestation:", "kms:RequestAlias", "kms:ViaService"}},
+	{Name: "GenerateDataKeyPairWithoutPlaintext", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: Symmetric, Grant: Symmetric, ContextConstraint: true, CrossAccount: true, ConditionKeys: []string{"kms:CallerAccount", "kms:DataKeyPairSpec", "kms:EncryptionAlgorithm", "kms:EncryptionContext:", "kms:EncryptionContextKeys", "kms:RequestAlias", "kms:ViaService"}},
+	{Name: "GenerateDataKeyWithoutPlaintext", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: Symmetric, Grant: Symmetric, ContextConstraint: true, CrossAccount: true, ConditionKeys: []string{"kms:CallerAccount", "kms:EncryptionAlgorithm", "kms:EncryptionContext:", "kms:EncryptionContextKeys", "kms:RequestAlias", "kms:ViaService"}},
+	{Name: "GenerateMac", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: HMAC, Grant: HMAC, CrossAccount: true, ConditionKeys: []string{"kms:CallerAccount", "kms:MacAlgorithm", "kms:RequestAlias", "kms:ViaService"}},
 	{Name: "GenerateRandom", Levels: []Level{Write}, ConditionKeys: []string{"kms:RecipientAttestation:"}},
 	{Name: "GetKeyLastUsage", Levels: []Level{Read}, OnKey: true, KeyTypes: AllKeyTypes, ConditionKeys: []string{"kms:CallerAccount", "kms:ViaService"}},
 	{Name: "GetKeyPolicy", Levels: []Level{Read}, OnKey: true, KeyTypes: AllKeyTypes, ConditionKeys: []string{"kms:CallerAccount", "kms:ViaService"}},
-	{Name: "GetKeyRotationStatus", Levels: []Level{Read}, OnKey: true, KeyTypes: AllKeyTypes, ConditionKeys: []string{"kms:CallerAccount", "kms:ViaService"}},
+	{Name: "GetKeyRotationStatus", Levels: []Level{Read}, OnKey: true, KeyTypes: AllKeyTypes, CrossAccount: true, ConditionKeys: []string{"kms:CallerAccount", "kms:ViaService"}},
 	{Name: "GetParametersForImport", Levels: []Level{Read}, OnKey: true, KeyTypes: AllKeyTypes, ConditionKeys: []string{"kms:CallerAccount", "kms:ViaService", "kms:WrappingAlgorithm", "kms:WrappingKeySpec"}},
-	{Name: "GetPublicKey", Levels: []Level{Read}, OnKey: true, Use: true, KeyTypes: AsymmetricEncryption | Signing | KeyAgreement, Grant: AsymmetricEncryption | Signing | KeyAgreement, ConditionKeys: []string{"kms:CallerAccount", "kms:RequestAlias", "kms:ViaService"}},
+	{Name: "GetPublicKey", Levels: []Level{Read}, OnKey: true, Use: true, KeyTypes: AsymmetricEncryption | Signing | KeyAgreement, Grant: AsymmetricEncryption | Signing | KeyAgreement, CrossAccount: true, ConditionKeys: []string{"kms:CallerAccount", "kms:RequestAlias", "kms:ViaService"}},
 	{Name: "ImportKeyMaterial", Levels: []Level{Write}, OnKey: true, KeyTypes: AllKeyTypes, ConditionKeys: []string{"kms:CallerAccount", "kms:ExpirationModel", "kms:ValidTo", "kms:ViaService"}},
 	{Name: "ListAliases", Levels: []Level{List}},
-	{Name: "ListGrants", Levels: []Level{List}, OnKey: true, KeyTypes: AllKeyTypes, ConditionKeys: []string{"kms:CallerAccount", "kms:GrantIsForAWSResource", "kms:ViaService"}},
+	{Name: "ListGrants", Levels: []Level{List}, OnKey: true, KeyTypes: AllKeyTypes, CrossAccount: true, ConditionKeys: []string{"kms:CallerAccount", "kms:GrantIsForAWSResource", "kms:ViaService"}},
 	{Name: "ListKeyPolicies", Levels: []Level{List}, OnKey: true, KeyTypes: AllKeyTypes, ConditionKeys: []string{"kms:CallerAccount", "kms:ViaService"}},
 	{Name: "ListKeyRotations", Levels: []Level{List}, OnKey: true, KeyTypes: AllKeyTypes, ConditionKeys: []string{"kms:CallerAccount", "kms:ViaService"}},
 	{Name: "ListKeys", Levels: []Level{List}},
 	{Name: "ListResourceTags", Levels: []Level{List}, OnKey: true, KeyTypes: AllKeyTypes, ConditionKeys: []string{"kms:CallerAccount", "kms:ViaService"}},
 	{Name: "ListRetirableGrants", Levels: []Level{List}},
 	{Name: "PutKeyPolicy", Levels: []Level{PermissionsManagement, Write}, OnKey: true, KeyTypes: AllKeyTypes, ConditionKeys: []string{"kms:BypassPolicyLockoutSafetyCheck", "kms:CallerAccount", "kms:ViaService"}},
-	{Name: "ReEncryptFrom", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: Symmetric | AsymmetricEncryption, Grant: Symmetric | AsymmetricEncryption, ContextConstraint: true, ConditionKeys: []string{"kms:CallerAccount", "kms:EncryptionAlgorithm", "kms:EncryptionContext:", "kms:EncryptionContextKeys", "kms:ReEncryptOnSameKey", "kms:RequestAlias", "kms:ViaService"}},
-	{Name: "ReEncryptTo", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: Symmetric | AsymmetricEncryption, Grant: Symmetric | AsymmetricEncryption, ContextConstraint: true, ConditionKeys: []string{"kms:CallerAccount", "kms:EncryptionAlgorithm", "kms:EncryptionContext:", "kms:EncryptionContextKeys", "kms:ReEncryptOnSameKey", "kms:RequestAlias", "kms:ViaService"}},
+	{Name: "ReEncryptFrom", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: Symmetric | AsymmetricEncryption, Grant: Symmetric | AsymmetricEncryption, ContextConstraint: true, CrossAccount: true, ConditionKeys: []string{"kms:CallerAccount", "kms:EncryptionAlgorithm", "kms:EncryptionContext:", "kms:EncryptionContextKeys", "kms:ReEncryptOnSameKey", "kms:RequestAlias", "kms:ViaService"}},
+	{Name: "ReEncryptTo", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: Symmetric | AsymmetricEncryption, Grant: Symmetric | AsymmetricEncryption, ContextConstraint: true, CrossAccount: true, ConditionKeys: []string{"kms:CallerAccount", "kms:EncryptionAlgorithm", "kms:EncryptionContext:", "kms:EncryptionContextKeys", "kms:ReEncryptOnSameKey", "kms:RequestAlias", "kms:ViaService"}},
 	{Name: "ReplicateKey", Levels: []Level{Write}, OnKey: true, KeyTypes: AllKeyTypes, ConditionKeys: []string{"kms:CallerAccount", "kms:ReplicaRegion", "kms:ViaService"}},
-	{Name: "RetireGrant", Levels: []Level{PermissionsManagement, Write}, OnKey: true, KeyTypes: AllKeyTypes, Grant: AllKeyTypes, ConditionKeys: []string{"kms:CallerAccount", "kms:EncryptionContext:", "kms:EncryptionContextKeys", "kms:GrantConstraintType", "kms:ViaService"}},
-	{Name: "RevokeGrant", Levels: []Level{PermissionsManagement, Write}, OnKey: true, KeyTypes: AllKeyTypes, ConditionKeys: []string{"kms:CallerAccount", "kms:GrantIsForAWSResource", "kms:ViaService"}},
+	{Name: "RetireGrant", Levels: []Level{PermissionsManagement, Write}, OnKey: true, KeyTypes: AllKeyTypes, Grant: AllKeyTypes, CrossAccount: true, ConditionKeys: []string{"kms:CallerAccount", "kms:EncryptionContext:", "kms:EncryptionContextKeys", "kms:GrantConstraintType", "kms:ViaService"}},
+	{Name: "RevokeGrant", Levels: []Level{PermissionsManagement, Write}, OnKey: true, KeyTypes: AllKeyTypes, CrossAccount: true, ConditionKeys: []string{"kms:CallerAccount", "kms:GrantIsForAWSResource", "kms:ViaService"}},
 	{Name: "RotateKeyOnDemand", Levels: []Level{Write}, OnKey: true, KeyTypes: Symmetric, ConditionKeys: []string{"kms:CallerAccount", "kms:ViaService"}},
 	{Name: "ScheduleKeyDeletion", Levels: []Level{Write}, OnKey: true, KeyTypes: AllKeyTypes, ConditionKeys: []string{"kms:CallerAccount", "kms:ScheduleKeyDeletionPendingWindowInDays", "kms:TrailingDaysWithoutKeyUsage", "kms:ViaService"}},
-	{Name: "Sign", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: Signing, Grant: Signing, ConditionKeys: []string{"kms:CallerAccount", "kms:MessageType", "kms:RequestAlias", "kms:SigningAlgorithm", "kms:ViaService"}},
+	{Name: "Sign", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: Signing, Grant: Signing, CrossAccount: true, ConditionKeys: []string{"kms:CallerAccount", "kms:MessageType", "kms:RequestAlias", "kms:SigningAlgorithm", "kms:ViaService"}},
 	{Name: "SynchronizeMultiRegionKey", Levels: []Level{Write}, OnKey: true, KeyTypes: AllKeyTypes},
 	{Name: "TagResource", Levels: []Level{Tagging, Write}, OnKey: true, KeyTypes: AllKeyTypes, ConditionKeys: []string{"aws:RequestTag/", "aws:TagKeys", "kms:CallerAccount", "kms:ViaService"}},
 	{Name: "UntagResource", Levels: []Level{Tagging, Write}, OnKey: true, KeyTypes: AllKeyTypes, ConditionKeys: []string{"aws:TagKeys", "kms:CallerAccount", "kms:ViaService"}},
@@ -182,8 +189,8 @@ var actions = []Action{
 	{Name: "UpdateCustomKeyStore", Levels: []Level{Write}, ConditionKeys: []string{"kms:CallerAccount"}},
 	{Name: "UpdateKeyDescription", Levels: []Level{Write}, OnKey: true, KeyTypes: AllKeyTypes, ConditionKeys: []string{"kms:CallerAccount", "kms:ViaService"}},
 	{Name: "UpdatePrimaryRegion", Levels: []Level{Write}, OnKey: true, KeyTypes: AllKeyTypes, ConditionKeys: []string{"kms:CallerAccount", "kms:PrimaryRegion", "kms:ViaService"}},
-	{Name: "Verify", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: Signing, Grant: Signing, ConditionKeys: []string{"kms:CallerAccount", "kms:MessageType", "kms:RequestAlias", "kms:SigningAlgorithm", "kms:ViaService"}},
-	{Name: "VerifyMac", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: HMAC, Grant: HMAC, ConditionKeys: []string{"kms:CallerAccount", "kms:MacAlgorithm", "kms:RequestAlias", "kms:ViaService"}},
+	{Name: "Verify", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: Signing, Grant: Signing, CrossAccount: true, ConditionKeys: []string{"kms:CallerAccount", "kms:MessageType", "kms:RequestAlias", "kms:SigningAlgorithm", "kms:ViaService"}},
+	{Name: "VerifyMac", Levels: []Level{Write}, OnKey: true, Use: true, KeyTypes: HMAC, Grant: HMAC, CrossAccount: true, ConditionKeys: []string{"kms:CallerAccount", "kms:MacAlgorithm", "kms:RequestAlias", "kms:ViaService"}},
 }
 
 // byLowerName indexes the catalogue by lower-case name.
@@ -272,6 +279,18 @@ func UsageActions(t KeyType) []string {
 	var out []string
 	for _, a := range actions {
 		if a.Use && a.KeyTypes.Has(t) {
+			out = append(out, a.IAMName())
+		}
+	}
+	return out
+}
+
+// CrossAccountActions returns the IAM names of the key actions a principal
+// of another account can be allowed (CrossAccount), sorted.
+func CrossAccountActions() []string {
+	var out []string
+	for _, a := range actions {
+		if a.CrossAccount {
 			out = append(out, a.IAMName())
 		}
 	}
