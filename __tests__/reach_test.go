@@ -53,14 +53,19 @@ func TestReferencesMeetTheReachRulesAtPlan(t *testing.T) {
 	if _, err := key.GrantDecrypt(kms.RoleGrantee(*(*roleArns.ListValue())[0])); err != nil {
 		t.Fatal(err)
 	}
-	// A key of unknown account (its ARN a reference): the grantee's account
-	// is compared with the key ARN's at plan.
+	// A key created elsewhere (its ARN a reference): the inline policy
+	// lands in the account Terraform deploys to, whatever the key's, so a
+	// grantee's ARN, a reference or a literal, is compared with the
+	// caller's account at plan.
 	keyArn, importedRole := variable("key_arn", "string"), variable("imported_role", "string")
 	imported, err := kms.FromKeyArn(stack, "imported", *keyArn.StringValue())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := imported.GrantDecrypt(kms.RoleGrantee(*importedRole.StringValue())); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := imported.GrantEncrypt(kms.RoleGrantee("arn:aws:iam::444455556666:role/writer")); err != nil {
 		t.Fatal(err)
 	}
 	doc := synthtest.Synth(t, stack)
@@ -80,8 +85,22 @@ func TestReferencesMeetTheReachRulesAtPlan(t *testing.T) {
 			checks[typ+"_"+name] = stand
 		}
 	}
-	if len(checks) != 6 {
-		t.Fatalf("want preconditions on the key, the native grant and the three inline policies; got %v", slices.Sorted(maps.Keys(checks)))
+	if len(checks) != 7 {
+		t.Fatalf("want preconditions on the key, the native grant and the four inline policies; got %v", slices.Sorted(maps.Keys(checks)))
+	}
+	// The caller's account comes from data.aws_caller_identity; here, a
+	// variable stands in for it.
+	caller := "data.aws_caller_identity.imported_caller_identity.account_id"
+	if _, ok := doc.Data("aws_caller_identity")["imported_caller_identity"]; !ok {
+		t.Fatalf("no data.aws_caller_identity.imported_caller_identity for the key created elsewhere")
+	}
+	standIns, _ := json.Marshal(checks)
+	if !strings.Contains(string(standIns), caller) {
+		t.Fatalf("no precondition reads %s", caller)
+	}
+	checks = nil
+	if err := json.Unmarshal([]byte(strings.ReplaceAll(string(standIns), caller, "var.caller_account")), &checks); err != nil {
+		t.Fatal(err)
 	}
 	dir := t.TempDir()
 	config := map[string]any{
@@ -90,6 +109,7 @@ func TestReferencesMeetTheReachRulesAtPlan(t *testing.T) {
 			"grantee": map[string]any{"type": "string"}, "retiring": map[string]any{"type": "string"}, "user": map[string]any{"type": "string"},
 			"role_arn": map[string]any{"type": "string"}, "role_arns": map[string]any{"type": "list(string)"},
 			"key_arn": map[string]any{"type": "string"}, "imported_role": map[string]any{"type": "string"},
+			"caller_account": map[string]any{"type": "string"},
 		},
 		"resource": map[string]any{"terraform_data": checks},
 	}
@@ -101,15 +121,17 @@ func TestReferencesMeetTheReachRulesAtPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	good := map[string]any{
-		"reader":        "arn:aws:iam::999999999999:role/reader", // usage: any account
-		"admins":        []string{"arn:aws:iam::123456789012:role/admin", "arn:aws:iam::210987654321:root"},
-		"grantee":       "arn:aws:iam::210987654321:role/app", // CreateGrant: a trusted account
-		"retiring":      "arn:aws:iam::123456789012:role/ops",
-		"user":          "s3.amazonaws.com",
-		"role_arn":      "arn:aws:iam::123456789012:role/team/app",
-		"role_arns":     []string{"worker", "arn:aws:iam::123456789012:role/batch"},
-		"key_arn":       "arn:aws:kms:eu-west-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-		"imported_role": "arn:aws:iam::444455556666:role/reader",
+		"reader":    "arn:aws:iam::999999999999:role/reader", // usage: any account
+		"admins":    []string{"arn:aws:iam::123456789012:role/admin", "arn:aws:iam::210987654321:root"},
+		"grantee":   "arn:aws:iam::210987654321:role/app", // CreateGrant: a trusted account
+		"retiring":  "arn:aws:iam::123456789012:role/ops",
+		"user":      "s3.amazonaws.com",
+		"role_arn":  "arn:aws:iam::123456789012:role/team/app",
+		"role_arns": []string{"worker", "arn:aws:iam::123456789012:role/batch"},
+		// A key of another account than the one Terraform deploys to.
+		"key_arn":        "arn:aws:kms:eu-west-1:777788889999:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+		"imported_role":  "arn:aws:iam::444455556666:role/reader",
+		"caller_account": "444455556666",
 	}
 	plan := func(vars map[string]any) error {
 		path := filepath.Join(dir, "vars.tfvars.json")
@@ -146,7 +168,9 @@ func TestReferencesMeetTheReachRulesAtPlan(t *testing.T) {
 		{"a retiring principal of an untrusted account", "retiring", "arn:aws:iam::999999999999:role/ops", `kms_grants[0].retiring_principal`},
 		{"an IAM grant to a namesake role of another account", "role_arn", "arn:aws:iam::999999999999:role/team/app", "grantee: the reference ${var.role_arn} must name an IAM role of the key's account, 123456789012"},
 		{"an IAM grant to a user ARN as a role", "role_arn", "arn:aws:iam::123456789012:user/app", "grantee: the reference ${var.role_arn}"},
-		{"an IAM grant on a key of unknown account to another account", "imported_role", "arn:aws:iam::123456789012:role/reader", "grantee: the reference ${var.imported_role} must name an IAM role of the key's account"},
+		{"an IAM grant on a key created elsewhere to another account than the deploying one", "imported_role", "arn:aws:iam::123456789012:role/reader", "grantee: the reference ${var.imported_role} must name an IAM role of the account Terraform deploys to"},
+		{"an IAM grant on a key created elsewhere to the key's account, not the deploying one", "imported_role", "arn:aws:iam::777788889999:role/reader", "grantee: the reference ${var.imported_role} must name an IAM role of the account Terraform deploys to"},
+		{"a literal grantee ARN of another account than the deploying one", "caller_account", "999999999999", "grantee: arn:aws:iam::444455556666:role/writer is in account 444455556666, but Terraform deploys to another account"},
 		{"an IAM grant in a list to another account", "role_arns", []string{"worker", "arn:aws:iam::999999999999:role/batch"}, "grantee: the reference ${var.role_arns}"},
 	}
 	for _, c := range refused {

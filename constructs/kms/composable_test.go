@@ -322,8 +322,10 @@ func TestKeysCreatedElsewhere(t *testing.T) {
 	if _, err := byArn.GrantDecrypt(kms.IamRoleGrantee(role)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := byArn.GrantDecrypt(kms.RoleGrantee("arn:aws:iam::210987654321:role/x")); err == nil || !strings.Contains(err.Error(), "only through its own key policy") {
-		t.Errorf("a cross-account grant on a key created elsewhere: %v", err)
+	// The inline policy lands in the account Terraform deploys to, which
+	// need not be the key's: a literal ARN is held to it at plan.
+	if _, err := byArn.GrantDecrypt(kms.RoleGrantee("arn:aws:iam::210987654321:role/x")); err != nil {
+		t.Errorf("a grant on a key created elsewhere to a role of another account than the key's: %v", err)
 	}
 	if _, err := kms.FromKeyArn(stack, "bad", "arn:aws:kms:eu-west-1:123456789012:alias/x"); err == nil || !strings.Contains(err.Error(), "KMS key ARN") {
 		t.Errorf("FromKeyArn with an alias ARN: %v", err)
@@ -343,6 +345,20 @@ func TestKeysCreatedElsewhere(t *testing.T) {
 	p = doc.Resource(t, "aws_iam_role_policy", "legacy_grant_aws_iam_role_app_decrypt")
 	if !strings.Contains(p["policy"].(string), "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab") {
 		t.Errorf("the grant does not name the key's ARN: %v", p["policy"])
+	}
+	if p["lifecycle"] != nil {
+		t.Errorf("a role of the stack needs no check of its account: %v", p["lifecycle"])
+	}
+	x := doc.Resource(t, "aws_iam_role_policy", "legacy_grant_x_decrypt")
+	pre := x["lifecycle"].(map[string]any)["precondition"].([]any)[0].(map[string]any)
+	if want := `${("210987654321" == data.aws_caller_identity.legacy_caller_identity.account_id)}`; pre["condition"] != want {
+		t.Errorf("the literal ARN's precondition = %v, want %s", pre["condition"], want)
+	}
+	if msg := pre["error_message"].(string); !strings.Contains(msg, "arn:aws:iam::210987654321:role/x is in account 210987654321") {
+		t.Errorf("the precondition's message: %s", msg)
+	}
+	if len(doc.Data("aws_caller_identity")) != 1 {
+		t.Errorf("data.aws_caller_identity: %v, want one, for the key created elsewhere", doc.Data("aws_caller_identity"))
 	}
 }
 

@@ -121,9 +121,17 @@ type keyTarget struct {
 	arns      func() []*string
 	partition string // "" when unknown
 	account   string // "" when unknown
-	kind      keyKind
-	st        *stackState
-	syntax    tftemplate.Syntax
+	// deployAccount is the account Terraform deploys to, where an inline
+	// policy lands: the key's own for a KmsKey; "" for a key created
+	// elsewhere, whose stack checks it at plan (callerAccount).
+	deployAccount string
+	// callerAccount returns the account Terraform deploys to as a token
+	// (data.aws_caller_identity), for a key created elsewhere; nil for a
+	// KmsKey.
+	callerAccount func() *string
+	kind          keyKind
+	st            *stackState
+	syntax        tftemplate.Syntax
 	// keyPolicy adds a statement to the key policy; nil when the key policy
 	// is not the app's.
 	keyPolicy func(addedStatement) error
@@ -199,16 +207,17 @@ func (k *KmsKey) Grants() []*Grant { return slices.Clone(k.grants) }
 // target returns the key as a grant target.
 func (k *KmsKey) target() *keyTarget {
 	return &keyTarget{
-		node:      k.node,
-		name:      k.name,
-		arns:      k.allArns,
-		partition: k.partition,
-		account:   k.config.AwsAccountId,
-		kind:      k.config.kind(),
-		st:        k.stack,
-		syntax:    k.syntax,
-		keyPolicy: k.addStatement,
-		grants:    &k.grants,
+		node:          k.node,
+		name:          k.name,
+		arns:          k.allArns,
+		partition:     k.partition,
+		account:       k.config.AwsAccountId,
+		deployAccount: k.config.AwsAccountId,
+		kind:          k.config.kind(),
+		st:            k.stack,
+		syntax:        k.syntax,
+		keyPolicy:     k.addStatement,
+		grants:        &k.grants,
 		created: func(res cdktf.TerraformResource, name string) {
 			k.resources = append(k.resources, ownedResource{res, name})
 			k.moveFrom(res, name)
@@ -344,7 +353,7 @@ func (t *keyTarget) stringGrantee(kind, s string) (resolvedGrantee, string) {
 		}
 		return resolvedGrantee{}, fmt.Sprintf("must be a %s name (1 to 64 letters, digits and + = , . @ _ -) or an ARN", kind)
 	}
-	return resolvedGrantee{kind: kind, value: s, tfName: grantTfName(kind, s), identity: fmt.Sprintf("%s %s %s", kind, t.account, strings.ToLower(s)), account: t.account, literal: true}, ""
+	return resolvedGrantee{kind: kind, value: s, tfName: grantTfName(kind, s), identity: fmt.Sprintf("%s %s %s", kind, t.deployAccount, strings.ToLower(s)), account: t.deployAccount, literal: true}, ""
 }
 
 // grantTfName is the grantee's part of a grant policy's Terraform name:
@@ -396,7 +405,7 @@ func (t *keyTarget) grant(g Grantee, access Access, actions []string) (*Grant, e
 	if err := p.err(); err != nil {
 		return nil, err
 	}
-	if r.account != "" && t.account != "" && r.account != t.account {
+	if t.keyPolicy != nil && r.account != "" && t.account != "" && r.account != t.account {
 		return t.crossAccountGrant(r, access, actions, label, g)
 	}
 	return t.inlineGrant(r, access, actions, label, g)
@@ -467,12 +476,17 @@ func (t *keyTarget) inlineGrant(r resolvedGrantee, access Access, actions []stri
 		each, value = it, jsii.String(lastPathSegment(*cdktf.Token_AsString(it.Value(), nil)))
 	}
 	var lc *cdktf.TerraformResourceLifecycle
-	if r.ref != "" {
+	switch {
+	case r.ref != "":
 		element := r.ref
 		if r.list {
 			element = *cdktf.Token_AsString(each.(cdktf.ListTerraformIterator).Value(), nil)
 		}
 		lc = &cdktf.TerraformResourceLifecycle{Precondition: &[]*cdktf.Precondition{t.grantPrecondition(r, element)}}
+	case r.arn != "" && t.callerAccount != nil:
+		// A literal ARN, for a key created elsewhere: the account
+		// Terraform deploys to is known at plan.
+		lc = &cdktf.TerraformResourceLifecycle{Precondition: &[]*cdktf.Precondition{t.literalGranteePrecondition(r)}}
 	}
 	var res cdktf.TerraformResource
 	switch r.kind {
@@ -528,10 +542,6 @@ func arnValues(arns []*string) OneOrMany {
 // account.
 func (t *keyTarget) crossAccountGrant(r resolvedGrantee, access Access, actions []string, label string, g Grantee) (*Grant, error) {
 	fGrantee := field{"grantee", "grantee"}
-	if t.keyPolicy == nil {
-		return nil, &FieldError{Field: fGrantee.goName, Key: fGrantee.key, Value: r.arn,
-			Rule: fmt.Sprintf("is in account %s; a key created elsewhere can be granted to another account only through its own key policy", r.account)}
-	}
 	if r.kind == granteeGroup {
 		return nil, &FieldError{Field: fGrantee.goName, Key: fGrantee.key, Value: r.arn,
 			Rule: fmt.Sprintf("is a group in account %s; key policies cannot name groups, so grant its account's root (or a role) and let that account delegate", r.account)}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawscalleridentity"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawskmsalias"
 
 	"github.com/cdktf-kms/cdktf-kms/internal/iam"
@@ -24,7 +25,10 @@ type KeyRef struct {
 	account   string
 	st        *stackState
 	alias     dataawskmsalias.DataAwsKmsAlias
-	grants    []*Grant
+	// caller is the data.aws_caller_identity grants check the deploying
+	// account against, once one needs it.
+	caller dataawscalleridentity.DataAwsCallerIdentity
+	grants []*Grant
 }
 
 // FromKeyArn refers to an existing key by ARN (a literal, or a reference
@@ -120,10 +124,17 @@ func (r *KeyRef) Construct() constructs.Construct { return r.node }
 // AliasLookup returns the data.aws_kms_alias of FromAlias, or nil.
 func (r *KeyRef) AliasLookup() dataawskmsalias.DataAwsKmsAlias { return r.alias }
 
-// Grant lets an IAM role, user or group of the app do what an access level
-// allows on the key (see KmsKey.Grant). A grantee in another account is
-// refused: only the key's own policy can reach it. Every access level is
-// accepted (the key's spec is not known here).
+// Grant lets an IAM role, user or group do what an access level allows on
+// the key (see KmsKey.Grant), through an inline policy on the grantee. The
+// policy lands in the account Terraform deploys to, whichever account owns
+// the key (for a key of another account it is the IAM side of cross-account
+// use; the key's own policy must allow that account too). So a grantee's
+// ARN must be of the deploying account: Terraform checks it at plan against
+// data.aws_caller_identity.<name>_caller_identity, which the first grant
+// that needs it creates, and refuses an ARN of another account rather than
+// give the access to a namesake (grant such a principal in its own
+// account's stack). A name is the deploying account's identity of that
+// name. Every access level is accepted (the key's spec is not known here).
 func (r *KeyRef) Grant(grantee Grantee, access Access) (*Grant, error) {
 	return r.target().grant(grantee, access, nil)
 }
@@ -166,14 +177,27 @@ func (r *KeyRef) Grants() []*Grant { return slices.Clone(r.grants) }
 
 func (r *KeyRef) target() *keyTarget {
 	return &keyTarget{
-		node:      r.node,
-		name:      r.name,
-		arns:      func() []*string { return []*string{r.arn} },
-		partition: r.partition,
-		account:   r.account,
-		kind:      keyKind{},
-		st:        r.st,
-		syntax:    outputSyntax(),
-		grants:    &r.grants,
+		node:          r.node,
+		name:          r.name,
+		arns:          func() []*string { return []*string{r.arn} },
+		partition:     r.partition,
+		account:       r.account,
+		callerAccount: r.callerAccount,
+		kind:          keyKind{},
+		st:            r.st,
+		syntax:        outputSyntax(),
+		grants:        &r.grants,
 	}
+}
+
+// callerAccount returns the account Terraform deploys to, from a
+// data.aws_caller_identity.<name>_caller_identity made on first use
+// (registryMu held).
+func (r *KeyRef) callerAccount() *string {
+	if r.caller == nil {
+		r.caller = dataawscalleridentity.NewDataAwsCallerIdentity(r.node, jsii.String("caller_identity"), &dataawscalleridentity.DataAwsCallerIdentityConfig{})
+		r.caller.OverrideLogicalId(jsii.String(r.name + "_caller_identity"))
+		r.st.own(r.caller)
+	}
+	return r.caller.AccountId()
 }

@@ -198,6 +198,9 @@ func (k *KmsKey) kmsGrantPreconditions(g KmsGrantSpec, grantee string) []*cdktf.
 // must be of the grantee's kind and of the key's account, compared at
 // plan with the key's ARN when the account is not known at synth.
 func (t *keyTarget) grantPrecondition(r resolvedGrantee, element string) *cdktf.Precondition {
+	if t.callerAccount != nil {
+		return t.deployAccountPrecondition(r, element)
+	}
 	var accounts []string
 	if t.account != "" {
 		accounts = []string{t.account}
@@ -218,5 +221,30 @@ func (t *keyTarget) grantPrecondition(r resolvedGrantee, element string) *cdktf.
 	}
 	msg := fmt.Sprintf("grantee: the reference %s must name an IAM %s of %s, by name or ARN: the inline policy %s attaches to the %s of that name in the account Terraform deploys to, so an ARN of another account would give the access to a namesake; grant a principal of another account through the key policy (additional_principals, or a Grant with its literal ARN)",
 		t.st.resolve(r.ref), r.kind, where, "for "+t.name, r.kind)
+	return &cdktf.Precondition{Condition: cond, ErrorMessage: jsii.String(tftemplate.Escape(msg, t.syntax))}
+}
+
+// deployAccountPrecondition holds a grantee given by reference, on a key
+// created elsewhere, to the account Terraform deploys to (where the inline
+// policy lands, whichever account owns the key): a name passes, an ARN
+// must be of the grantee's kind and of the caller's account.
+func (t *keyTarget) deployAccountPrecondition(r resolvedGrantee, element string) *cdktf.Precondition {
+	sameAccount := cdktf.Fn_Try(&[]interface{}{
+		cdktf.Op_Eq(cdktf.Fn_Element(cdktf.Fn_Regex(jsii.String(`^arn:[^:]+:iam::([0-9]{12}):`), jsii.String(element)), jsii.Number(0)), t.callerAccount()),
+		jsii.Bool(false),
+	})
+	cond := cdktf.Op_And(referenceCondition(element, iam.IdentityPattern(r.kind, t.partition, nil)),
+		cdktf.Op_Or(cdktf.Fn_Can(cdktf.Fn_Regex(jsii.String("^"+`[A-Za-z0-9+=,.@_-]{1,64}`+"$"), jsii.String(element))), sameAccount))
+	msg := fmt.Sprintf("grantee: the reference %s must name an IAM %s of the account Terraform deploys to, by name or ARN: the inline policy for %s attaches to the %s of that name in that account, so an ARN of another account would give the access to a namesake; grant a principal of another account in that account's stack",
+		t.st.resolve(r.ref), r.kind, t.name, r.kind)
+	return &cdktf.Precondition{Condition: cond, ErrorMessage: jsii.String(tftemplate.Escape(msg, t.syntax))}
+}
+
+// literalGranteePrecondition holds a grantee's literal ARN, on a key
+// created elsewhere, to the account Terraform deploys to.
+func (t *keyTarget) literalGranteePrecondition(r resolvedGrantee) *cdktf.Precondition {
+	cond := cdktf.Op_Eq(jsii.String(r.account), t.callerAccount())
+	msg := fmt.Sprintf("grantee: %s is in account %s, but Terraform deploys to another account, where the inline policy for %s would attach to the %s of that name (a namesake); grant it in account %s's stack",
+		r.arn, r.account, t.name, r.kind, r.account)
 	return &cdktf.Precondition{Condition: cond, ErrorMessage: jsii.String(tftemplate.Escape(msg, t.syntax))}
 }

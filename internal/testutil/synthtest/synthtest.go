@@ -57,6 +57,12 @@ func (d *Doc) Resources(resourceType string) map[string]map[string]any {
 	return stackjson.ResourcesOf(d.block("resource"), resourceType)
 }
 
+// Data returns the data sources of one type by name, without cdktf's "//"
+// metadata.
+func (d *Doc) Data(dataType string) map[string]map[string]any {
+	return stackjson.ResourcesOf(d.block("data"), dataType)
+}
+
 // Resource returns one resource's arguments or fails the test, printing
 // the whole document.
 func (d *Doc) Resource(t testing.TB, resourceType, name string) map[string]any {
