@@ -43,7 +43,7 @@ type stackState struct {
 	stack cdktf.TerraformStack
 	node  constructs.Node
 	id    string    // the stack's construct id, once fetched (stackName)
-	app   *appState // once fetched (appState)
+	app   *appState // its app's
 	// names: "resource <type>.<name>", "output <name>" -> who owns it.
 	names map[string]string
 	// owned are the constructs the construct created (skipped by the synth
@@ -69,6 +69,9 @@ type appState struct {
 	// synthesized: the app has synthesized (one of its stacks was); a key
 	// added now, even in a new stack, would not reach the output.
 	synthesized bool
+	// skipValidation is the app's SkipValidation (stacks then get an
+	// aspect that marks them synthesized).
+	skipValidation bool
 }
 
 // appOwner is who created an app-wide name: the stack's id is fetched only
@@ -97,10 +100,26 @@ func stateOf(stack cdktf.TerraformStack) *stackState {
 	// also marks the stack synthesized. An app that skips validations gets
 	// an aspect for the mark instead (aspects run at every synth).
 	st.node.AddValidation(&stackValidation{st: st})
-	if app, ok := st.node.Root().(cdktf.App); ok && app.SkipValidation() != nil && *app.SkipValidation() {
+	st.app = appStateOf(st.node.Root())
+	if st.app.skipValidation {
 		cdktf.Aspects_Of(stack).Add(&synthMark{st: st})
 	}
 	return st
+}
+
+// appStateOf returns the state of an app by its root construct
+// (registryMu held); the app's SkipValidation is read once.
+func appStateOf(root constructs.IConstruct) *appState {
+	app, ok := appStates[root]
+	if !ok {
+		app = &appState{names: map[string]appOwner{}}
+		if a, ok := root.(cdktf.App); ok {
+			skip := a.SkipValidation()
+			app.skipValidation = skip != nil && *skip
+		}
+		appStates[root] = app
+	}
+	return app
 }
 
 // synthMark marks its stack synthesized when the app invokes aspects.
@@ -145,18 +164,7 @@ func (st *stackState) stackName() string {
 }
 
 // appState returns the state of the stack's app (registryMu held).
-func (st *stackState) appState() *appState {
-	if st.app == nil {
-		root := st.node.Root()
-		app, ok := appStates[root]
-		if !ok {
-			app = &appState{names: map[string]appOwner{}}
-			appStates[root] = app
-		}
-		st.app = app
-	}
-	return st.app
-}
+func (st *stackState) appState() *appState { return st.app }
 
 // claim is a name the construct is about to create.
 type claim struct {
