@@ -145,7 +145,7 @@ func describe(field, comment string) (rule, def string, references bool) {
 		def = strings.TrimSuffix(rule[m[2]:m[3]], ".")
 		rule = rule[:m[0]]
 	}
-	if strings.Contains(rule, "Required") {
+	if def == "" && strings.Contains(rule, "Required") {
 		def = "required"
 	}
 	references = referencePattern.MatchString(rule)
