@@ -129,9 +129,11 @@ type keyTarget struct {
 	// (data.aws_caller_identity), for a key created elsewhere; nil for a
 	// KmsKey.
 	callerAccount func() *string
-	kind          keyKind
-	st            *stackState
-	syntax        tftemplate.Syntax
+	// owner names the key in messages about names it takes.
+	owner  string
+	kind   keyKind
+	st     *stackState
+	syntax tftemplate.Syntax
 	// keyPolicy adds a statement to the key policy; nil when the key policy
 	// is not the app's.
 	keyPolicy func(addedStatement) error
@@ -213,6 +215,7 @@ func (k *KmsKey) target() *keyTarget {
 		partition:     k.partition,
 		account:       k.config.AwsAccountId,
 		deployAccount: k.config.AwsAccountId,
+		owner:         k.Address(),
 		kind:          k.config.kind(),
 		st:            k.stack,
 		syntax:        k.syntax,
@@ -447,7 +450,20 @@ func (t *keyTarget) inlineGrant(r resolvedGrantee, access Access, actions []stri
 	if r.stack != nil {
 		st, scope = r.stack, r.stack.stack
 	}
-	c := &claims{st: st, owner: "aws_kms_key." + t.name + " of stack " + t.st.stackName()}
+	owner := t.owner
+	if r.stack != nil {
+		owner += " of stack " + t.st.stackName()
+	}
+	if st.names["resource "+typ+"."+tf] == owner {
+		// The same grant again: one message, not one per name it takes.
+		what := string(access) + " access"
+		if access == "" {
+			what = "these actions"
+		}
+		return nil, &FieldError{Field: fGrantee.goName, Key: fGrantee.key, Value: granteeValue(g),
+			Rule: fmt.Sprintf("IAM %s %s already has %s on this key (%s.%s, inline policy %s); grant it once", r.kind, r.display(), what, typ, tf, policyName)}
+	}
+	c := &claims{st: st, owner: owner}
 	c.resource(typ, tf, fGrantee, granteeValue(g))
 	c.global("policy "+r.identity+" "+policyName, fmt.Sprintf("inline policy %s on IAM %s %s", policyName, r.kind, r.display()), fGrantee, granteeValue(g))
 	if err := c.check(); err != nil {

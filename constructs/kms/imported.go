@@ -183,6 +183,7 @@ func (r *KeyRef) target() *keyTarget {
 		partition:     r.partition,
 		account:       r.account,
 		callerAccount: r.callerAccount,
+		owner:         "the key reference " + r.name,
 		kind:          keyKind{},
 		st:            r.st,
 		syntax:        outputSyntax(),

@@ -290,8 +290,10 @@ func TestGrantErrors(t *testing.T) {
 	if _, err := k.GrantDecrypt(kms.RoleGrantee("app")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := k.GrantDecrypt(kms.RoleGrantee("app")); err == nil || !strings.Contains(err.Error(), "aws_iam_role_policy.kms_grant_app_decrypt is already created by aws_kms_key.kms") {
-		t.Errorf("second identical grant: %v", err)
+	// One message for the one cause (not one per name the grant takes).
+	want := `grantee: "app": IAM role app already has decrypt access on this key (aws_iam_role_policy.kms_grant_app_decrypt, inline policy kms-` + *stack.Node().Id() + `-kms-decrypt); grant it once`
+	if _, err := k.GrantDecrypt(kms.RoleGrantee("app")); err == nil || err.Error() != want {
+		t.Errorf("second identical grant: %v\nwant %s", err, want)
 	}
 	if got := synthtest.Synth(t, stack).Resources("aws_iam_role_policy"); len(got) != 1 {
 		t.Errorf("refused grants added policies: %v", got)
