@@ -205,12 +205,19 @@ var byLowerName = func() map[string]int {
 // Actions returns every action, sorted by name (a fresh copy).
 func Actions() []Action {
 	out := make([]Action, len(actions))
-	for i, a := range actions {
-		a.Levels = slices.Clone(a.Levels)
-		a.ConditionKeys = slices.Clone(a.ConditionKeys)
-		out[i] = a
+	for i := range actions {
+		out[i] = actionCopy(i)
 	}
 	return out
+}
+
+// actionCopy returns action i with slices of its own (the callers may
+// change them).
+func actionCopy(i int) Action {
+	a := actions[i]
+	a.Levels = slices.Clone(a.Levels)
+	a.ConditionKeys = slices.Clone(a.ConditionKeys)
+	return a
 }
 
 // Names returns every action's IAM name ("kms:Decrypt"), sorted.
@@ -236,7 +243,7 @@ func Lookup(name string) (Action, bool) {
 	if !ok {
 		return Action{}, false
 	}
-	return Actions()[i], true
+	return actionCopy(i), true
 }
 
 // Canonical returns the reference's spelling of an action name with the

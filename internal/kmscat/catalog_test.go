@@ -216,3 +216,29 @@ func TestCarries(t *testing.T) {
 		}
 	}
 }
+
+// Lookup copies the one action it finds, not the catalogue: it runs for
+// every action of every statement of every key (a thousand environments
+// spent half their synth copying the catalogue when it did).
+func TestLookupCopiesOneAction(t *testing.T) {
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, ok := Lookup("KMS:Decrypt"); !ok {
+			t.Fatal("KMS:Decrypt not found")
+		}
+	})
+	// The lowered name and the action's two slices.
+	if allocs > 3 {
+		t.Errorf("Lookup allocates %.0f times a call, want at most 3 (the name lowered and the action's own Levels and ConditionKeys)", allocs)
+	}
+	a, _ := Lookup("kms:Decrypt")
+	a.Levels[0] = "changed"
+	if b, _ := Lookup("kms:Decrypt"); b.Levels[0] == "changed" {
+		t.Error("Lookup returned the catalogue's own Levels slice")
+	}
+}
+
+func BenchmarkLookup(b *testing.B) {
+	for b.Loop() {
+		Lookup("kms:GenerateDataKeyWithoutPlaintext")
+	}
+}
