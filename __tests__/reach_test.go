@@ -33,11 +33,13 @@ func TestReferencesMeetTheReachRulesAtPlan(t *testing.T) {
 	grantee, retiring := variable("grantee", "string"), variable("retiring", "string")
 	user := variable("user", "string")
 	roleArn, roleArns := variable("role_arn", "string"), variable("role_arns", "list(string)")
+	alias := variable("alias", "string")
 	cfg := &kms.KmsKeyConfig{
 		AwsAccountId: "123456789012", AwsRegion: "eu-west-1", NamePrefix: "refs", Environment: "test",
 		AdditionalPrincipals: []string{*reader.StringValue()},
 		KeyAdministrators:    []string{*(*admins.ListValue())[0]},
 		TrustedAccountIds:    []string{"210987654321"},
+		Aliases:              []string{"alias/refs-literal", *alias.StringValue()},
 		KmsGrants: []kms.KmsGrantSpec{{Name: "g", GranteePrincipal: *grantee.StringValue(), RetiringPrincipal: *retiring.StringValue(),
 			Operations: []string{"Decrypt", "CreateGrant"}},
 			// usage only: any account, or a service of the partition
@@ -72,7 +74,7 @@ func TestReferencesMeetTheReachRulesAtPlan(t *testing.T) {
 
 	// The preconditions of every resource, on terraform_data stand-ins.
 	checks := map[string]any{}
-	for _, typ := range []string{"aws_kms_key", "aws_kms_grant", "aws_iam_role_policy"} {
+	for _, typ := range []string{"aws_kms_key", "aws_kms_grant", "aws_iam_role_policy", "aws_kms_alias"} {
 		for name, r := range doc.Resources(typ) {
 			lc, _ := r["lifecycle"].(map[string]any)
 			if lc == nil || lc["precondition"] == nil {
@@ -85,8 +87,8 @@ func TestReferencesMeetTheReachRulesAtPlan(t *testing.T) {
 			checks[typ+"_"+name] = stand
 		}
 	}
-	if len(checks) != 7 {
-		t.Fatalf("want preconditions on the key, the native grant and the four inline policies; got %v", slices.Sorted(maps.Keys(checks)))
+	if len(checks) != 8 {
+		t.Fatalf("want preconditions on the key, the native grant, the four inline policies and the alias given by reference; got %v", slices.Sorted(maps.Keys(checks)))
 	}
 	// The caller's account comes from data.aws_caller_identity; here, a
 	// variable stands in for it.
@@ -109,7 +111,7 @@ func TestReferencesMeetTheReachRulesAtPlan(t *testing.T) {
 			"grantee": map[string]any{"type": "string"}, "retiring": map[string]any{"type": "string"}, "user": map[string]any{"type": "string"},
 			"role_arn": map[string]any{"type": "string"}, "role_arns": map[string]any{"type": "list(string)"},
 			"key_arn": map[string]any{"type": "string"}, "imported_role": map[string]any{"type": "string"},
-			"caller_account": map[string]any{"type": "string"},
+			"caller_account": map[string]any{"type": "string"}, "alias": map[string]any{"type": "string"},
 		},
 		"resource": map[string]any{"terraform_data": checks},
 	}
@@ -132,6 +134,7 @@ func TestReferencesMeetTheReachRulesAtPlan(t *testing.T) {
 		"key_arn":        "arn:aws:kms:eu-west-1:777788889999:key/1234abcd-12ab-34cd-56ef-1234567890ab",
 		"imported_role":  "arn:aws:iam::444455556666:role/reader",
 		"caller_account": "444455556666",
+		"alias":          "alias/team/app-key_2",
 	}
 	plan := func(vars map[string]any) error {
 		path := filepath.Join(dir, "vars.tfvars.json")
@@ -149,6 +152,11 @@ func TestReferencesMeetTheReachRulesAtPlan(t *testing.T) {
 	byName["imported_role"] = "reader"
 	if err := plan(byName); err != nil {
 		t.Errorf("a role name for the key of unknown account does not plan: %v", err)
+	}
+	longest := maps.Clone(good)
+	longest["alias"] = "alias/" + strings.Repeat("a", 250) // 256 characters, AWS's most
+	if err := plan(longest); err != nil {
+		t.Errorf("an alias of 256 characters does not plan: %v", err)
 	}
 	refused := []struct {
 		name, variable string
@@ -172,6 +180,10 @@ func TestReferencesMeetTheReachRulesAtPlan(t *testing.T) {
 		{"an IAM grant on a key created elsewhere to the key's account, not the deploying one", "imported_role", "arn:aws:iam::777788889999:role/reader", "grantee: the reference ${var.imported_role} must name an IAM role of the account Terraform deploys to"},
 		{"a literal grantee ARN of another account than the deploying one", "caller_account", "999999999999", "grantee: arn:aws:iam::444455556666:role/writer is in account 444455556666, but Terraform deploys to another account"},
 		{"an IAM grant in a list to another account", "role_arns", []string{"worker", "arn:aws:iam::999999999999:role/batch"}, "grantee: the reference ${var.role_arns}"},
+		{"an alias without the prefix", "alias", "app-key", "aliases[1]: the reference ${var.alias} is an alias name of aws_kms_key.refs"},
+		{"an alias under alias/aws/", "alias", "alias/AWS/ebs", "aliases[1]: the reference ${var.alias}"},
+		{"an alias with a space", "alias", "alias/app key", "aliases[1]: the reference ${var.alias}"},
+		{"an alias of 257 characters", "alias", "alias/" + strings.Repeat("a", 251), "aliases[1]: the reference ${var.alias}"},
 	}
 	for _, c := range refused {
 		vars := maps.Clone(good)

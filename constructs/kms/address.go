@@ -89,9 +89,10 @@ func replicaResourceName(keyName, region string) string {
 	return keyName + "_replica_" + regionSuffix(region)
 }
 
-// replicaAliasResourceName is the Terraform name of an alias of a replica.
-func replicaAliasResourceName(keyName, alias, region string) string {
-	return aliasResourceName(keyName, alias) + "_" + regionSuffix(region)
+// replicaAliasResourceName is the Terraform name of an alias of a replica,
+// from the Terraform name of the key's alias of that name.
+func replicaAliasResourceName(aliasTfName, region string) string {
+	return aliasTfName + "_" + regionSuffix(region)
 }
 
 // regionSuffix turns a region into the tail of a Terraform name.

@@ -7,8 +7,10 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/cdktf-kms/cdktf-kms/internal/kmsoutputs"
+	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
 
 const (
@@ -20,9 +22,10 @@ const (
 // aliasPattern is AWS's rule for alias names.
 var aliasPattern = regexp.MustCompile(`^alias/[A-Za-z0-9/_-]+$`)
 
-// normalizeAlias adds the alias/ prefix when it is missing.
+// normalizeAlias adds the alias/ prefix when it is missing. A reference is
+// taken as it is: its value must hold the prefix (checked at plan).
 func normalizeAlias(name string) string {
-	if strings.HasPrefix(name, aliasPrefix) {
+	if strings.HasPrefix(name, aliasPrefix) || isReference(name) {
 		return name
 	}
 	return aliasPrefix + name
@@ -39,10 +42,16 @@ func normalizeAliases(names []string) []string {
 	return out
 }
 
-// aliasProblem says what is wrong with one alias name, or returns "".
+// aliasProblem says what is wrong with one alias name, or returns "". A
+// reference is checked at plan (aliasPrecondition); a whole list is not
+// one name.
 func aliasProblem(raw string) string {
 	name := normalizeAlias(raw)
 	switch {
+	case tftemplate.IsListToken(raw):
+		return "is a whole list reference; an alias takes one name: add one alias per element (AddAlias with cdktf.Fn_Element), or write the names"
+	case isReference(raw):
+		return ""
 	case raw == "" || name == aliasPrefix:
 		return "required: an alias name such as alias/app-key"
 	case len(name) > maxAliasLen:
@@ -73,6 +82,9 @@ func (c *KmsKeyConfig) validateAliases(p *problems) {
 			continue
 		}
 		seen[name] = i
+		if isReference(name) {
+			continue // its Terraform name comes from its expression (aliasTfName)
+		}
 		rn := aliasResourceName("", name)
 		if j, dup := resourceNames[rn]; dup {
 			p.add(fi, raw, "maps to the same Terraform name as aliases[%d] (\"/\" and \"_\" both become \"_\"); rename one", j)
@@ -85,22 +97,55 @@ func (c *KmsKeyConfig) validateAliases(p *problems) {
 // addAliases creates one aws_kms_alias per alias, targeting the key, and
 // one per alias and replica, targeting the replica.
 func (k *KmsKey) addAliases() {
-	for _, name := range k.config.Aliases {
-		k.createAlias(name)
+	for i, name := range k.config.Aliases {
+		k.createAlias(field{"Aliases", "aliases"}.index(i), name)
 	}
 }
 
+// aliasReferencePattern is AWS's rule for an alias name (AWS KMS API
+// Reference, CreateAlias, AliasName: alias/ and 1 to 250 letters, digits,
+// /, _ and -, 256 characters in all), for a name given by reference.
+const aliasReferencePattern = `^alias/[A-Za-z0-9/_-]{1,250}$`
+
+// aliasPrecondition holds an alias name given by reference to AWS's rule
+// at plan: the form, and not under alias/aws/ (reserved for AWS managed
+// keys).
+func (k *KmsKey) aliasPrecondition(f field, name string) *cdktf.Precondition {
+	cond := cdktf.Op_And(referenceCondition(name, aliasReferencePattern),
+		cdktf.Op_Not(cdktf.Fn_Can(cdktf.Fn_Regex(jsii.String("^(?i)alias/aws/"), jsii.String(name)))))
+	return &cdktf.Precondition{
+		Condition: cond,
+		ErrorMessage: k.lit(fmt.Sprintf("%s: the reference %s is an alias name of %s, and it must be alias/ followed by 1 to 250 letters, digits, /, _ and - (AWS KMS API Reference, CreateAlias), not under alias/aws/, which AWS reserves for AWS managed keys",
+			f.key, k.displayRef(name), k.Address())),
+	}
+}
+
+// aliasTfName is the Terraform name of an alias resource of the key: from
+// the name for a literal, from a hash of the Terraform expression for a
+// reference (the same expression keeps the same address; the token's own
+// text changes with the order tokens are made in).
+func (k *KmsKey) aliasTfName(name string) string {
+	if !isReference(name) {
+		return aliasResourceName(k.name, name)
+	}
+	return k.name + "_alias_ref_" + shortHash(fmt.Sprint(k.stack.resolveAny(name)))
+}
+
 // createAlias creates the alias for the key and for each replica.
-func (k *KmsKey) createAlias(name string) kmsalias.KmsAlias {
-	resourceName := aliasResourceName(k.name, name)
-	alias := kmsalias.NewKmsAlias(k.node, jsii.String(resourceName), &kmsalias.KmsAliasConfig{
+func (k *KmsKey) createAlias(f field, name string) kmsalias.KmsAlias {
+	resourceName := k.aliasTfName(name)
+	cfg := &kmsalias.KmsAliasConfig{
 		Name:        jsii.String(name),
 		TargetKeyId: k.key.KeyId(),
-	})
+	}
+	if isReference(name) {
+		cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{Precondition: &[]*cdktf.Precondition{k.aliasPrecondition(f, name)}}
+	}
+	alias := kmsalias.NewKmsAlias(k.node, jsii.String(resourceName), cfg)
 	k.pin(alias, resourceName)
 	k.aliases = append(k.aliases, alias)
 	for _, r := range k.replicas {
-		rn := replicaAliasResourceName(k.name, name, r.Region)
+		rn := replicaAliasResourceName(resourceName, r.Region)
 		ra := kmsalias.NewKmsAlias(k.node, jsii.String(rn), &kmsalias.KmsAliasConfig{
 			Name:        jsii.String(name),
 			TargetKeyId: r.Resource.KeyId(),
@@ -124,7 +169,8 @@ func (k *KmsKey) aliasOutputValues() (names, arns []*string) {
 
 // AddAlias adds an alias to the key (and to each replica) after
 // construction, checked like the Aliases field: its form, and that no key of
-// the app has it in the same account and region. It updates the alias
+// the app has it in the same account and region; a name that is a
+// reference is checked at plan, as in Aliases. It updates the alias
 // outputs (creating them for the first alias). On error nothing is added.
 // Call it before the app synthesizes.
 func (k *KmsKey) AddAlias(name string) (kmsalias.KmsAlias, error) {
@@ -138,9 +184,9 @@ func (k *KmsKey) AddAlias(name string) (kmsalias.KmsAlias, error) {
 	if err := k.stack.afterSynth(f, name); err != nil {
 		return nil, err
 	}
-	rn := aliasResourceName(k.name, name)
+	rn := k.aliasTfName(name)
 	for _, a := range k.config.Aliases {
-		if aliasResourceName(k.name, a) == rn {
+		if k.aliasTfName(a) == rn {
 			return nil, &FieldError{Field: f.goName, Key: f.key, Value: name, Rule: fmt.Sprintf("is already an alias of %s, or maps to the same Terraform name as %s", k.Address(), a)}
 		}
 	}
@@ -159,7 +205,7 @@ func (k *KmsKey) AddAlias(name string) (kmsalias.KmsAlias, error) {
 	}
 	c.commit()
 	k.config.Aliases = append(k.config.Aliases, name)
-	alias := k.createAlias(name)
+	alias := k.createAlias(f, name)
 	if !k.config.SkipOutputs {
 		names, arns := k.aliasOutputValues()
 		if firstAlias {

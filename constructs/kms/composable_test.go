@@ -183,11 +183,17 @@ func TestReferencesAreAccepted(t *testing.T) {
 	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "holds a cdktf map token where one string is taken; give one value, for example cdktf.Token_AsString(cdktf.Fn_Lookup(") {
 		t.Errorf("a map token as a principal: %v", err)
 	}
-	// Fields that form Terraform names take literals only.
-	bad = usageExample()
-	bad.Aliases = []string{*app.Name()}
-	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "Aliases[0]") {
+	// An alias takes one name: a reference to one string passes (its rule
+	// waits for the plan, TestAliasReferences), a whole list does not.
+	ok = usageExample()
+	ok.Aliases = []string{*app.Name()}
+	if err := ok.Validate(); err != nil {
 		t.Errorf("a reference as an alias name: %v", err)
+	}
+	bad = usageExample()
+	bad.Aliases = []string{"#{TfToken[TOKEN.1]}"}
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "Aliases[0]") || !strings.Contains(err.Error(), "is a whole list reference; an alias takes one name") {
+		t.Errorf("a whole list as an alias name: %v", err)
 	}
 }
 

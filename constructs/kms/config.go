@@ -91,10 +91,17 @@ type KmsKeyConfig struct {
 
 	// Aliases are alias names for the key, with or without the "alias/"
 	// prefix (stored with it): one aws_kms_alias each (and one per replica
-	// region). Services can refer to the key by alias, which survives key
-	// replacement. Rule: alias/ followed by letters, digits, /, _ and -, at
-	// most 256 characters, never alias/aws/..., unique per account and
-	// region across the app. Default: none.
+	// region), named <name>_alias_<alias with / as _>. Services can refer to
+	// the key by alias, which survives key replacement. Rule: alias/
+	// followed by letters, digits, /, _ and -, at most 256 characters, never
+	// alias/aws/..., unique per account and region across the app (AWS KMS
+	// API Reference, CreateAlias). Takes a reference (one name each, not a
+	// whole list): its value must hold the alias/ prefix and meets the same
+	// rule at plan, through a precondition on the alias; its resource is
+	// named <name>_alias_ref_<8 hex digits of the reference's Terraform
+	// expression>, so the same expression keeps the same address; the
+	// uniqueness across the app is left to AWS, which refuses a taken name
+	// at apply. Default: none.
 	Aliases []string `json:"aliases,omitempty"`
 
 	// Description replaces the key's description (and its replicas'). At

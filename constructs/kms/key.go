@@ -237,9 +237,9 @@ func (k *KmsKey) claims() *claims {
 	}
 	for i, a := range cfg.Aliases {
 		f := field{"Aliases", "aliases"}.index(i)
-		c.resource("aws_kms_alias", aliasResourceName(k.name, a), f, a)
+		c.resource("aws_kms_alias", k.aliasTfName(a), f, a)
 		for _, r := range cfg.ReplicaRegions {
-			c.resource("aws_kms_alias", replicaAliasResourceName(k.name, a, r), f, a)
+			c.resource("aws_kms_alias", replicaAliasResourceName(k.aliasTfName(a), r), f, a)
 		}
 	}
 	for i, r := range cfg.ReplicaRegions {
@@ -276,9 +276,12 @@ func (k *KmsKey) claims() *claims {
 // claimAlias adds the names an alias added later creates: its resource and
 // the alias in the key's region, and the same for each replica region.
 func (k *KmsKey) claimAlias(c *claims, f field, alias string) {
-	c.resource("aws_kms_alias", aliasResourceName(k.name, alias), f, alias)
+	c.resource("aws_kms_alias", k.aliasTfName(alias), f, alias)
 	for _, r := range k.config.ReplicaRegions {
-		c.resource("aws_kms_alias", replicaAliasResourceName(k.name, alias, r), f, alias)
+		c.resource("aws_kms_alias", replicaAliasResourceName(k.aliasTfName(alias), r), f, alias)
+	}
+	if isReference(alias) {
+		return // its value is known at apply; AWS refuses a taken name then
 	}
 	for _, g := range k.config.aliasNames(f, alias) {
 		c.global(g.Key, g.What, f, alias)
@@ -307,6 +310,9 @@ type GlobalName struct {
 func (c *KmsKeyConfig) GlobalNames() []GlobalName {
 	var out []GlobalName
 	for i, a := range normalizeAliases(c.Aliases) {
+		if isReference(a) {
+			continue // its value is known at apply; AWS refuses a taken name then
+		}
 		out = append(out, c.aliasNames(field{"Aliases", "aliases"}.index(i), a)...)
 	}
 	account := c.AwsAccountId

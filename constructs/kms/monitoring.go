@@ -715,7 +715,7 @@ func (k *KmsKey) refersToKey(st *stackState, arg *string) bool {
 		return true
 	}
 	for _, a := range k.config.Aliases {
-		if strings.Contains(expr, "aws_kms_alias."+aliasResourceName(k.name, a)+".") {
+		if strings.Contains(expr, "aws_kms_alias."+k.aliasTfName(a)+".") {
 			return true
 		}
 	}
