@@ -19,8 +19,12 @@ const (
 	maxAliasLen = 256
 )
 
-// aliasPattern is AWS's rule for alias names.
-var aliasPattern = regexp.MustCompile(`^alias/[A-Za-z0-9/_-]+$`)
+// aliasPattern is AWS's rule for alias names (AWS KMS API Reference,
+// CreateAlias, AliasName), and aliasTextPattern the characters it allows.
+var (
+	aliasPattern     = regexp.MustCompile(`^alias/[A-Za-z0-9/_-]+$`)
+	aliasTextPattern = regexp.MustCompile(`^[A-Za-z0-9/_-]*$`)
+)
 
 // normalizeAlias adds the alias/ prefix when it is missing. A reference is
 // taken as it is: its value must hold the prefix (checked at plan).
@@ -51,6 +55,11 @@ func aliasProblem(raw string) string {
 	case tftemplate.IsListToken(raw):
 		return "is a whole list reference; an alias takes one name: add one alias per element (AddAlias with cdktf.Fn_Element), or write the names"
 	case isReference(raw):
+		// The text around the reference reaches the precondition's regex
+		// and the alias: it holds only what an alias name may hold.
+		if lit := tftemplate.ReplaceMarkers(raw, func(string) string { return "" }); !aliasTextPattern.MatchString(lit) {
+			return fmt.Sprintf("holds a reference, and the text around it (%q) may hold only letters, digits, /, _ and -, as an alias name does", lit)
+		}
 		return ""
 	case raw == "" || name == aliasPrefix:
 		return "required: an alias name such as alias/app-key"
@@ -78,7 +87,11 @@ func (c *KmsKeyConfig) validateAliases(p *problems) {
 		}
 		name := normalizeAlias(raw)
 		if j, dup := seen[name]; dup {
-			p.add(fi, raw, "duplicates aliases[%d] (%s)", j, name)
+			if isReference(name) {
+				p.add(fi, raw, "duplicates aliases[%d] (the same reference)", j)
+			} else {
+				p.add(fi, raw, "duplicates aliases[%d] (%s)", j, name)
+			}
 			continue
 		}
 		seen[name] = i
@@ -118,6 +131,15 @@ func (k *KmsKey) aliasPrecondition(f field, name string) *cdktf.Precondition {
 		ErrorMessage: k.lit(fmt.Sprintf("%s: the reference %s is an alias name of %s, and it must be alias/ followed by 1 to 250 letters, digits, /, _ and - (AWS KMS API Reference, CreateAlias), not under alias/aws/, which AWS reserves for AWS managed keys",
 			f.key, k.displayRef(name), k.Address())),
 	}
+}
+
+// aliasDisplay names an alias in a message: a reference by its Terraform
+// expression.
+func (k *KmsKey) aliasDisplay(name string) string {
+	if isReference(name) {
+		return k.displayRef(name)
+	}
+	return name
 }
 
 // aliasTfName is the Terraform name of an alias resource of the key: from
@@ -176,7 +198,7 @@ func (k *KmsKey) aliasOutputValues() (names, arns []*string) {
 func (k *KmsKey) AddAlias(name string) (kmsalias.KmsAlias, error) {
 	f := field{"alias", "alias"}
 	if msg := aliasProblem(name); msg != "" {
-		return nil, &FieldError{Field: f.goName, Key: f.key, Value: name, Rule: msg}
+		return nil, &FieldError{Field: f.goName, Key: f.key, Value: k.aliasDisplay(name), Rule: msg}
 	}
 	name = normalizeAlias(name)
 	registryMu.Lock()
@@ -187,7 +209,7 @@ func (k *KmsKey) AddAlias(name string) (kmsalias.KmsAlias, error) {
 	rn := k.aliasTfName(name)
 	for _, a := range k.config.Aliases {
 		if k.aliasTfName(a) == rn {
-			return nil, &FieldError{Field: f.goName, Key: f.key, Value: name, Rule: fmt.Sprintf("is already an alias of %s, or maps to the same Terraform name as %s", k.Address(), a)}
+			return nil, &FieldError{Field: f.goName, Key: f.key, Value: k.aliasDisplay(name), Rule: fmt.Sprintf("is already an alias of %s, or maps to the same Terraform name as %s", k.Address(), k.aliasDisplay(a))}
 		}
 	}
 	c := &claims{st: k.stack, owner: k.Address()}

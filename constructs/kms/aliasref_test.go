@@ -8,7 +8,10 @@ import (
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
 	"github.com/cdktf-kms/cdktf-kms/internal/testutil/synthtest"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopic"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
@@ -78,5 +81,63 @@ func TestAliasReferences(t *testing.T) {
 		if !strings.Contains(names, n) {
 			t.Errorf("output kms_alias_names = %s, want it to list %s", names, n)
 		}
+	}
+}
+
+// The text around an alias reference holds only what an alias name may
+// (a quote or a backslash would break the precondition's expression, or the
+// jsii runtime's check of it); the messages name a reference by its
+// Terraform expression, not the token's text.
+func TestAliasReferenceTextAndMessages(t *testing.T) {
+	stack := synthtest.NewStack(t)
+	v := cdktf.NewTerraformVariable(stack, jsii.String("alias_name"), &cdktf.TerraformVariableConfig{Type: jsii.String("string")})
+	for _, around := range []string{`alias/"q`, `alias/\`, "alias/\r\n", "alias/a b", "alias/é"} {
+		cfg := usageExample()
+		cfg.Aliases = []string{around + *v.StringValue()}
+		err := cfg.Validate()
+		want := fmt.Sprintf("Aliases[0]: %q: holds a reference, and the text around it (%q) may hold only letters, digits, /, _ and -, as an alias name does", cfg.Aliases[0], around)
+		if err == nil || err.Error() != want {
+			t.Errorf("alias %q: Validate() = %v\nwant %s", around, err, want)
+		}
+		if _, err := kms.NewKmsKey(stack, "refused", cfg); err == nil || !strings.Contains(err.Error(), "the text around it") {
+			t.Errorf("alias %q: NewKmsKey: %v", around, err)
+		}
+	}
+	cfg := usageExample()
+	cfg.Aliases = []string{*v.StringValue()}
+	k := mustKey(t, stack, "kms", cfg)
+	_, err := k.AddAlias(*v.StringValue()) // another token, the same expression
+	if err == nil || !strings.Contains(err.Error(), `alias: "${var.alias_name}": is already an alias of aws_kms_key.kms, or maps to the same Terraform name as ${var.alias_name}`) {
+		t.Errorf("the same reference again: %v", err)
+	}
+	if _, err := k.AddAlias(`alias/"` + *v.StringValue()); err == nil || !strings.Contains(err.Error(), `alias: "alias/\"${var.alias_name}": holds a reference`) {
+		t.Errorf("AddAlias with a quote around a reference: %v", err)
+	}
+	if got := k.Aliases(); len(got) != 1 {
+		t.Errorf("refused aliases were added: %q", got)
+	}
+}
+
+// A topic of the app encrypted with the key through its alias given by
+// reference draws the warning a literal alias draws.
+func TestMonitoringSeesAnAliasReference(t *testing.T) {
+	stack := synthtest.NewStack(t)
+	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1")})
+	v := cdktf.NewTerraformVariable(stack, jsii.String("alias_name"), &cdktf.TerraformVariableConfig{Type: jsii.String("string")})
+	topic := snstopic.NewSnsTopic(stack, jsii.String("alerts"), &snstopic.SnsTopicConfig{Name: jsii.String("alerts")})
+	cfg := usageExample()
+	cfg.Aliases = []string{*v.StringValue()}
+	cfg.Monitoring = &kms.MonitoringConfig{CloudtrailLogGroupName: "trail-logs", SnsTopicArn: *topic.Arn()}
+	key := mustKey(t, stack, "kms", cfg)
+	topic.SetKmsMasterKeyId(v.StringValue())
+	cdktf.Testing_Synth(stack, jsii.Bool(true))
+	var got []string
+	for _, w := range key.Warnings() {
+		if strings.HasPrefix(w, "monitoring.sns_topic_arn") {
+			got = append(got, w)
+		}
+	}
+	if len(got) != 1 || !strings.Contains(got[0], "the topic "+*stack.Node().Id()+"/alerts is encrypted with this key") {
+		t.Errorf("warnings %q; want one for the topic encrypted through the alias reference", got)
 	}
 }

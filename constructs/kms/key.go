@@ -237,9 +237,9 @@ func (k *KmsKey) claims() *claims {
 	}
 	for i, a := range cfg.Aliases {
 		f := field{"Aliases", "aliases"}.index(i)
-		c.resource("aws_kms_alias", k.aliasTfName(a), f, a)
+		c.resource("aws_kms_alias", k.aliasTfName(a), f, k.aliasDisplay(a))
 		for _, r := range cfg.ReplicaRegions {
-			c.resource("aws_kms_alias", replicaAliasResourceName(k.aliasTfName(a), r), f, a)
+			c.resource("aws_kms_alias", replicaAliasResourceName(k.aliasTfName(a), r), f, k.aliasDisplay(a))
 		}
 	}
 	for i, r := range cfg.ReplicaRegions {
@@ -276,9 +276,9 @@ func (k *KmsKey) claims() *claims {
 // claimAlias adds the names an alias added later creates: its resource and
 // the alias in the key's region, and the same for each replica region.
 func (k *KmsKey) claimAlias(c *claims, f field, alias string) {
-	c.resource("aws_kms_alias", k.aliasTfName(alias), f, alias)
+	c.resource("aws_kms_alias", k.aliasTfName(alias), f, k.aliasDisplay(alias))
 	for _, r := range k.config.ReplicaRegions {
-		c.resource("aws_kms_alias", replicaAliasResourceName(k.aliasTfName(alias), r), f, alias)
+		c.resource("aws_kms_alias", replicaAliasResourceName(k.aliasTfName(alias), r), f, k.aliasDisplay(alias))
 	}
 	if isReference(alias) {
 		return // its value is known at apply; AWS refuses a taken name then

@@ -718,6 +718,9 @@ func (k *KmsKey) refersToKey(st *stackState, arg *string) bool {
 		if strings.Contains(expr, "aws_kms_alias."+k.aliasTfName(a)+".") {
 			return true
 		}
+		if isReference(a) && st.resolve(a) == expr { // the alias's own reference
+			return true
+		}
 	}
 	return false
 }
