@@ -502,16 +502,19 @@ func mustJSON(v any) string {
 	return string(b)
 }
 
-// simulatorGaps are where the simulator (iam-simulate 0.1.173) is known to
-// differ from AWS, so the generator stays off them. Each has a probe: a
-// request whose simulator answer shows the gap; TestSimulatorGapsAreReal
-// fails when the simulator no longer answers so, and the exclusion can go.
-var simulatorGaps = []struct {
+// simulatorGap is a known difference of the simulator from AWS.
+type simulatorGap struct {
 	name, reason string
 	probe        iamsim.Request
 	// answer is what the simulator says while the gap is there.
 	answer string
-}{
+}
+
+// simulatorGaps are where the simulator (iam-simulate 0.1.173) is known to
+// differ from AWS, so the generator stays off them. Each has a probe: a
+// request whose simulator answer shows the gap; TestSimulatorGapsAreReal
+// fails when the simulator no longer answers so, and the exclusion can go.
+var simulatorGaps = []simulatorGap{
 	{
 		name: "encryption context keys",
 		reason: "AWS KMS puts each pair of a request's encryption context in kms:EncryptionContext:<key> (AWS KMS Developer Guide, " +
@@ -535,14 +538,7 @@ var simulatorGaps = []struct {
 				{"Effect": "Deny", "NotPrincipal": map[string]any{"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}})},
 		answer: "Allowed",
 	},
-}
-
-func init() {
-	simulatorGaps = append(simulatorGaps, struct {
-		name, reason string
-		probe        iamsim.Request
-		answer       string
-	}{
+	{
 		name: "numeric operators on values that are not numbers",
 		reason: "a Numeric operator compares numbers (IAM User Guide, \"Numeric condition operators\"); the simulator reads the leading digits " +
 			"of any value as a number, so NumericEquals matches 2026-12-07T10:00:00Z with 2026-01-01. The generator uses Numeric and Date " +
@@ -552,11 +548,8 @@ func init() {
 			ResourcePolicy: docOf([]map[string]any{{"Effect": "Allow", "Principal": map[string]any{"AWS": "arn:aws:iam::111122223333:role/app"},
 				"Action": "kms:Decrypt", "Resource": "*", "Condition": map[string]any{"NumericEquals": map[string]any{"aws:CurrentTime": "2026-01-01"}}}})},
 		answer: "Allowed",
-	}, struct {
-		name, reason string
-		probe        iamsim.Request
-		answer       string
-	}{
+	},
+	{
 		name: "actions AWS KMS refuses across accounts",
 		reason: "AWS KMS refuses PutKeyPolicy, ScheduleKeyDeletion, TagResource and the other management actions to a principal of another " +
 			"account whatever the policies say (AWS KMS Developer Guide, \"AWS KMS permissions\", column \"Cross-account use\"); the " +
@@ -565,7 +558,7 @@ func init() {
 			Context: map[string]any{}, IdentityPolicies: []iamsim.Policy{{Name: "all", Policy: docOf([]map[string]any{{"Effect": "Allow", "Action": "kms:*", "Resource": "*"}})}},
 			ResourcePolicy: docOf([]map[string]any{{"Effect": "Allow", "Principal": map[string]any{"AWS": "arn:aws:iam::444455556666:root"}, "Action": "kms:*", "Resource": "*"}})},
 		answer: "Allowed",
-	})
+	},
 }
 
 func TestSimulatorGapsAreReal(t *testing.T) {
