@@ -19,11 +19,17 @@ const (
 	maxAliasLen = 256
 )
 
-// aliasPattern is AWS's rule for alias names (AWS KMS API Reference,
-// CreateAlias, AliasName), and aliasTextPattern the characters it allows.
+// aliasChars are the characters AWS allows in an alias name after the
+// prefix (AWS KMS API Reference, CreateAlias, AliasName); aliasPattern is
+// its rule for a literal name (the length is checked apart, for its own
+// message), aliasTextPattern for the text around a reference, and
+// aliasReferencePattern for a reference's value at plan (length included).
+const aliasChars = `[A-Za-z0-9/_-]`
+
 var (
-	aliasPattern     = regexp.MustCompile(`^alias/[A-Za-z0-9/_-]+$`)
-	aliasTextPattern = regexp.MustCompile(`^[A-Za-z0-9/_-]*$`)
+	aliasPattern          = regexp.MustCompile(`^alias/` + aliasChars + `+$`)
+	aliasTextPattern      = regexp.MustCompile(`^` + aliasChars + `*$`)
+	aliasReferencePattern = fmt.Sprintf(`^alias/%s{1,%d}$`, aliasChars, maxAliasLen-len(aliasPrefix))
 )
 
 // normalizeAlias adds the alias/ prefix when it is missing. A reference is
@@ -114,11 +120,6 @@ func (k *KmsKey) addAliases() {
 		k.createAlias(field{"Aliases", "aliases"}.index(i), name)
 	}
 }
-
-// aliasReferencePattern is AWS's rule for an alias name (AWS KMS API
-// Reference, CreateAlias, AliasName: alias/ and 1 to 250 letters, digits,
-// /, _ and -, 256 characters in all), for a name given by reference.
-const aliasReferencePattern = `^alias/[A-Za-z0-9/_-]{1,250}$`
 
 // aliasPrecondition holds an alias name given by reference to AWS's rule
 // at plan: the form, and not under alias/aws/ (reserved for AWS managed

@@ -237,10 +237,7 @@ func (k *KmsKey) claims() *claims {
 	}
 	for i, a := range cfg.Aliases {
 		f := field{"Aliases", "aliases"}.index(i)
-		c.resource("aws_kms_alias", k.aliasTfName(a), f, k.aliasDisplay(a))
-		for _, r := range cfg.ReplicaRegions {
-			c.resource("aws_kms_alias", replicaAliasResourceName(k.aliasTfName(a), r), f, k.aliasDisplay(a))
-		}
+		k.claimAliasResources(c, f, a)
 	}
 	for i, r := range cfg.ReplicaRegions {
 		c.resource("aws_kms_replica_key", replicaResourceName(k.name, r), field{"ReplicaRegions", "replica_regions"}.index(i), r)
@@ -273,13 +270,21 @@ func (k *KmsKey) claims() *claims {
 	return c
 }
 
-// claimAlias adds the names an alias added later creates: its resource and
-// the alias in the key's region, and the same for each replica region.
-func (k *KmsKey) claimAlias(c *claims, f field, alias string) {
-	c.resource("aws_kms_alias", k.aliasTfName(alias), f, k.aliasDisplay(alias))
+// claimAliasResources adds the resources an alias creates: its own and one
+// for each replica region.
+func (k *KmsKey) claimAliasResources(c *claims, f field, alias string) {
+	tf, shown := k.aliasTfName(alias), k.aliasDisplay(alias)
+	c.resource("aws_kms_alias", tf, f, shown)
 	for _, r := range k.config.ReplicaRegions {
-		c.resource("aws_kms_alias", replicaAliasResourceName(k.aliasTfName(alias), r), f, k.aliasDisplay(alias))
+		c.resource("aws_kms_alias", replicaAliasResourceName(tf, r), f, shown)
 	}
+}
+
+// claimAlias adds the names an alias added later creates: its resources
+// (claimAliasResources) and the alias in the key's region and each replica
+// region.
+func (k *KmsKey) claimAlias(c *claims, f field, alias string) {
+	k.claimAliasResources(c, f, alias)
 	if isReference(alias) {
 		return // its value is known at apply; AWS refuses a taken name then
 	}
