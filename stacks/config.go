@@ -376,15 +376,16 @@ func sharedProblems(envs []Environment) []error {
 	// Names AWS keeps per account (and region): the first environment, in
 	// name order, keeps each; the others are told who has it, as the
 	// construct's registry would when the stacks are built.
-	global := map[string]string{}
-	for _, e := range envs {
+	global := map[string]*Environment{}
+	for i := range envs {
+		e := &envs[i]
 		for _, g := range e.GlobalNames() {
-			if other, taken := global[g.Key]; taken && other != e.Name {
+			if other, taken := global[g.Key]; taken && other.Name != e.Name {
 				errs = append(errs, &EnvironmentError{Environment: e.Name, Err: &kms.FieldError{Field: g.Field, Key: g.ConfigKey, Value: g.Value,
-					Rule: fmt.Sprintf("%s is already created by aws_kms_key.%s of stack %s; names must be unique", g.What, KeyID, StackName(other))}})
+					Rule: fmt.Sprintf("%s is already created by %s.%s of stack %s; names must be unique", g.What, other.KeyResourceType(), KeyID, StackName(other.Name))}})
 				continue
 			}
-			global[g.Key] = e.Name
+			global[g.Key] = e
 		}
 	}
 	for _, e := range envs {

@@ -518,3 +518,31 @@ func TestAwsProviderVersion(t *testing.T) {
 		}
 	}
 }
+
+// A key with imported key material from cdktf.json: origin, the material
+// through a sensitive variable, its expiry; the stack has the
+// aws_kms_external_key at the key's address in place of aws_kms_key, and
+// a literal material is refused without being shown.
+func TestExternalKeyFromCdktfJSON(t *testing.T) {
+	envs, err := ParseEnvironments([]byte(`{"byok": {
+		"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "byok",
+		"origin": "EXTERNAL", "key_material_variable": "byok_key_material", "valid_to": "2027-06-30T00:00:00Z"
+	}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := envs[0].KmsKeyConfig
+	if c.Origin != "EXTERNAL" || c.KeyMaterialVariable != "byok_key_material" || c.ValidTo != "2027-06-30T00:00:00Z" {
+		t.Errorf("decoded %+v", c)
+	}
+	if got := envs[0].KeyResourceType(); got != "aws_kms_external_key" {
+		t.Errorf("key resource type %s", got)
+	}
+	_, err = ParseEnvironments([]byte(`{"byok": {
+		"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "byok",
+		"origin": "EXTERNAL", "key_material_base64": "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI="
+	}}`))
+	if err == nil || !strings.Contains(err.Error(), "key_material_base64: is a literal") || strings.Contains(err.Error(), "c2VjcmV0") {
+		t.Errorf("a literal material: %v", err)
+	}
+}

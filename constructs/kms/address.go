@@ -70,9 +70,10 @@ func invalidIdError(id string) error {
 // The Terraform names of everything a key named n creates. Each is part of
 // the address scheme: changing one replaces the resources already deployed.
 //
-//	aws_kms_key.<n>
+//	aws_kms_key.<n>                                          (aws_kms_external_key.<n> for Origin EXTERNAL)
 //	aws_kms_alias.<n>_alias_<alias without alias/, "/" as "_">
-//	aws_kms_replica_key.<n>_replica_<region, "-" as "_">
+//	aws_kms_replica_key.<n>_replica_<region, "-" as "_">     (aws_kms_replica_external_key for Origin EXTERNAL)
+//	variable.<KeyMaterialVariable>                           (in the stack)
 //	aws_kms_alias.<n>_alias_<alias>_<region, "-" as "_">     (replica aliases)
 //	aws_iam_role.<n>_role_<role name>                        (+ _kms, _attach_<policy>)
 //	aws_iam_{role,user,group}_policy.<n>_grant_<grantee>_<access>

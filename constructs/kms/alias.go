@@ -159,7 +159,7 @@ func (k *KmsKey) createAlias(f field, name string) kmsalias.KmsAlias {
 	resourceName := k.aliasTfName(name)
 	cfg := &kmsalias.KmsAliasConfig{
 		Name:        jsii.String(name),
-		TargetKeyId: k.key.KeyId(),
+		TargetKeyId: keyID(k.key),
 	}
 	if isReference(name) {
 		cfg.Lifecycle = &cdktf.TerraformResourceLifecycle{Precondition: &[]*cdktf.Precondition{k.aliasPrecondition(f, name)}}
@@ -171,7 +171,7 @@ func (k *KmsKey) createAlias(f field, name string) kmsalias.KmsAlias {
 		rn := replicaAliasResourceName(resourceName, r.Region)
 		ra := kmsalias.NewKmsAlias(k.node, jsii.String(rn), &kmsalias.KmsAliasConfig{
 			Name:        jsii.String(name),
-			TargetKeyId: r.Resource.KeyId(),
+			TargetKeyId: r.KeyId(),
 			Provider:    r.Provider,
 		})
 		k.pin(ra, rn)

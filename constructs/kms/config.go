@@ -159,6 +159,51 @@ type KmsKeyConfig struct {
 	// Default: none.
 	XksKeyId string `json:"xks_key_id,omitempty"`
 
+	// Origin is where the key material comes from: AWS_KMS (AWS KMS creates
+	// it) or EXTERNAL (key material you bring: the key is an
+	// aws_kms_external_key at aws_kms_external_key.<name>, its replicas
+	// aws_kms_replica_external_key). An EXTERNAL key waits in PendingImport,
+	// unusable, until its material is imported: by Terraform (the
+	// KeyMaterial fields) or outside it (GetParametersForImport, then
+	// ImportKeyMaterial). AWS does not rotate such keys automatically, and
+	// imports no material into a custom key store, so enable_key_rotation,
+	// rotation_period_in_days and custom_key_store_id are refused (AWS KMS
+	// API Reference, CreateKey, Origin; EnableKeyRotation;
+	// ImportKeyMaterial). A key spec or usage other than the defaults needs
+	// the AWS provider 6.11.0 or later. Changing it changes the key's
+	// address, which destroys the key and creates a new one. Default: unset
+	// (AWS_KMS).
+	Origin Origin `json:"origin,omitempty"`
+
+	// KeyMaterialBase64 is the key material of an EXTERNAL key,
+	// base64-encoded, which Terraform imports (and re-imports when ValidTo
+	// changes) into the key and its replicas: a reference to a sensitive
+	// value only (a literal is refused, as a secret in the repository).
+	// Terraform's state then holds the material in plain text, and the
+	// construct warns about it. A symmetric encryption key's material must
+	// be 256 bits (44 base64 characters), held at plan by a precondition
+	// (AWS KMS Developer Guide, "Requirements for imported key material").
+	// Changing it replaces the key. Takes a reference. Default: none (the
+	// material is imported outside Terraform).
+	KeyMaterialBase64 string `json:"key_material_base64,omitempty"`
+
+	// KeyMaterialVariable declares a sensitive Terraform variable of that
+	// name in the stack (a string, not nullable) and imports its value as
+	// the key material, as KeyMaterialBase64 does: the way to give the
+	// material from cdktf.json (TF_VAR_<name> at plan and apply). The name
+	// is a Terraform variable name, unique in the stack. Default: none.
+	KeyMaterialVariable string `json:"key_material_variable,omitempty"`
+
+	// ValidTo is when the imported key material expires, an RFC 3339 date
+	// and time (2027-06-30T00:00:00Z); AWS then deletes the material and
+	// the key is unusable until it is imported again. Only with key
+	// material given to Terraform. AWS takes a time in the future, at most
+	// 365 days after the import (AWS KMS API Reference, ImportKeyMaterial,
+	// ValidTo): it is checked when Terraform imports, at creation and when
+	// the value changes. Takes a reference. Default: none (the material
+	// does not expire).
+	ValidTo string `json:"valid_to,omitempty"`
+
 	// ReplicaRegions are regions to replicate a multi-Region key to: one
 	// aws_kms_replica_key each, in the same stack, through an AWS provider
 	// for that region (see ReplicaProviders). Each replica gets the key's
@@ -483,9 +528,10 @@ func (c *KmsKeyConfig) keyUsage() string {
 
 // rotationEnabled says whether the key rotates: always for symmetric
 // encryption keys, never for the others, nor for keys in a custom key store
-// (AWS does not rotate them: AWS KMS API Reference, EnableKeyRotation).
+// or with imported key material (AWS does not rotate them: AWS KMS API
+// Reference, EnableKeyRotation).
 func (c *KmsKeyConfig) rotationEnabled() bool {
-	return c.keySpec() == "SYMMETRIC_DEFAULT" && c.CustomKeyStoreId == ""
+	return c.keySpec() == "SYMMETRIC_DEFAULT" && c.CustomKeyStoreId == "" && !c.external()
 }
 
 // description returns the effective description.

@@ -33,7 +33,10 @@
 // aws_kms_key.general_encryption_key, and a KmsKey with id "kms" inside a
 // construct "platform" gives aws_kms_key.platform_kms. Every id on that path
 // must be a valid Terraform name (a letter or "_" first, then letters,
-// digits, "_" or "-"). Options never change this address; see TerraformName.
+// digits, "_" or "-"). Options never change this address, except Origin: a
+// key with imported key material is an aws_kms_external_key.<name> (its
+// replicas aws_kms_replica_external_key), so switching Origin replaces the
+// key; see TerraformName.
 // The names of the other resources start with <name> (aliases
 // aws_kms_alias.<name>_alias_<alias>, replicas
 // aws_kms_replica_key.<name>_replica_<region>, roles

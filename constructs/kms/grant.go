@@ -572,7 +572,7 @@ func (t *keyTarget) crossAccountGrant(r resolvedGrantee, access Access, actions 
 	}
 	for _, a := range *t.grants {
 		if a.KeyPolicySid == sid {
-			return nil, &FieldError{Field: fGrantee.goName, Key: fGrantee.key, Value: r.arn, Rule: fmt.Sprintf("already has this grant on aws_kms_key.%s", t.name)}
+			return nil, &FieldError{Field: fGrantee.goName, Key: fGrantee.key, Value: r.arn, Rule: fmt.Sprintf("already has this grant on %s", t.owner)}
 		}
 	}
 	if err := t.keyPolicy(addedStatement{statement: s, source: statementSource{field: fGrantee}}); err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawskmspublickey"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsexternalkey"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsgrant"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskeypolicy"
@@ -34,7 +35,10 @@ type KmsKey struct {
 	config    KmsKeyConfig
 	partition string
 	syntax    tftemplate.Syntax
-	key       kmskey.KmsKey
+	key       keyResource
+	// materialVariable is the sensitive variable of KeyMaterialVariable,
+	// once declared.
+	materialVariable cdktf.TerraformVariable
 	// policy is the key policy's resource and replicaPolicies the
 	// replicas', by region (KeyPolicyResource); nil without it.
 	policy          kmskeypolicy.KmsKeyPolicy
@@ -126,7 +130,7 @@ func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*Km
 	clash := c.check()
 	skip := ""
 	if !k.nested {
-		skip = "resource aws_kms_key." + k.name
+		skip = "resource " + k.Address()
 	}
 	if clash == nil {
 		clash = c.checkChildren(skip)
@@ -188,11 +192,17 @@ func (k *KmsKey) create(scope constructs.Construct, id string, v validated, c *c
 	c.commit()
 	k.node = constructs.NewConstruct(scope, jsii.String(id))
 	slrs := k.addServiceLinkedRoles(nil)
-	kc := k.keyResourceConfig(v.policy)
+	var deps *[]cdktf.ITerraformDependable
 	if len(slrs) > 0 && !k.config.KeyPolicyResource {
-		kc.DependsOn = &slrs
+		deps = &slrs
 	}
-	k.key = kmskey.NewKmsKey(k.node, jsii.String(keyResourceId), kc)
+	if k.config.external() {
+		k.key = k.newExternalKey(v.policy, deps)
+	} else {
+		kc := k.keyResourceConfig(v.policy)
+		kc.DependsOn = deps
+		k.key = kmskey.NewKmsKey(k.node, jsii.String(keyResourceId), kc)
+	}
 	k.stack.own(k.node)
 	k.pin(k.key, k.name)
 	k.addKeyPolicy(v.policy, slrs)
@@ -224,7 +234,10 @@ func (k *KmsKey) claims() *claims {
 	c := &claims{st: k.stack, owner: k.Address()}
 	cfg := &k.config
 	fID := field{"id", "id"}
-	c.resource("aws_kms_key", k.name, fID, k.name)
+	c.resource(cfg.keyResourceType(), k.name, fID, k.name)
+	if cfg.KeyMaterialVariable != "" {
+		c.variable(cfg.KeyMaterialVariable, field{"KeyMaterialVariable", "key_material_variable"}, cfg.KeyMaterialVariable)
+	}
 	if cfg.PublicKeyOutput {
 		c.resource("data.aws_kms_public_key", k.name+"_public_key", field{"PublicKeyOutput", "public_key_output"}, nil)
 	}
@@ -240,7 +253,7 @@ func (k *KmsKey) claims() *claims {
 		k.claimAliasResources(c, f, a)
 	}
 	for i, r := range cfg.ReplicaRegions {
-		c.resource("aws_kms_replica_key", replicaResourceName(k.name, r), field{"ReplicaRegions", "replica_regions"}.index(i), r)
+		c.resource(cfg.replicaResourceType(), replicaResourceName(k.name, r), field{"ReplicaRegions", "replica_regions"}.index(i), r)
 	}
 	for i, r := range cfg.Roles {
 		fr := field{"Roles", "roles"}.index(i).sub("Name", "name")
@@ -372,7 +385,7 @@ func (k *KmsKey) keyResourceConfig(policy string) *kmskey.KmsKeyConfig {
 		// resource's (addKeyPolicy).
 		kc.Lifecycle = shared.lifecycle
 	} else {
-		kc.Policy, kc.Lifecycle = k.policyArg(policy), k.lifecycle(policy)
+		kc.Policy, kc.Lifecycle = k.policyArg(policy), k.keyLifecycle(policy)
 	}
 	if c.RotationPeriodInDays != 0 {
 		kc.RotationPeriodInDays = jsii.Number(c.RotationPeriodInDays)
@@ -504,7 +517,7 @@ func (k *KmsKey) addOutputs() {
 	}
 	k.addOutput(kmsoutputs.KeyArn, k.key.Arn())
 	if k.config.KeyIdOutput {
-		k.addOutput(kmsoutputs.KeyId, k.key.KeyId())
+		k.addOutput(kmsoutputs.KeyId, keyID(k.key))
 	}
 	if k.config.PublicKeyOutput {
 		name := k.name + "_public_key"
@@ -523,7 +536,7 @@ func (k *KmsKey) addOutputs() {
 	if len(k.replicas) > 0 {
 		arns := map[string]*string{}
 		for _, r := range k.replicas {
-			arns[r.Region] = r.Resource.Arn()
+			arns[r.Region] = r.Arn()
 		}
 		k.addOutput(kmsoutputs.ReplicaArns, arns)
 	}
@@ -551,12 +564,24 @@ func (k *KmsKey) addOutputs() {
 func (k *KmsKey) KeyArn() *string { return k.key.Arn() }
 
 // KeyId returns a token for the key's id.
-func (k *KmsKey) KeyId() *string { return k.key.KeyId() }
+func (k *KmsKey) KeyId() *string { return keyID(k.key) }
 
 // Key returns the underlying aws_kms_key resource, as an escape hatch for
-// arguments the construct does not expose. Changing its arguments can
-// replace the key; prefer the config fields.
-func (k *KmsKey) Key() kmskey.KmsKey { return k.key }
+// arguments the construct does not expose; nil for a key with imported key
+// material (see ExternalKey). Changing its arguments can replace the key;
+// prefer the config fields.
+func (k *KmsKey) Key() kmskey.KmsKey {
+	key, _ := k.key.(kmskey.KmsKey)
+	return key
+}
+
+// ExternalKey returns the underlying aws_kms_external_key of a key with
+// imported key material (Origin EXTERNAL), as an escape hatch like Key;
+// nil for other keys.
+func (k *KmsKey) ExternalKey() kmsexternalkey.KmsExternalKey {
+	key, _ := k.key.(kmsexternalkey.KmsExternalKey)
+	return key
+}
 
 // Construct returns the key's own node in the construct tree, with the id
 // given to NewKmsKey: the parent of every resource the key creates. Use it
@@ -568,11 +593,12 @@ func (k *KmsKey) Construct() constructs.Construct { return k.node }
 func (k *KmsKey) Node() constructs.Node { return k.node.Node() }
 
 // TerraformName returns the name that forms the key's address,
-// aws_kms_key.<name> (see the package doc).
+// aws_kms_key.<name> or aws_kms_external_key.<name> (see the package doc).
 func (k *KmsKey) TerraformName() string { return k.name }
 
-// Address returns the key's Terraform address, aws_kms_key.<name>.
-func (k *KmsKey) Address() string { return "aws_kms_key." + k.name }
+// Address returns the key's Terraform address: aws_kms_key.<name>, or
+// aws_kms_external_key.<name> for a key with imported key material.
+func (k *KmsKey) Address() string { return k.config.keyResourceType() + "." + k.name }
 
 // Partition returns the AWS partition of the key's region ("aws",
 // "aws-cn", "aws-us-gov", ...).
@@ -639,11 +665,11 @@ func (k *KmsKey) addStatement(a addedStatement) error {
 		return nil
 	}
 	k.key.SetPolicy(k.policyArg(v.policy))
-	if lc := k.lifecycle(v.policy); lc != nil && lc.Precondition != nil {
+	if lc := k.keyLifecycle(v.policy); lc != nil && lc.Precondition != nil {
 		k.key.SetLifecycle(lc)
 	}
 	for _, r := range k.replicas {
-		r.Resource.SetPolicy(k.policyArg(v.replicas[r.Region]))
+		r.res.SetPolicy(k.policyArg(v.replicas[r.Region]))
 	}
 	return nil
 }
@@ -658,7 +684,7 @@ func (k *KmsKey) addKeyPolicy(policy string, slrs []cdktf.ITerraformDependable) 
 	}
 	name := k.name + keyPolicySuffix
 	cfg := &kmskeypolicy.KmsKeyPolicyConfig{
-		KeyId:                          k.key.KeyId(),
+		KeyId:                          keyID(k.key),
 		Policy:                         k.policyArg(policy),
 		BypassPolicyLockoutSafetyCheck: k.config.sharedKeyArguments().bypass,
 		Lifecycle:                      k.policyLifecycle(policy),

@@ -104,8 +104,9 @@ func (c *KmsKeyConfig) validateKeyType(p *problems, partition string) {
 		p.add(field{"PublicKeyOutput", "public_key_output"}, true, "the key is disabled (is_enabled false), and GetPublicKey refuses a disabled key (DisabledException; AWS KMS API Reference, GetPublicKey): the apply would fail after creating the key")
 	}
 	c.validateCustomKeyStore(p)
+	c.validateOrigin(p)
 	fRotation := field{"EnableKeyRotation", "enable_key_rotation"}
-	if specOK && c.CustomKeyStoreId == "" && c.EnableKeyRotation != nil && *c.EnableKeyRotation != c.rotationEnabled() {
+	if specOK && c.CustomKeyStoreId == "" && !c.external() && c.EnableKeyRotation != nil && *c.EnableKeyRotation != c.rotationEnabled() {
 		if c.rotationEnabled() {
 			p.add(fRotation, false, "rotation stays on for symmetric encryption keys (SYMMETRIC_DEFAULT); AWS supports it and the security baseline requires it")
 		} else {
@@ -113,7 +114,7 @@ func (c *KmsKeyConfig) validateKeyType(p *problems, partition string) {
 		}
 	}
 	fPeriod := field{"RotationPeriodInDays", "rotation_period_in_days"}
-	if c.RotationPeriodInDays != 0 && c.CustomKeyStoreId == "" {
+	if c.RotationPeriodInDays != 0 && c.CustomKeyStoreId == "" && !c.external() {
 		switch {
 		case specOK && !c.rotationEnabled():
 			p.add(fPeriod, c.RotationPeriodInDays, "only applies with rotation on, and %s keys do not rotate", c.keySpec())

@@ -228,7 +228,7 @@ func (k *KmsKey) addKmsGrants() {
 		name := k.kmsGrantResourceName(g)
 		cfg := &kmsgrant.KmsGrantConfig{
 			Name:             jsii.String(g.Name),
-			KeyId:            k.key.KeyId(),
+			KeyId:            keyID(k.key),
 			GranteePrincipal: k.lit(g.GranteePrincipal),
 			Operations:       jsii.Strings(g.Operations...),
 		}

@@ -10,11 +10,12 @@ import (
 	"github.com/cdktf-kms/cdktf-kms/internal/iam"
 )
 
-// movedFromPattern is a Terraform address of an aws_kms_key, possibly in
-// (nested, indexed) modules and itself indexed. Groups: 1 the module path,
-// 2 the name, 3 the key's own index.
+// movedFromPattern is a Terraform address of an aws_kms_key or
+// aws_kms_external_key, possibly in (nested, indexed) modules and itself
+// indexed. Groups: 1 the module path, 2 the resource type, 3 the name, 4
+// the key's own index.
 var movedFromPattern = regexp.MustCompile(
-	`^((?:module\.[A-Za-z_][A-Za-z0-9_-]*(?:\[(?:[0-9]+|"[^"$%{}]+")\])?\.)*)aws_kms_key\.([A-Za-z_][A-Za-z0-9_-]*)(\[(?:[0-9]+|"[^"$%{}]+")\])?$`)
+	`^((?:module\.[A-Za-z_][A-Za-z0-9_-]*(?:\[(?:[0-9]+|"[^"$%{}]+")\])?\.)*)(aws_kms_key|aws_kms_external_key)\.([A-Za-z_][A-Za-z0-9_-]*)(\[(?:[0-9]+|"[^"$%{}]+")\])?$`)
 
 // importID returns the key id to import: ImportKeyId itself, or the id in
 // a key ARN.
@@ -29,8 +30,12 @@ func (c *KmsKeyConfig) importID() string {
 func (c *KmsKeyConfig) validateMigration(p *problems, partition string) {
 	fMoved := field{"MovedFrom", "moved_from"}
 	fImport := field{"ImportKeyId", "import_key_id"}
-	if c.MovedFrom != "" && !movedFromPattern.MatchString(c.MovedFrom) {
-		p.add(fMoved, c.MovedFrom, "must be the Terraform address of an aws_kms_key, like module.kms.aws_kms_key.general_encryption_key")
+	if c.MovedFrom != "" {
+		typ := c.keyResourceType()
+		if m := movedFromPattern.FindStringSubmatch(c.MovedFrom); m == nil || m[2] != typ {
+			// Terraform moves state only within one resource type.
+			p.add(fMoved, c.MovedFrom, "must be the Terraform address of an %s (this key's resource type; Terraform moves a resource only within its type), like module.kms.%s.general_encryption_key", typ, typ)
+		}
 	}
 	if c.ImportKeyId == "" {
 		return
@@ -74,8 +79,8 @@ func (k *KmsKey) addMigration() {
 		k.key.MoveFromId(jsii.String(k.config.MovedFrom))
 		// The other resources move from the same name in the same module;
 		// an indexed key gives no names for them.
-		if m[3] == "" {
-			k.movedModule, k.movedName = m[1], m[2]
+		if m[4] == "" {
+			k.movedModule, k.movedName = m[1], m[3]
 			for _, r := range k.resources {
 				if r.resource != k.key {
 					k.moveFrom(r.resource, r.name)

@@ -711,7 +711,7 @@ func (k *KmsKey) refersToKey(st *stackState, arg *string) bool {
 		return slices.Contains(k.config.Aliases, v)
 	}
 	expr := st.resolve(v)
-	if strings.Contains(expr, "aws_kms_key."+k.name+".") {
+	if strings.Contains(expr, k.Address()+".") {
 		return true
 	}
 	for _, a := range k.config.Aliases {

@@ -110,6 +110,10 @@ func admitsOnlyFrom(constraint string, min string) bool {
 // validateProviderFeatures refuses what the stack's provider constraint
 // does not admit: a key spec that only later releases accept.
 func (c *KmsKeyConfig) validateProviderFeatures(p *problems, constraint string) {
+	if c.externalSpecOrUsage() && !admitsOnlyFrom(constraint, externalNeedsProvider) {
+		p.add(field{"Origin", "origin"}, string(c.Origin), "a key with imported key material of key spec %s and usage %s needs the AWS provider %s or later (aws_kms_external_key's key_spec and key_usage: hashicorp/terraform-provider-aws#44011), and the stack's provider constraint %q admits earlier releases: require \">= %s, < 7.0.0\" (aws_provider_version in cdktf.json, or kms.SetAwsProviderConstraint)",
+			c.keySpec(), c.keyUsage(), externalNeedsProvider, constraint, externalNeedsProvider)
+	}
 	spec, ok := kmscat.LookupKeySpec(c.keySpec())
 	if !ok || spec.Provider == "" || admitsOnlyFrom(constraint, spec.Provider) {
 		return

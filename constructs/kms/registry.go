@@ -199,6 +199,11 @@ func (c *claims) output(name string, f field, value any) {
 	c.list = append(c.list, claim{key: "output " + name, what: "output " + name, child: name, field: f, value: value})
 }
 
+// variable claims a Terraform variable the key declares in the stack.
+func (c *claims) variable(name string, f field, value any) {
+	c.list = append(c.list, claim{key: "variable " + name, what: "variable " + name, child: name, field: f, value: value})
+}
+
 func (c *claims) global(key, what string, f field, value any) {
 	c.list = append(c.list, claim{global: true, key: key, what: what, field: f, value: value})
 }
@@ -294,6 +299,8 @@ func elementKey(c constructs.IConstruct) (string, bool) {
 		return "resource " + *el.TerraformResourceType() + "." + *el.FriendlyUniqueId(), true
 	case cdktf.TerraformOutput:
 		return "output " + *el.FriendlyUniqueId(), true
+	case cdktf.TerraformVariable:
+		return "variable " + *el.FriendlyUniqueId(), true
 	}
 	return "", false
 }

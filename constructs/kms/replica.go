@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskeypolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsreplicaexternalkey"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsreplicakey"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 )
@@ -16,18 +17,32 @@ import (
 type Replica struct {
 	// Region is the replica's region.
 	Region string
-	// Resource is the aws_kms_replica_key.
+	// Resource is the aws_kms_replica_key; nil for a key with imported key
+	// material (Origin EXTERNAL), whose replica is ExternalResource.
 	Resource kmsreplicakey.KmsReplicaKey
+	// ExternalResource is the aws_kms_replica_external_key of a key with
+	// imported key material; nil otherwise.
+	ExternalResource kmsreplicaexternalkey.KmsReplicaExternalKey
 	// Provider is the AWS provider the replica (and its aliases) use.
 	Provider provider.AwsProvider
+	res      keyResource
 }
 
 // Arn returns a token for the replica's ARN.
-func (r *Replica) Arn() *string { return r.Resource.Arn() }
+func (r *Replica) Arn() *string { return r.res.Arn() }
 
 // KeyId returns a token for the replica's key id (the same mrk- id as the
 // primary key's).
-func (r *Replica) KeyId() *string { return r.Resource.KeyId() }
+func (r *Replica) KeyId() *string { return keyID(r.res) }
+
+// replicaArguments are the arguments of a replica, whichever its origin.
+type replicaArguments struct {
+	description *string
+	tags        *map[string]*string
+	provider    provider.AwsProvider
+	shared      keyArguments
+	policy      *string
+}
 
 // Replicas returns the key's replicas, in the order of ReplicaRegions.
 func (k *KmsKey) Replicas() []*Replica { return append([]*Replica(nil), k.replicas...) }
@@ -69,28 +84,37 @@ func (k *KmsKey) addReplicas(v validated) {
 	for _, region := range c.ReplicaRegions {
 		prov := k.replicaProvider(region)
 		name := replicaResourceName(k.name, region)
-		rc := &kmsreplicakey.KmsReplicaKeyConfig{
-			PrimaryKeyArn:                  k.key.Arn(),
-			Description:                    k.lit(c.description()),
-			Tags:                           k.tags(),
-			Provider:                       prov,
-			DeletionWindowInDays:           shared.deletionWindow,
-			Enabled:                        shared.enabled,
-			BypassPolicyLockoutSafetyCheck: shared.bypass,
-			Lifecycle:                      shared.lifecycle,
-		}
+		ra := replicaArguments{description: k.lit(c.description()), tags: k.tags(), provider: prov, shared: shared}
 		if !c.KeyPolicyResource {
-			rc.Policy = k.policyArg(v.replicas[region])
+			ra.policy = k.policyArg(v.replicas[region])
 		}
-		r := kmsreplicakey.NewKmsReplicaKey(k.node, jsii.String(name), rc)
+		replica := &Replica{Region: region, Provider: prov}
+		if c.external() {
+			replica.res = k.newExternalReplica(name, ra)
+			replica.ExternalResource = replica.res.(kmsreplicaexternalkey.KmsReplicaExternalKey)
+		} else {
+			replica.Resource = kmsreplicakey.NewKmsReplicaKey(k.node, jsii.String(name), &kmsreplicakey.KmsReplicaKeyConfig{
+				PrimaryKeyArn:                  k.key.Arn(),
+				Description:                    ra.description,
+				Tags:                           ra.tags,
+				Provider:                       prov,
+				DeletionWindowInDays:           shared.deletionWindow,
+				Enabled:                        shared.enabled,
+				BypassPolicyLockoutSafetyCheck: shared.bypass,
+				Lifecycle:                      shared.lifecycle,
+				Policy:                         ra.policy,
+			})
+			replica.res = replica.Resource
+		}
+		r := replica.res
 		k.pin(r, name)
-		k.replicas = append(k.replicas, &Replica{Region: region, Resource: r, Provider: prov})
+		k.replicas = append(k.replicas, replica)
 		if c.KeyPolicyResource {
 			// The replica's policy as a resource of its own too, in the
 			// replica's region (its provider).
 			pname := name + keyPolicySuffix
 			rp := kmskeypolicy.NewKmsKeyPolicy(k.node, jsii.String(pname), &kmskeypolicy.KmsKeyPolicyConfig{
-				KeyId:                          r.KeyId(),
+				KeyId:                          keyID(r),
 				Policy:                         k.policyArg(v.replicas[region]),
 				BypassPolicyLockoutSafetyCheck: shared.bypass,
 				Provider:                       prov,

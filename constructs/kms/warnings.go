@@ -56,6 +56,7 @@ func (c *KmsKeyConfig) warnings() []string {
 	if c.IsEnabled != nil && !*c.IsEnabled {
 		out = append(out, "is_enabled is false: the key is created disabled, and nothing can encrypt or decrypt with it until it is enabled")
 	}
+	out = append(out, c.externalWarnings()...)
 	if c.BypassPolicyLockoutSafetyCheck {
 		out = append(out, "bypass_policy_lockout_safety_check is set: AWS will not stop a key policy that locks everyone out of the key")
 	}
