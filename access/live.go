@@ -132,7 +132,7 @@ var simpleReference = regexp.MustCompile(`\$\{((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9
 func resolve(stack []byte, state stateIndex) []byte {
 	return simpleReference.ReplaceAllFunc(stack, func(ref []byte) []byte {
 		m := simpleReference.FindSubmatch(ref)
-		if addr := string(m[1]); strings.HasPrefix(addr, "aws_kms_key.") || strings.HasPrefix(addr, "aws_kms_replica_key.") {
+		if typ, _, _ := strings.Cut(string(m[1]), "."); slices.Contains(keyTypes, typ) || slices.Contains(replicaTypes, typ) {
 			return ref
 		}
 		attrs, ok := state[string(m[1])]
@@ -163,88 +163,107 @@ func CompareLive(ctx context.Context, name string, stack []byte, state []StateRe
 		return nil, fmt.Errorf("stack %s: not Terraform JSON: %w", name, err)
 	}
 	resources, _ := doc["resource"].(map[string]any)
-	keys, _ := resources["aws_kms_key"].(map[string]any)
 	regions := providerRegions(doc)
 	var out []LiveFinding
-	for _, keyName := range slices.Sorted(maps.Keys(keys)) {
-		addr := "aws_kms_key." + keyName
-		args, _ := keys[keyName].(map[string]any)
-		deployed, ok := idx[addr]
-		if !ok {
-			out = append(out, LiveFinding{Stack: name, Key: addr, Kind: "state", Message: "not in the state: not deployed yet, or deployed from another state"})
-			continue
-		}
-		keyID, _ := deployed["key_id"].(string)
-		provider, _ := args["provider"].(string)
-		region := regions[provider]
-		live, err := reader.ReadKey(ctx, region, keyID)
-		if err != nil {
-			return out, fmt.Errorf("stack %s: %s (key %s in %s): %w", name, addr, keyID, region, err)
-		}
-		f := func(kind, format string, a ...any) {
-			out = append(out, LiveFinding{Stack: name, Key: addr, KeyID: keyID, Kind: kind, Message: fmt.Sprintf(format, a...)})
-		}
-		// Enabled, and not pending deletion.
-		wantEnabled := true
-		if v, ok := args["is_enabled"].(bool); ok {
-			wantEnabled = v
-		}
-		switch {
-		case live.KeyState == "PendingDeletion" || live.KeyState == "PendingReplicaDeletion":
-			f("state", "the key is scheduled for deletion (%s) in AWS; the code keeps it", live.KeyState)
-		case live.Enabled != wantEnabled:
-			f("state", "the key is %s in AWS, %s in the code", enabledWord(live.Enabled), enabledWord(wantEnabled))
-		}
-		wantRotation, _ := args["enable_key_rotation"].(bool)
-		if live.Rotation != wantRotation {
-			f("rotation", "automatic rotation is %s in AWS, %s in the code", onWord(live.Rotation), onWord(wantRotation))
-		}
-		// Aliases.
-		var wantAliases []string
-		for _, a := range codeAliases(resources, addr, keyName) {
-			wantAliases = append(wantAliases, a)
-		}
-		for _, a := range live.Aliases {
-			if !slices.Contains(wantAliases, a) {
-				f("alias", "alias %s points at the key in AWS; the code does not make it", a)
+	for _, typ := range keyTypes {
+		keys, _ := resources[typ].(map[string]any)
+		for _, keyName := range slices.Sorted(maps.Keys(keys)) {
+			found, err := compareLiveKey(ctx, name, code, resources, regions, idx, typ, keyName, keys[keyName], reader)
+			out = append(out, found...)
+			if err != nil {
+				return out, err
 			}
 		}
-		for _, a := range wantAliases {
-			if !slices.Contains(live.Aliases, a) {
-				f("alias", "alias %s of the code does not point at the key in AWS", a)
-			}
+	}
+	return out, nil
+}
+
+// compareLiveKey compares one deployed key (of resource type typ) with
+// the code.
+func compareLiveKey(ctx context.Context, name string, code []byte, resources map[string]any, regions map[string]string, idx stateIndex, typ, keyName string, key any, reader KeyReader) ([]LiveFinding, error) {
+	var out []LiveFinding
+	addr := typ + "." + keyName
+	args, _ := key.(map[string]any)
+	deployed, ok := idx[addr]
+	if !ok {
+		out = append(out, LiveFinding{Stack: name, Key: addr, Kind: "state", Message: "not in the state: not deployed yet, or deployed from another state"})
+		return out, nil
+	}
+	keyID, _ := deployed["key_id"].(string)
+	if keyID == "" { // aws_kms_external_key: the id is the key id
+		keyID, _ = deployed["id"].(string)
+	}
+	provider, _ := args["provider"].(string)
+	region := regions[provider]
+	live, err := reader.ReadKey(ctx, region, keyID)
+	if err != nil {
+		return out, fmt.Errorf("stack %s: %s (key %s in %s): %w", name, addr, keyID, region, err)
+	}
+	f := func(kind, format string, a ...any) {
+		out = append(out, LiveFinding{Stack: name, Key: addr, KeyID: keyID, Kind: kind, Message: fmt.Sprintf(format, a...)})
+	}
+	// Enabled, and not pending deletion.
+	wantEnabled := true
+	if v, ok := args["is_enabled"].(bool); ok {
+		wantEnabled = v
+	} else if v, ok := args["enabled"].(bool); ok { // aws_kms_external_key
+		wantEnabled = v
+	}
+	switch {
+	case live.KeyState == "PendingDeletion" || live.KeyState == "PendingReplicaDeletion":
+		f("state", "the key is scheduled for deletion (%s) in AWS; the code keeps it", live.KeyState)
+	case live.Enabled != wantEnabled:
+		f("state", "the key is %s in AWS, %s in the code", enabledWord(live.Enabled), enabledWord(wantEnabled))
+	}
+	wantRotation, _ := args["enable_key_rotation"].(bool)
+	if live.Rotation != wantRotation {
+		f("rotation", "automatic rotation is %s in AWS, %s in the code", onWord(live.Rotation), onWord(wantRotation))
+	}
+	// Aliases.
+	var wantAliases []string
+	for _, a := range codeAliases(resources, addr, keyName) {
+		wantAliases = append(wantAliases, a)
+	}
+	for _, a := range live.Aliases {
+		if !slices.Contains(wantAliases, a) {
+			f("alias", "alias %s points at the key in AWS; the code does not make it", a)
 		}
-		// Grants: the code's and the live ones, in the report's terms.
-		codeGrants := codeGrantsOf(resources, addr, keyName)
-		var unknown []LiveGrant
-		for _, g := range live.Grants {
-			if !slices.ContainsFunc(codeGrants, func(c codeGrant) bool { return c.matches(g) }) {
-				unknown = append(unknown, g)
-				f("grant", "grant %s%s is not in the code: %s may %s", g.ID, grantName(g), g.Grantee, strings.Join(g.Operations, ", "))
-			}
+	}
+	for _, a := range wantAliases {
+		if !slices.Contains(live.Aliases, a) {
+			f("alias", "alias %s of the code does not point at the key in AWS", a)
 		}
-		for _, c := range codeGrants {
-			if !slices.ContainsFunc(live.Grants, c.matches) {
-				f("grant", "grant %s of the code is not on the key in AWS", c.address)
-			}
+	}
+	// Grants: the code's and the live ones, in the report's terms.
+	codeGrants := codeGrantsOf(resources, addr, keyName)
+	var unknown []LiveGrant
+	for _, g := range live.Grants {
+		if !slices.ContainsFunc(codeGrants, func(c codeGrant) bool { return c.matches(g) }) {
+			unknown = append(unknown, g)
+			f("grant", "grant %s%s is not in the code: %s may %s", g.ID, grantName(g), g.Grantee, strings.Join(g.Operations, ", "))
 		}
-		// The policy.
-		codePolicy := policyOf(args, resources, addr, deployed)
-		policyDiffers := !sameJSON(codePolicy, live.Policy)
-		if policyDiffers {
-			f("policy", "the key policy in AWS differs from the code's")
+	}
+	for _, c := range codeGrants {
+		if !slices.ContainsFunc(live.Grants, c.matches) {
+			f("grant", "grant %s of the code is not on the key in AWS", c.address)
 		}
-		if !policyDiffers && len(unknown) == 0 && !slices.ContainsFunc(codeGrants, func(c codeGrant) bool { return !slices.ContainsFunc(live.Grants, c.matches) }) {
-			continue
-		}
-		changes, err := accessChanges(name, code, addr, keyName, live, codeGrants)
-		if err != nil {
-			return out, err
-		}
-		for i := range changes {
-			c := changes[i]
-			out = append(out, LiveFinding{Stack: name, Key: addr, KeyID: keyID, Kind: "access", Message: liveChangeText(c), Change: &c})
-		}
+	}
+	// The policy.
+	codePolicy := policyOf(args, resources, addr, deployed)
+	policyDiffers := !sameJSON(codePolicy, live.Policy)
+	if policyDiffers {
+		f("policy", "the key policy in AWS differs from the code's")
+	}
+	if !policyDiffers && len(unknown) == 0 && !slices.ContainsFunc(codeGrants, func(c codeGrant) bool { return !slices.ContainsFunc(live.Grants, c.matches) }) {
+		return out, nil
+	}
+	changes, err := accessChanges(name, code, typ, addr, keyName, live, codeGrants)
+	if err != nil {
+		return out, err
+	}
+	for i := range changes {
+		c := changes[i]
+		out = append(out, LiveFinding{Stack: name, Key: addr, KeyID: keyID, Kind: "access", Message: liveChangeText(c), Change: &c})
 	}
 	return out, nil
 }
@@ -451,14 +470,14 @@ func normalizePolicy(v any) any {
 // is deployed (the live policy, the live grants) and returns how they
 // differ: who may do what in AWS that the code does not say, and the
 // other way round.
-func accessChanges(stackName string, code []byte, addr, keyName string, live *LiveKey, codeGrants []codeGrant) ([]Change, error) {
+func accessChanges(stackName string, code []byte, typ, addr, keyName string, live *LiveKey, codeGrants []codeGrant) ([]Change, error) {
 	var doc map[string]any
 	if err := json.Unmarshal(code, &doc); err != nil {
 		return nil, err
 	}
 	liveDoc := deepCopy(doc).(map[string]any)
 	resources, _ := liveDoc["resource"].(map[string]any)
-	keys, _ := resources["aws_kms_key"].(map[string]any)
+	keys, _ := resources[typ].(map[string]any)
 	k, _ := keys[keyName].(map[string]any)
 	// The live policy, as a Terraform template that is only a literal.
 	k["policy"] = strings.NewReplacer("${", "$${", "%{", "%%{").Replace(live.Policy)
@@ -478,7 +497,7 @@ func accessChanges(stackName string, code []byte, addr, keyName string, live *Li
 		delete(grants, strings.TrimPrefix(c.address, "aws_kms_grant."))
 	}
 	for i, g := range live.Grants {
-		args := map[string]any{"key_id": "${" + addr + ".key_id}", "grantee_principal": g.Grantee, "operations": anyStrings(g.Operations), "name": g.Name}
+		args := map[string]any{"key_id": "${" + addr + "." + keyIDAttribute(typ) + "}", "grantee_principal": g.Grantee, "operations": anyStrings(g.Operations), "name": g.Name}
 		if g.Retiring != "" {
 			args["retiring_principal"] = g.Retiring
 		}

@@ -109,3 +109,75 @@ func TestLivePolicyInAnotherForm(t *testing.T) {
 		t.Errorf("findings:\n%s", findingsText(fs))
 	}
 }
+
+// externalStack is liveStack with the key's material brought by the user:
+// an aws_kms_external_key, which has no key_id (its id is the key id) and
+// no rotation argument, and names enabled as "enabled".
+func externalStack(t *testing.T) ([]byte, []StateResource, *LiveKey) {
+	t.Helper()
+	raw, state, live := liveStack(t)
+	s := strings.NewReplacer("aws_kms_key.k.key_id", "aws_kms_external_key.k.id", `"aws_kms_key"`, `"aws_kms_external_key"`, `"enable_key_rotation":true`, `"enabled":true`).Replace(string(raw))
+	state[0].Type = "aws_kms_external_key"
+	state[0].Attributes["id"] = state[0].Attributes["key_id"]
+	delete(state[0].Attributes, "key_id")
+	live.Rotation = false
+	return []byte(s), state, live
+}
+
+// The deployed key with imported material is compared with the code like
+// any key: as the code says, no finding; a grant made by hand, rotation
+// switched on (it cannot be, but a reader might say so) and the key
+// disabled are each reported, under its address.
+func TestLiveExternalKey(t *testing.T) {
+	raw, state, live := externalStack(t)
+	fs, err := CompareLive(context.Background(), "s", raw, state, fakeReader{live})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 0 {
+		t.Fatalf("findings for an external key as the code says:\n%s", findingsText(fs))
+	}
+	live.Grants = append(live.Grants, LiveGrant{ID: "g2", Grantee: "arn:aws:iam::111122223333:role/intruder", Operations: []string{"Decrypt"}})
+	live.Enabled, live.KeyState = false, "Disabled"
+	fs, err = CompareLive(context.Background(), "s", raw, state, fakeReader{live})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := findingsText(fs)
+	for _, w := range []string{"grant: grant g2 is not in the code", "access: role/intruder may kms:Decrypt in AWS", "state: the key is disabled in AWS, enabled in the code"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("findings do not say %q:\n%s", w, got)
+		}
+	}
+	for _, f := range fs {
+		if f.Key != "aws_kms_external_key.k" || f.KeyID != "1234" {
+			t.Errorf("finding on %s (%s), want aws_kms_external_key.k (1234)", f.Key, f.KeyID)
+		}
+	}
+}
+
+// The report reads an external key and its replica, with the key spec
+// of aws_kms_external_key's key_spec: the replica has its primary's.
+func TestReportReadsExternalKeys(t *testing.T) {
+	raw := stackOf(policy(stmt("Allow", aws(root), "kms:*")), nil)
+	s := strings.Replace(string(raw), `"aws_kms_key"`, `"aws_kms_external_key"`, 1)
+	var doc map[string]any
+	_ = json.Unmarshal([]byte(s), &doc)
+	res := doc["resource"].(map[string]any)
+	res["aws_kms_external_key"].(map[string]any)["k"].(map[string]any)["key_spec"] = "RSA_2048"
+	res["aws_kms_external_key"].(map[string]any)["k"].(map[string]any)["key_usage"] = "SIGN_VERIFY"
+	res["aws_kms_replica_external_key"] = map[string]any{"r": map[string]any{"primary_key_arn": "${aws_kms_external_key.k.arn}", "policy": policy(stmt("Allow", aws(root), "kms:*"))}}
+	raw, _ = json.Marshal(doc)
+	r, err := Build("test", map[string][]byte{"s": raw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, k := range r.Stacks[0].Keys {
+		got = append(got, k.Address+" "+k.KeySpec+" "+k.KeyUsage+" "+k.Primary)
+	}
+	want := []string{"aws_kms_external_key.k RSA_2048 SIGN_VERIFY ", "aws_kms_replica_external_key.r RSA_2048 SIGN_VERIFY aws_kms_external_key.k"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("keys:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -31,8 +31,9 @@ type Report struct {
 type Stack struct {
 	// Name is the stack's name (kms-<environment>).
 	Name string `json:"name"`
-	// Keys are the stack's aws_kms_key and aws_kms_replica_key resources,
-	// sorted by address.
+	// Keys are the stack's keys and replicas (aws_kms_key,
+	// aws_kms_external_key, aws_kms_replica_key,
+	// aws_kms_replica_external_key), sorted by address.
 	Keys []Key `json:"keys"`
 	// Notes are what the report could not read or decide for the stack.
 	Notes []string `json:"notes,omitempty"`
@@ -40,8 +41,9 @@ type Stack struct {
 
 // Key is one KMS key or replica and who can do what with it.
 type Key struct {
-	// Address is the Terraform address: aws_kms_key.<name> or
-	// aws_kms_replica_key.<name>.
+	// Address is the Terraform address: aws_kms_key.<name>,
+	// aws_kms_external_key.<name>, aws_kms_replica_key.<name> or
+	// aws_kms_replica_external_key.<name>.
 	Address string `json:"address"`
 	// Primary is the address of a replica's primary key.
 	Primary string `json:"primary,omitempty"`

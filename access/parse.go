@@ -186,7 +186,7 @@ func parseStack(name string, raw []byte) (*stackDoc, error) {
 			s.attachments = append(s.attachments, attachment{address: typ + "." + n, kind: kind, target: target, policyArn: arn})
 		}
 	}
-	for _, typ := range []string{"aws_kms_key", "aws_kms_replica_key"} {
+	for _, typ := range append(slices.Clone(keyTypes), replicaTypes...) {
 		for _, n := range slices.Sorted(maps.Keys(doc.Resource[typ])) {
 			args := doc.Resource[typ][n]
 			address := typ + "." + n
@@ -196,24 +196,14 @@ func parseStack(name string, raw []byte) (*stackDoc, error) {
 				provider = "aws"
 			}
 			k.region = s.regions[provider]
-			if v, _ := str(args, "customer_master_key_spec"); v != "" {
-				k.spec = v
-			}
-			if v, _ := str(args, "key_usage"); v != "" {
-				k.usage = v
-			}
-			if typ == "aws_kms_replica_key" {
+			k.spec, k.usage = specOf(args, k.spec), usageOf(args, k.usage)
+			if slices.Contains(replicaTypes, typ) {
 				primary, _ := str(args, "primary_key_arn")
 				if m := referenceTo.FindStringSubmatch(primary); m != nil {
 					k.primary = m[1] + "." + m[2]
 					// A replica has its primary's spec and usage.
 					if p, ok := doc.Resource[m[1]][m[2]]; ok {
-						if v, _ := str(p, "customer_master_key_spec"); v != "" {
-							k.spec = v
-						}
-						if v, _ := str(p, "key_usage"); v != "" {
-							k.usage = v
-						}
+						k.spec, k.usage = specOf(p, k.spec), usageOf(p, k.usage)
 					}
 				}
 			}
@@ -282,6 +272,41 @@ func parseStack(name string, raw []byte) (*stackDoc, error) {
 		s.grants = append(s.grants, g)
 	}
 	return s, nil
+}
+
+// keyTypes are the resource types of keys, replicaTypes of their replicas:
+// AWS KMS's key material, and the user's (Origin EXTERNAL).
+var (
+	keyTypes     = []string{"aws_kms_key", "aws_kms_external_key"}
+	replicaTypes = []string{"aws_kms_replica_key", "aws_kms_replica_external_key"}
+)
+
+// specOf returns a key's spec argument (customer_master_key_spec, or
+// key_spec of aws_kms_external_key), or def.
+func specOf(args map[string]any, def string) string {
+	for _, name := range []string{"customer_master_key_spec", "key_spec"} {
+		if v, _ := args[name].(string); v != "" {
+			return v
+		}
+	}
+	return def
+}
+
+// usageOf returns a key's key_usage, or def.
+func usageOf(args map[string]any, def string) string {
+	if v, _ := args["key_usage"].(string); v != "" {
+		return v
+	}
+	return def
+}
+
+// keyIDAttribute is the attribute that holds a key's id: key_id, or id for
+// aws_kms_external_key, which has no key_id.
+func keyIDAttribute(typ string) string {
+	if typ == "aws_kms_external_key" {
+		return "id"
+	}
+	return "key_id"
 }
 
 // referenceTo matches a whole-string reference to a resource attribute:

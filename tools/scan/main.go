@@ -197,7 +197,7 @@ func lintStacks(dirs map[string]string, trusted map[string]trust) ([]finding, er
 }
 
 // policyResources are the resource types whose policy is a key policy.
-var policyResources = []string{"aws_kms_key", "aws_kms_replica_key", "aws_kms_key_policy"}
+var policyResources = []string{"aws_kms_key", "aws_kms_replica_key", "aws_kms_external_key", "aws_kms_replica_external_key", "aws_kms_key_policy"}
 
 // trust is what an environment trusts besides its own account:
 // trusted_account_ids and trusted_service_principals.
