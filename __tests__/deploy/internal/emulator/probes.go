@@ -130,3 +130,23 @@ func ProbeNewerKeySpecsRefused(ctx context.Context, endpoint string) error {
 	}
 	return nil
 }
+
+// ProbeImportUnsupported: moto 5.2.1 creates a key with origin EXTERNAL
+// but has no GetParametersForImport (nor ImportKeyMaterial), so the
+// provider cannot import key material into it.
+func ProbeImportUnsupported(ctx context.Context, endpoint string) error {
+	k := kms.NewFromConfig(config(endpoint, "us-east-1"))
+	key, err := k.CreateKey(ctx, &kms.CreateKeyInput{Origin: kmstypes.OriginTypeExternal})
+	if err != nil {
+		return fmt.Errorf("CreateKey with origin EXTERNAL fails: %w", err)
+	}
+	_, err = k.GetParametersForImport(ctx, &kms.GetParametersForImportInput{
+		KeyId:             key.KeyMetadata.KeyId,
+		WrappingAlgorithm: kmstypes.AlgorithmSpecRsaesOaepSha256,
+		WrappingKeySpec:   kmstypes.WrappingKeySpecRsa4096,
+	})
+	if err == nil {
+		return fmt.Errorf("GetParametersForImport succeeds")
+	}
+	return nil
+}
