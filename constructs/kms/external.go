@@ -106,9 +106,11 @@ func (c *KmsKeyConfig) validateOrigin(p *problems) {
 		for _, f := range []struct {
 			f     field
 			value string
-		}{{fMaterial, c.KeyMaterialBase64}, {fVariable, c.KeyMaterialVariable}, {fValidTo, c.ValidTo}} {
+			shown any
+		}{{fMaterial, c.KeyMaterialBase64, nil}, {fVariable, c.KeyMaterialVariable, c.KeyMaterialVariable}, {fValidTo, c.ValidTo, c.ValidTo}} {
+			// The material is a secret: never shown.
 			if f.value != "" {
-				p.add(f.f, f.value, "only with origin EXTERNAL (key material you bring); this key's material is AWS KMS's")
+				p.add(f.f, f.shown, "only with origin EXTERNAL (key material you bring); this key's material is AWS KMS's")
 			}
 		}
 		return
@@ -126,16 +128,24 @@ func (c *KmsKeyConfig) validateOrigin(p *problems) {
 	case c.KeyMaterialBase64 != "" && c.KeyMaterialVariable != "":
 		p.add(fMaterial, nil, "set key_material_base64 or key_material_variable (KeyMaterialVariable), not both")
 	case c.KeyMaterialBase64 != "":
-		if msg := literalProblem(c.KeyMaterialBase64); msg != "" {
-			p.add(fMaterial, nil, "%s", msg)
-		} else if !tftemplate.IsUnresolved(c.KeyMaterialBase64) {
-			// The value is a secret: never shown.
+		// The value is a secret: never shown.
+		switch {
+		case literalProblem(c.KeyMaterialBase64) != "":
+			p.add(fMaterial, nil, "%s", literalProblem(c.KeyMaterialBase64))
+		case !tftemplate.IsUnresolved(c.KeyMaterialBase64):
 			p.add(fMaterial, nil, "is a literal: key material written in the code or in cdktf.json is a secret in the repository; give a reference to a sensitive value (Go: a cdktf.TerraformVariable with Sensitive, its StringValue()), set key_material_variable, or import the material outside Terraform")
+		case len(tftemplate.Markers(c.KeyMaterialBase64)) != 1 || tftemplate.ReplaceMarkers(c.KeyMaterialBase64, func(string) string { return "" }) != "":
+			p.add(fMaterial, nil, "holds literal text beside a reference, which would put part of the material in the repository; give one reference alone")
 		}
 	case c.KeyMaterialVariable != "":
 		if validateLiteral(p, fVariable, c.KeyMaterialVariable) {
-			if !terraformNamePattern.MatchString(c.KeyMaterialVariable) || slices.Contains(reservedVariableNames, c.KeyMaterialVariable) {
+			switch {
+			case !terraformNamePattern.MatchString(c.KeyMaterialVariable) || slices.Contains(reservedVariableNames, c.KeyMaterialVariable):
 				p.add(fVariable, c.KeyMaterialVariable, "must be a Terraform variable name: a letter or _ first, then letters, digits, _ or -, and none of %v", reservedVariableNames)
+			case c.KeyMaterialVariable == "Default":
+				// cdktf leaves the construct id Default out of names, so
+				// the variable would have none.
+				p.add(fVariable, c.KeyMaterialVariable, "cannot be Default: cdktf leaves that construct id out of Terraform names; choose another name")
 			}
 		}
 	}

@@ -237,7 +237,7 @@ func TestExternalKeyMaterialVariableIsClaimed(t *testing.T) {
 	}
 	stack = synthtest.NewStack(t)
 	cdktf.NewTerraformVariable(stack, jsii.String("material"), &cdktf.TerraformVariableConfig{Type: jsii.String("string")})
-	if _, err := kms.NewKmsKey(stack, "a", cfg); err == nil || !strings.Contains(err.Error(), "variable material is already used by") {
+	if _, err := kms.NewKmsKey(stack, "a", cfg); err == nil || !strings.Contains(err.Error(), `(cdktf.TerraformVariable) already has the construct id "material" in the stack`) {
 		t.Errorf("user's variable: %v", err)
 	}
 }
@@ -255,4 +255,64 @@ func jsonEqual(a, b any) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
 	return string(x) == string(y)
+}
+
+// Found by trying to break the feature: grants and roles on an external
+// key with replicas name every replica's ARN (a nil replica resource
+// crashed them); the material is never shown, also when origin is not
+// EXTERNAL; material with literal text beside the reference is refused;
+// the variable's name cannot take a construct id the stack (or the key)
+// already has, nor Default, which cdktf leaves out of names.
+func TestExternalKeyEdges(t *testing.T) {
+	cfg := externalExample()
+	cfg.KeyMaterialVariable = "mat"
+	cfg.MultiRegion, cfg.ReplicaRegions = true, []string{"us-east-1"}
+	cfg.Roles = []kms.RoleSpec{{Service: "lambda"}}
+	stack := synthtest.NewStack(t)
+	k := mustKey(t, stack, "kms", cfg)
+	if _, err := k.GrantDecrypt(kms.RoleGrantee("arn:aws:iam::123456789012:role/app")); err != nil {
+		t.Fatal(err)
+	}
+	doc := synthtest.Synth(t, stack)
+	replicaArn := synthtest.Ref("aws_kms_replica_external_key.kms_replica_us_east_1", "arn")
+	policies := 0
+	for name, p := range doc.Resources("aws_iam_role_policy") {
+		raw, _ := json.Marshal(p["policy"])
+		if !strings.Contains(string(raw), replicaArn) {
+			t.Errorf("%s does not name the replica: %s", name, raw)
+		}
+		policies++
+	}
+	if policies != 2 {
+		t.Errorf("%d inline policies, want the role's and the grant's", policies)
+	}
+
+	const secret = "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI="
+	plain := usageExample()
+	plain.KeyMaterialBase64 = secret
+	if err := plain.Validate(); err == nil || !strings.Contains(err.Error(), "KeyMaterialBase64: only with origin EXTERNAL") || strings.Contains(err.Error(), "c2VjcmV0") {
+		t.Errorf("material without origin EXTERNAL: %v", err)
+	}
+	mixed := externalExample()
+	v := cdktf.NewTerraformVariable(synthtest.NewStack(t), jsii.String("m"), &cdktf.TerraformVariableConfig{Type: jsii.String("string")})
+	mixed.KeyMaterialBase64 = "c2VjcmV0" + *v.StringValue()
+	if err := mixed.Validate(); err == nil || !strings.Contains(err.Error(), "KeyMaterialBase64: holds literal text beside a reference") || strings.Contains(err.Error(), "c2VjcmV0") {
+		t.Errorf("material with literal text: %v", err)
+	}
+
+	named := externalExample()
+	named.KeyMaterialVariable = "Default"
+	if err := named.Validate(); err == nil || !strings.Contains(err.Error(), `KeyMaterialVariable: "Default": cannot be Default`) {
+		t.Errorf("a variable named Default: %v", err)
+	}
+	named.KeyMaterialVariable = "kms"
+	if _, err := kms.NewKmsKey(synthtest.NewStack(t), "kms", named); err == nil || !strings.Contains(err.Error(), `KeyMaterialVariable: "kms": is the key's own construct id`) {
+		t.Errorf("a variable named as the key: %v", err)
+	}
+	stack = synthtest.NewStack(t)
+	mustKey(t, stack, "team", usageExample())
+	named.KeyMaterialVariable, named.OutputPrefix = "team", "byok"
+	if _, err := kms.NewKmsKey(stack, "byok", named); err == nil || !strings.Contains(err.Error(), `KeyMaterialVariable: "team": variable team:`) || !strings.Contains(err.Error(), `already has the construct id "team"`) {
+		t.Errorf("a variable named as another construct of the stack: %v", err)
+	}
 }

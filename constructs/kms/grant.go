@@ -233,7 +233,7 @@ func (k *KmsKey) target() *keyTarget {
 func (k *KmsKey) allArns() []*string {
 	out := []*string{k.key.Arn()}
 	for _, r := range k.replicas {
-		out = append(out, r.Resource.Arn())
+		out = append(out, r.Arn())
 	}
 	return out
 }

@@ -135,6 +135,10 @@ func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*Km
 	if clash == nil {
 		clash = c.checkChildren(skip)
 	}
+	if v := cfg.KeyMaterialVariable; v != "" && !k.nested && v == id {
+		clash = errors.Join(clash, &FieldError{Field: "KeyMaterialVariable", Key: "key_material_variable", Value: v,
+			Rule: "is the key's own construct id in the stack, where the variable is created under its name; choose another name"})
+	}
 	if invalid != nil || clash != nil {
 		// A clash of a name whose field is invalid only repeats it.
 		var p, more problems

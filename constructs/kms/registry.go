@@ -256,7 +256,17 @@ func (c *claims) checkChildren(skip string) error {
 			continue
 		}
 		child := c.st.node.TryFindChild(jsii.String(cl.child))
-		if child == nil || c.st.owned[child] {
+		if child == nil {
+			continue
+		}
+		if strings.HasPrefix(cl.key, "variable ") {
+			// The variable is created directly in the stack under its
+			// name: any child with that construct id is in the way, the
+			// construct's own too.
+			p.add(cl.field, cl.value, "%s: %s (%s) already has the construct id %q in the stack, where the variable is created under its name; choose another name", cl.what, *child.Node().Path(), typeName(child), cl.child)
+			continue
+		}
+		if c.st.owned[child] {
 			continue
 		}
 		if other, ok := elementKey(child); ok && other == cl.key {
