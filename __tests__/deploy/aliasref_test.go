@@ -25,10 +25,7 @@ func TestAliasReference(t *testing.T) {
 	e := newEnv(t)
 	dir := t.TempDir()
 	synthApp(t, dir, func(stack cdktf.TerraformStack) error {
-		namer := iamrole.NewIamRole(stack, jsii.String("namer"), &iamrole.IamRoleConfig{
-			Name:             jsii.String("orders-from-reference"),
-			AssumeRolePolicy: jsii.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`),
-		})
+		namer := lambdaRole(stack, "namer", "orders-from-reference")
 		_, err := kms.NewKmsKey(stack, "orders_key", &kms.KmsKeyConfig{
 			AwsAccountId: "123456789012", AwsRegion: "eu-west-1", NamePrefix: "orders", Environment: "prod",
 			Aliases: []string{"alias/orders-literal", "alias/" + *namer.Name()},
@@ -49,4 +46,13 @@ func TestAliasReference(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("aliases of the key: %v, want %v", got, want)
 	}
+}
+
+// lambdaRole is an IAM role that Lambda may assume, with its Terraform
+// name id and its IAM name name.
+func lambdaRole(stack cdktf.TerraformStack, id, name string) iamrole.IamRole {
+	return iamrole.NewIamRole(stack, jsii.String(id), &iamrole.IamRoleConfig{
+		Name:             jsii.String(name),
+		AssumeRolePolicy: jsii.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`),
+	})
 }

@@ -12,7 +12,6 @@ import (
 	kmssdk "github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/cdktf-kms/cdktf-kms/__tests__/deploy/internal/readback"
@@ -34,10 +33,7 @@ func TestExternalKey(t *testing.T) {
 	t.Run("material imported outside Terraform", func(t *testing.T) {
 		dir := t.TempDir()
 		synthApp(t, dir, func(stack cdktf.TerraformStack) error {
-			reader := iamrole.NewIamRole(stack, jsii.String("reader"), &iamrole.IamRoleConfig{
-				Name:             jsii.String("byok-reader"),
-				AssumeRolePolicy: jsii.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`),
-			})
+			reader := lambdaRole(stack, "reader", "byok-reader")
 			key, err := kms.NewKmsKey(stack, "byok", &kms.KmsKeyConfig{
 				AwsAccountId: "123456789012", AwsRegion: "eu-west-1", NamePrefix: "byok", Environment: "prod",
 				Origin:    kms.OriginExternal,

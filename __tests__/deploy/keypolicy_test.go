@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	kmssdk "github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
@@ -33,10 +32,7 @@ func TestKeyPolicyResource(t *testing.T) {
 	dir := t.TempDir()
 	app := func(separate bool) func(stack cdktf.TerraformStack) error {
 		return func(stack cdktf.TerraformStack) error {
-			role := iamrole.NewIamRole(stack, jsii.String("worker"), &iamrole.IamRoleConfig{
-				Name:             jsii.String("orders-worker"),
-				AssumeRolePolicy: jsii.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`),
-			})
+			role := lambdaRole(stack, "worker", "orders-worker")
 			cfg := &kms.KmsKeyConfig{
 				AwsAccountId: "123456789012", AwsRegion: "eu-west-1", NamePrefix: "orders", Environment: "prod",
 				KeyPolicyResource: separate,
