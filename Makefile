@@ -17,7 +17,7 @@ FUZZ_TARGETS := ./constructs/kms:FuzzNewKmsKey ./stacks:FuzzParseEnvironments ./
 	./internal/policylint:FuzzLint ./internal/tftemplate:FuzzEscape
 FUZZTIME ?= 15s
 
-.PHONY: help install synth app-synth hcl access test test-short e2e golden docs vet fmt fuzz scan bench consumer diff deploy clean
+.PHONY: help install synth app-synth hcl atlantis access test test-short e2e golden docs vet fmt fuzz scan bench consumer diff deploy clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -37,14 +37,19 @@ app-synth: ## synthesize with the app alone (go run .; no CLI start-up)
 hcl: ## synthesize HCL (cdk.tf) instead of JSON (go run . -hcl)
 	go run . -hcl
 
+atlantis: ## synthesize, then write atlantis.yaml: one Atlantis project per stack, dependencies in order (go run . -atlantis atlantis.yaml); docs/pipeline.md
+	go run . -atlantis atlantis.yaml
+
 access: ## who can do what with each key (go run . -access; ENV=prod for one environment); docs/access/README.md
 	go run . -access $(if $(filter command line,$(origin ENV)),-env $(ENV),)
 
 test: node_modules/.package-lock.json ## run every test, including __tests__ (go test ./... skips it), failing on leftovers in the temp directory (installs the pinned cdktf CLI and IAM simulator first)
 	go run ./tools/tmpcheck -- go test -timeout 30m ./... ./__tests__/
+	go run ./tools/tmpcheck -- go -C __tests__/pipeline test -timeout 10m ./...
 
 test-short: ## run the tests without the end-to-end runs of the app, the CLI and terraform
 	go run ./tools/tmpcheck -- go test -short ./... ./__tests__/
+	go run ./tools/tmpcheck -- go -C __tests__/pipeline test -short ./...
 
 e2e: install ## deploy every stack to an AWS API emulator with the real AWS provider, with terraform and with OpenTofu (builds the provider once, 35-50 min, and OpenTofu, 4 min, unless CDKTF_KMS_PROVIDER_MIRROR and CDKTF_KMS_OPENTOFU name builds), failing on leftovers in the temp directory
 	@mirror=$${CDKTF_KMS_PROVIDER_MIRROR:-$$(.ci/build-provider.sh)} && \
@@ -63,6 +68,7 @@ vet: ## gofmt check and go vet
 	@test -z "$$(gofmt -l . | grep -v '^node_modules/')" || { echo "gofmt needed:"; gofmt -l . | grep -v '^node_modules/'; exit 1; }
 	go vet ./... ./__tests__/ ./__tests__/composition
 	go -C __tests__/deploy vet -tags e2e ./...
+	go -C __tests__/pipeline vet ./...
 
 fuzz: ## run each fuzz target for FUZZTIME (default 15s); new findings land in testdata/fuzz
 	@set -e; for t in $(FUZZ_TARGETS); do \

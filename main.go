@@ -5,7 +5,8 @@
 // With -hcl (or SYNTH_HCL_OUTPUT=true, which `cdktf synth --hcl` sets) it
 // writes each stack as HCL (cdk.tf) instead of JSON (cdk.tf.json), using
 // cdktf's own HCL output. With -strict (or CDKTF_KMS_STRICT=true) warnings
-// are errors.
+// are errors. With -atlantis FILE it then writes Atlantis's configuration of
+// the stacks to FILE (see package pipeline).
 //
 // The output folder ($CDKTF_OUTDIR or cdktf.out) changes only when the
 // whole synth succeeds, and only in the files a synth writes (see package
@@ -19,11 +20,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf-kms/cdktf-kms/access"
+	"github.com/cdktf-kms/cdktf-kms/pipeline"
 	"github.com/cdktf-kms/cdktf-kms/stacks"
 	"github.com/cdktf-kms/cdktf-kms/synth"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -58,6 +61,7 @@ func run(args []string, stderr io.Writer) int {
 		strictDefault = b
 	}
 	strict := flags.Bool("strict", strictDefault, "treat warnings as errors: print them and write nothing ("+strictEnv+"=true does the same under cdktf synth)")
+	atlantisFile := flags.String("atlantis", "", "after the synth, write Atlantis's configuration of the stacks to this file (atlantis.yaml: one project per stack, dependencies in order); every environment needs an S3 backend")
 	accessOpts := access.RegisterFlags(flags)
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -98,8 +102,14 @@ func run(args []string, stderr io.Writer) int {
 			return 2
 		}
 	}
+	if *atlantisFile != "" {
+		if err := pipelineReady(envs); err != nil {
+			fmt.Fprintf(stderr, "error: -atlantis: %v\n", err)
+			return 1
+		}
+	}
 	opts := synth.Options{Outdir: outdir, HCL: *hcl, Strict: *strict, Stderr: stderr}
-	return synth.Main(opts, func(ctx context.Context, app cdktf.App) error {
+	code := synth.Main(opts, func(ctx context.Context, app cdktf.App) error {
 		var errs []error
 		for _, env := range envs {
 			if _, err := stacks.NewEnvironmentStack(app, env); err != nil {
@@ -113,6 +123,68 @@ func run(args []string, stderr io.Writer) int {
 		}
 		return nil
 	})
+	if code != 0 || *atlantisFile == "" {
+		return code
+	}
+	if err := writeAtlantis(*atlantisFile, outdir); err != nil {
+		fmt.Fprintf(stderr, "error: -atlantis: %v; the synth is complete, %s was not written\n", err, *atlantisFile)
+		return 1
+	}
+	return 0
+}
+
+// pipelineReady refuses environments whose state a pipeline server would
+// lose (local state), before anything is synthesized.
+func pipelineReady(envs []stacks.Environment) error {
+	var local []string
+	for _, e := range envs {
+		if e.Backend == nil || e.Backend.S3 == nil {
+			local = append(local, e.Name)
+		}
+	}
+	if len(local) > 0 {
+		return fmt.Errorf("environments %s keep their state in a local file, which a pipeline server does not keep between runs: give each a backend.s3 in cdktf.json (state and lock in S3); nothing was synthesized", strings.Join(local, ", "))
+	}
+	return nil
+}
+
+// writeAtlantis writes Atlantis's configuration of the output folder's
+// stacks to file, whole or not at all; the project folders are relative to
+// the file's folder (the repository root).
+func writeAtlantis(file, outdir string) error {
+	root, err := filepath.Abs(filepath.Dir(file))
+	if err != nil {
+		return err
+	}
+	abs, err := filepath.Abs(outdir)
+	if err != nil {
+		return err
+	}
+	rel, err := filepath.Rel(root, abs)
+	if err != nil {
+		return err
+	}
+	stackList, err := pipeline.ReadStacks(outdir, rel)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(root, ".atlantis-*.yaml")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after a failure; gone after the rename
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(pipeline.Atlantis(stackList, filepath.ToSlash(filepath.Join(rel, "manifest.json")))); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), file)
 }
 
 // invalidError prints as the list of configuration problems.

@@ -44,6 +44,9 @@ type StackManifest struct {
 	StackMetadataPath    string       `json:"stackMetadataPath"`
 	WorkingDirectory     string       `json:"workingDirectory"`
 	Annotations          []Annotation `json:"annotations"`
+	// Dependencies are the stacks this one reads (cross-stack references),
+	// which must be applied first.
+	Dependencies []string `json:"dependencies"`
 }
 
 // Annotation is a message a construct added (cdktf's Annotations): a
@@ -81,6 +84,17 @@ func readManifest(dir string) (m Manifest, ok bool, err error) {
 		}
 	}
 	return m, true, nil
+}
+
+// ReadManifest reads the manifest.json of an output folder a synth wrote,
+// checked as a synth checks it before replacing the folder (a
+// *ManifestError when it is not one cdktf wrote).
+func ReadManifest(outdir string) (Manifest, error) {
+	m, ok, err := readManifest(outdir)
+	if err == nil && !ok {
+		err = fmt.Errorf("%s: there is no manifest: synthesize first (cdktf synth, or go run .)", filepath.Join(outdir, manifestFile))
+	}
+	return m, err
 }
 
 // ManifestError refuses an output folder whose manifest.json no synth
