@@ -2,7 +2,9 @@ package tests
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"sort"
@@ -116,6 +118,14 @@ func TestHCLOutputParsesAndMatchesJSON(t *testing.T) {
 					t.Errorf("%s: terraform fmt -check refuses the HCL output: %v", s.Name(), err)
 					continue
 				}
+				// Terraform loads it as a configuration (blocks where it
+				// wants blocks, the lifecycle's conditions among them):
+				// init gets past the configuration and stops only at
+				// installing the providers, from an empty mirror.
+				if msg := configLoadProblem(t, copyDir); msg != "" {
+					t.Errorf("%s: terraform refuses the HCL output as a configuration:\n%s", s.Name(), msg)
+					continue
+				}
 				fromJSON, err := tfconfig.Load(jsonFile)
 				if err != nil {
 					t.Fatalf("%s: %v", s.Name(), err)
@@ -169,4 +179,30 @@ func describeDifference(a, b map[string]any) string {
 	}
 	sort.Strings(out)
 	return strings.Join(out, "\n")
+}
+
+// configLoadProblem runs terraform init in dir with an empty provider
+// mirror, and returns what it says when the configuration itself is
+// refused ("" when init gets to the providers: then the configuration
+// loaded, and only the providers are missing).
+func configLoadProblem(t *testing.T, dir string) string {
+	t.Helper()
+	mirror := t.TempDir()
+	rc := filepath.Join(t.TempDir(), "terraformrc")
+	if err := os.WriteFile(rc, []byte("provider_installation {\n  filesystem_mirror {\n    path = \""+filepath.ToSlash(mirror)+"\"\n  }\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(terraformBinary(t), "init", "-backend=false", "-input=false", "-no-color")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0")
+	out, err := cmd.CombinedOutput()
+	switch {
+	case err == nil:
+		return ""
+	case strings.Contains(string(out), "must be valid before initialization"):
+		return string(out)
+	case strings.Contains(string(out), "Failed to query available provider packages"):
+		return ""
+	}
+	return fmt.Sprintf("terraform init: %v\n%s", err, out)
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -79,5 +80,56 @@ func TestTerraformFmtAcceptsTheOutput(t *testing.T) {
 	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+os.DevNull, "CHECKPOINT_DISABLE=1")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Errorf("terraform fmt -check refuses the output: %v\n%s", err, out)
+	}
+}
+
+// cdktf 0.20 writes a lifecycle's conditions as a list attribute, which
+// Terraform refuses; they become one block each, their arguments as they
+// were (a quoted key too), and other lifecycle arguments stay.
+func TestLifecycleConditionsBecomeBlocks(t *testing.T) {
+	src := `resource "aws_kms_key" "k" {
+  lifecycle {
+    prevent_destroy = true
+    precondition = [
+      {
+        condition     = "${can(regex("^a{2}$", var.x))}"
+        error_message = "x: \"${var.x}\" is $${var.x}"
+      },
+      {
+        "condition" = length(var.y) > 0
+        error_message = "y"
+      },
+    ]
+    postcondition = [{ condition = self.arn != "", error_message = "arn" }]
+  }
+}
+`
+	want := `resource "aws_kms_key" "k" {
+  lifecycle {
+    prevent_destroy = true
+    precondition {
+      condition     = can(regex("^a{2}$", var.x))
+      error_message = "x: \"${var.x}\" is $${var.x}"
+    }
+    precondition {
+      condition     = length(var.y) > 0
+      error_message = "y"
+    }
+    postcondition {
+      condition     = self.arn != ""
+      error_message = "arn"
+    }
+  }
+}
+`
+	got, err := Format([]byte(src), "cdk.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	if _, err := Format([]byte("resource \"a\" \"b\" {\n  lifecycle {\n    precondition = var.list\n  }\n}\n"), "cdk.tf"); err == nil || !strings.Contains(err.Error(), "lifecycle precondition: a list of objects is expected") {
+		t.Errorf("a precondition that is not a list: %v", err)
 	}
 }
