@@ -6,7 +6,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cdktf-kms/cdktf-kms/synth"
 )
+
+// TestMain runs the tests as every program of the repository runs: the
+// jsii runtime the package links (through synth) leaves nothing behind.
+func TestMain(m *testing.M) { os.Exit(synth.RunTests(m)) }
 
 // outdir writes an output folder as cdktf does: manifest.json and each
 // stack's file, with the backend given (nil: none, cdktf's local state).
