@@ -166,6 +166,7 @@ func SetAwsProviderConstraint(stack cdktf.TerraformStack, constraint string) err
 	if err := p.err(); err != nil {
 		return err
 	}
+	st.attach()
 	st.providerConstraint = constraint
 	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), jsii.String(constraint))
 	return nil

@@ -28,13 +28,49 @@ import (
 // direct children (whose construct id is their Terraform name); a check at
 // synth (a validation on the stack) catches elements the user adds later or
 // nests with overridden names.
-var (
-	registryMu sync.Mutex
-	// The jsii runtime hands back the same Go value for the same object,
-	// so stacks and apps are their own keys.
-	stackStates = map[cdktf.TerraformStack]*stackState{}
-	appStates   = map[constructs.IConstruct]*appState{}
-)
+//
+// The state lives on the nodes it is about: a child construct of the stack
+// (and one of the app's root) with the id stateNodeID holds it, added when
+// the construct first creates something there, so that a refused
+// configuration adds nothing. It goes with its app: nothing of an app's
+// state outlives it in this package.
+var registryMu sync.Mutex
+
+// stateNodeID is the construct id of the node that holds the construct's
+// state of a stack or an app. It has a dot, so it is never a Terraform name
+// and never clashes with one.
+const stateNodeID = "cdktf-kms.state"
+
+// stackStateNode and appStateNode are the nodes that hold the state: Go
+// constructs, which the jsii runtime hands back as themselves when the
+// kernel returns them.
+type stackStateNode struct {
+	constructs.Construct
+	st *stackState
+}
+
+type appStateNode struct {
+	constructs.Construct
+	app *appState
+}
+
+// ToString names the node. The jsii runtime makes a Go construct only of a
+// type that overrides a method.
+func (n *stackStateNode) ToString() *string { return jsii.String(stateNodeID) }
+
+// ToString names the node, as stackStateNode's does.
+func (n *appStateNode) ToString() *string { return jsii.String(stateNodeID) }
+
+// recent remembers the last stack and app whose state was looked up (a
+// cache, registryMu held): the calls of one environment (the provider
+// constraint, the key, its grants) then ask the kernel once. It holds
+// nothing the nodes do not.
+var recent struct {
+	stack cdktf.TerraformStack
+	st    *stackState
+	root  constructs.IConstruct
+	app   *appState
+}
 
 // stackState is what the construct tracks per stack. Each jsii call costs
 // about half a millisecond, so the stack's node is fetched once and its id
@@ -61,6 +97,8 @@ type stackState struct {
 	// versions it requires (SetAwsProviderConstraint; "" for the bindings').
 	keys               []*KmsKey
 	providerConstraint string
+	// attached: the state is on the stack's node (attach).
+	attached bool
 }
 
 // appState tracks names that are global in AWS across an app's stacks.
@@ -72,6 +110,8 @@ type appState struct {
 	// skipValidation is the app's SkipValidation (stacks then get an
 	// aspect that marks them synthesized).
 	skipValidation bool
+	root           constructs.IConstruct
+	attached       bool
 }
 
 // appOwner is who created an app-wide name: the stack's id is fetched only
@@ -83,43 +123,76 @@ type appOwner struct {
 
 func (o appOwner) String() string { return o.owner + " of stack " + o.st.stackName() }
 
-// stateOf returns the state of the stack (registryMu held).
+// stateOf returns the state of the stack (registryMu held): the one on
+// its node, or a new one that attach puts there.
 func stateOf(stack cdktf.TerraformStack) *stackState {
-	st, ok := stackStates[stack]
-	if ok {
-		return st
+	if recent.stack == stack {
+		return recent.st
 	}
-	st = &stackState{
+	node := stack.Node()
+	if n, ok := node.TryFindChild(jsii.String(stateNodeID)).(*stackStateNode); ok {
+		recent.stack, recent.st = stack, n.st
+		return n.st
+	}
+	return &stackState{
 		stack: stack,
-		node:  stack.Node(),
+		node:  node,
 		names: map[string]string{},
 		owned: map[any]bool{},
+		app:   appStateOf(node.Root()),
 	}
-	stackStates[stack] = st
-	// One check per stack at synth, for clashes made after the keys; it
-	// also marks the stack synthesized. An app that skips validations gets
-	// an aspect for the mark instead (aspects run at every synth).
+}
+
+// attach puts the state on the stack's node, before the construct creates
+// anything in the stack or records a name (registryMu held). One check per
+// stack at synth finds clashes made after the keys and marks the stack
+// synthesized; an app that skips validations gets an aspect for the mark
+// instead (aspects run at every synth).
+func (st *stackState) attach() {
+	if st.attached {
+		return
+	}
+	st.attached = true
+	st.app.attach()
+	n := &stackStateNode{st: st}
+	constructs.NewConstruct_Override(n, st.stack, jsii.String(stateNodeID))
+	st.owned[n] = true
 	st.node.AddValidation(&stackValidation{st: st})
-	st.app = appStateOf(st.node.Root())
 	if st.app.skipValidation {
-		cdktf.Aspects_Of(stack).Add(&synthMark{st: st})
+		cdktf.Aspects_Of(st.stack).Add(&synthMark{st: st})
 	}
-	return st
+	recent.stack, recent.st = st.stack, st
 }
 
 // appStateOf returns the state of an app by its root construct
-// (registryMu held); the app's SkipValidation is read once.
+// (registryMu held): the one on the root's node, or a new one that attach
+// puts there; the app's SkipValidation is read once.
 func appStateOf(root constructs.IConstruct) *appState {
-	app, ok := appStates[root]
-	if !ok {
-		app = &appState{names: map[string]appOwner{}}
-		if a, ok := root.(cdktf.App); ok {
-			skip := a.SkipValidation()
-			app.skipValidation = skip != nil && *skip
-		}
-		appStates[root] = app
+	if recent.root == root {
+		return recent.app
+	}
+	if n, ok := root.Node().TryFindChild(jsii.String(stateNodeID)).(*appStateNode); ok {
+		recent.root, recent.app = root, n.app
+		return n.app
+	}
+	app := &appState{names: map[string]appOwner{}, root: root}
+	if a, ok := root.(cdktf.App); ok {
+		skip := a.SkipValidation()
+		app.skipValidation = skip != nil && *skip
 	}
 	return app
+}
+
+// attach puts the app's state on its root's node (registryMu held).
+func (app *appState) attach() {
+	if app.attached {
+		return
+	}
+	app.attached = true
+	if scope, ok := app.root.(constructs.Construct); ok {
+		constructs.NewConstruct_Override(&appStateNode{app: app}, scope, jsii.String(stateNodeID))
+	}
+	recent.root, recent.app = app.root, app
 }
 
 // synthMark marks its stack synthesized when the app invokes aspects.
@@ -282,6 +355,7 @@ func (c *claims) checkChildren(skip string) error {
 
 // commit records the claims (after check).
 func (c *claims) commit() {
+	c.st.attach()
 	for _, cl := range c.list {
 		if cl.global {
 			c.st.appState().names[cl.key] = appOwner{c.owner, c.st}
@@ -323,6 +397,7 @@ func typeName(c any) string {
 
 // own marks constructs as created by the construct.
 func (st *stackState) own(cs ...any) {
+	st.attach()
 	for _, c := range cs {
 		st.owned[c] = true
 	}
