@@ -74,6 +74,10 @@ func run(args []string, stderr io.Writer) int {
 		return 2
 	}
 	if accessOpts.Requested() {
+		if *atlantisFile != "" {
+			fmt.Fprintln(stderr, "error: -atlantis writes the configuration of a synth, and -access synthesizes nothing: run them apart")
+			return 2
+		}
 		return accessOpts.Run(stderr)
 	}
 
@@ -102,9 +106,13 @@ func run(args []string, stderr io.Writer) int {
 			return 2
 		}
 	}
+	var atlantis atlantisTarget
 	if *atlantisFile != "" {
-		if err := pipelineReady(envs); err != nil {
-			fmt.Fprintf(stderr, "error: -atlantis: %v\n", err)
+		if atlantis, err = atlantisTargetOf(*atlantisFile); err == nil {
+			err = pipelineReady(envs)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "error: -atlantis: %v; nothing was synthesized\n", err)
 			return 1
 		}
 	}
@@ -126,7 +134,7 @@ func run(args []string, stderr io.Writer) int {
 	if code != 0 || *atlantisFile == "" {
 		return code
 	}
-	if err := writeAtlantis(*atlantisFile, outdir); err != nil {
+	if err := writeAtlantis(atlantis, outdir); err != nil {
 		fmt.Fprintf(stderr, "error: -atlantis: %v; the synth is complete, %s was not written\n", err, *atlantisFile)
 		return 1
 	}
@@ -143,16 +151,57 @@ func pipelineReady(envs []stacks.Environment) error {
 		}
 	}
 	if len(local) > 0 {
-		return fmt.Errorf("environments %s keep their state in a local file, which a pipeline server does not keep between runs: give each a backend.s3 in cdktf.json (state and lock in S3); nothing was synthesized", strings.Join(local, ", "))
+		return fmt.Errorf("environments %s keep their state in a local file, which a pipeline server does not keep between runs: give each a backend.s3 in cdktf.json (state and lock in S3)", strings.Join(local, ", "))
 	}
 	return nil
 }
 
+// atlantisTarget is where -atlantis writes: the file as named (its folder
+// is the repository root the projects' folders are relative to), the file
+// the name resolves to (through a symbolic link), and its mode.
+type atlantisTarget struct {
+	named, resolved string
+	mode            os.FileMode
+}
+
+// atlantisTargetOf checks the file -atlantis writes before anything is
+// synthesized: a new file, or one an earlier -atlantis wrote (its first line
+// says so) that may be written; never a file of someone else's.
+func atlantisTargetOf(file string) (atlantisTarget, error) {
+	t := atlantisTarget{named: file, resolved: file, mode: 0o644}
+	if _, err := os.Lstat(file); errors.Is(err, os.ErrNotExist) {
+		return t, nil
+	}
+	resolved, err := filepath.EvalSymlinks(file)
+	if err != nil {
+		return t, err
+	}
+	info, err := os.Stat(resolved)
+	if err != nil {
+		return t, err
+	}
+	switch {
+	case !info.Mode().IsRegular():
+		return t, fmt.Errorf("%s is not a file", file)
+	case info.Mode().Perm()&0o200 == 0:
+		return t, fmt.Errorf("%s is read-only", file)
+	}
+	head, err := os.ReadFile(resolved)
+	if err != nil {
+		return t, err
+	}
+	if !strings.HasPrefix(string(head), pipeline.Header) {
+		return t, fmt.Errorf("%s exists and was not written by -atlantis (its first line does not start with %q): move it away or name another file", file, pipeline.Header)
+	}
+	t.resolved, t.mode = resolved, info.Mode().Perm()
+	return t, nil
+}
+
 // writeAtlantis writes Atlantis's configuration of the output folder's
-// stacks to file, whole or not at all; the project folders are relative to
-// the file's folder (the repository root).
-func writeAtlantis(file, outdir string) error {
-	root, err := filepath.Abs(filepath.Dir(file))
+// stacks, whole or not at all; the project folders are relative to the
+// named file's folder (the repository root).
+func writeAtlantis(t atlantisTarget, outdir string) error {
+	root, err := filepath.Abs(filepath.Dir(t.named))
 	if err != nil {
 		return err
 	}
@@ -168,12 +217,12 @@ func writeAtlantis(file, outdir string) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(root, ".atlantis-*.yaml")
+	tmp, err := os.CreateTemp(filepath.Dir(t.resolved), ".atlantis-*.yaml")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name()) // after a failure; gone after the rename
-	if err := tmp.Chmod(0o644); err != nil {
+	if err := tmp.Chmod(t.mode); err != nil {
 		tmp.Close()
 		return err
 	}
@@ -184,7 +233,7 @@ func writeAtlantis(file, outdir string) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), file)
+	return os.Rename(tmp.Name(), t.resolved)
 }
 
 // invalidError prints as the list of configuration problems.

@@ -13,10 +13,13 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
 
 	"github.com/cdktf-kms/cdktf-kms/synth"
 )
@@ -80,13 +83,6 @@ func ReadStacks(outdir, repoDir string) ([]Stack, error) {
 	return stacks, nil
 }
 
-// backendPattern finds the backend block of a stack written as HCL, and
-// lockPattern a lock setting in it.
-var (
-	backendPattern = regexp.MustCompile(`(?m)^\s*backend\s+"([A-Za-z0-9_-]+)"`)
-	lockPattern    = regexp.MustCompile(`(?m)^\s*(use_lockfile\s*=\s*true|dynamodb_table\s*=)`)
-)
-
 // backendOf returns the backend of a synthesized stack file, refusing one
 // whose state a pipeline server would lose or not lock.
 func backendOf(file string) (string, error) {
@@ -110,9 +106,11 @@ func backendOf(file string) (string, error) {
 			table, _ := args["dynamodb_table"].(string)
 			lock = useLockfile || table != ""
 		}
-	} else if m := backendPattern.FindSubmatch(raw); m != nil {
-		name = string(m[1])
-		lock = lockPattern.Match(raw)
+	} else {
+		var err error
+		if name, lock, err = hclBackend(raw, file); err != nil {
+			return "", err
+		}
 	}
 	switch {
 	case name == "local":
@@ -121,6 +119,35 @@ func backendOf(file string) (string, error) {
 		return "", fmt.Errorf("keeps its state in S3 without a lock, so two runs could write it at once: set backend.s3.use_lockfile (or dynamodb_table)")
 	}
 	return name, nil
+}
+
+// hclBackend reads the backend of a stack written as HCL: the terraform
+// block's backend block, and whether it locks (use_lockfile true, or a
+// dynamodb_table); "local" without one.
+func hclBackend(src []byte, file string) (name string, lock bool, err error) {
+	f, diags := hclsyntax.ParseConfig(src, file, hcl.InitialPos)
+	if diags.HasErrors() {
+		return "", false, fmt.Errorf("%s: not Terraform's native syntax: %s", file, diags.Error())
+	}
+	name = "local"
+	for _, tf := range f.Body.(*hclsyntax.Body).Blocks {
+		if tf.Type != "terraform" {
+			continue
+		}
+		for _, b := range tf.Body.Blocks {
+			if b.Type != "backend" || len(b.Labels) != 1 {
+				continue
+			}
+			name = b.Labels[0]
+			if a, ok := b.Body.Attributes["use_lockfile"]; ok {
+				v, diags := a.Expr.Value(nil)
+				lock = lock || !diags.HasErrors() && v.Type() == cty.Bool && v.IsKnown() && v.True()
+			}
+			_, table := b.Body.Attributes["dynamodb_table"]
+			lock = lock || table
+		}
+	}
+	return name, lock, nil
 }
 
 // order sets each stack's group and sorts the stacks in apply order; a
@@ -179,7 +206,7 @@ func order(stacks []Stack) error {
 // docs: https://www.runatlantis.io/docs/repo-level-atlantis-yaml.html
 func Atlantis(stacks []Stack, source string) []byte {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Atlantis's configuration of the stacks of %s: one project per stack,\n", source)
+	fmt.Fprintf(&b, "%s %s: one project per stack,\n", Header, quote(source))
 	b.WriteString("# dependencies applied first. Written by cdktf-kms (go run . -atlantis FILE, or\n")
 	b.WriteString("# pipeline.Atlantis); do not edit: synthesize and write it again.\n")
 	b.WriteString("version: 3\nparallel_plan: true\nparallel_apply: true\nabort_on_execution_order_fail: true\nprojects:\n")
@@ -199,6 +226,10 @@ func Atlantis(stacks []Stack, source string) []byte {
 	}
 	return []byte(b.String())
 }
+
+// Header starts the first line of the configuration Atlantis writes, so
+// that a file can be told apart from one a person wrote.
+const Header = "# Atlantis's configuration of the stacks of"
 
 // quote writes a YAML double-quoted scalar: Go's escapes (\", \\, \n,
 // \xNN, \uNNNN) are YAML's too.

@@ -141,3 +141,28 @@ func TestHCLStack(t *testing.T) {
 		t.Errorf("HCL without a backend: %v", err)
 	}
 }
+
+// Found by trying to break it: a lock setting elsewhere in an HCL stack
+// (a remote state's) is not the backend's; and the output folder's name
+// in the header cannot add YAML of its own, whatever it holds.
+func TestLockAndHeaderEdges(t *testing.T) {
+	dir := outdir(t, map[string][]string{"a": nil}, nil)
+	raw, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err := os.WriteFile(filepath.Join(dir, "manifest.json"), []byte(strings.ReplaceAll(string(raw), "cdk.tf.json", "cdk.tf")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	hcl := "terraform {\n  backend \"s3\" {\n    bucket = \"state\"\n  }\n}\ndata \"terraform_remote_state\" \"x\" {\n  backend = \"s3\"\n  config = {\n    use_lockfile = true\n  }\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "stacks", "a", "cdk.tf"), []byte(hcl), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadStacks(dir, "out"); err == nil || !strings.Contains(err.Error(), "without a lock") {
+		t.Errorf("a lock setting outside the backend block: %v", err)
+	}
+	yaml := string(Atlantis(nil, "out\nprojects: []\n#/manifest.json"))
+	if first, _, _ := strings.Cut(yaml, "\n"); !strings.HasPrefix(first, Header+` "out\nprojects: []\n#/manifest.json"`) {
+		t.Errorf("the header line: %q", first)
+	}
+	if strings.Count("\n"+yaml, "\nprojects:") != 1 {
+		t.Errorf("the source's text made YAML:\n%s", yaml)
+	}
+}

@@ -200,8 +200,11 @@ func TestAtlantisFromTheApp(t *testing.T) {
 		}
 		return dir
 	}
-	run := func(dir string) (string, error) {
-		cmd := exec.Command(bin, "-atlantis", "atlantis.yaml")
+	run := func(dir string, args ...string) (string, error) {
+		if len(args) == 0 {
+			args = []string{"-atlantis", "atlantis.yaml"}
+		}
+		cmd := exec.Command(bin, args...)
 		cmd.Dir = dir
 		// The project's own output folder (cdktf.out), not the tests'.
 		cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, synth.OutdirEnv+"=") })
@@ -225,6 +228,51 @@ func TestAtlantisFromTheApp(t *testing.T) {
 		t.Fatalf("manifest stacks %v", stacks)
 	}
 	checkAgainstManifest(t, parseAtlantis(t, raw), stacks, dir, "cdktf.out")
+
+	// Written again over its own earlier file, through a link to it.
+	if err := os.Rename(filepath.Join(dir, "atlantis.yaml"), filepath.Join(dir, "real.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real.yaml", filepath.Join(dir, "atlantis.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := run(dir); err != nil {
+		t.Fatalf("writing over its own file: %v\n%s", err, out)
+	}
+	if fi, err := os.Lstat(filepath.Join(dir, "atlantis.yaml")); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v %v", fi, err)
+	}
+	// Never over a file of someone else's, nor a read-only one; never
+	// beside -access.
+	for name, c := range map[string]struct {
+		content string
+		mode    os.FileMode
+		args    []string
+		want    string
+	}{
+		"a person's file": {"version: 3\nprojects: []\n", 0o644, nil, "atlantis.yaml exists and was not written by -atlantis"},
+		"read-only":       {string(raw), 0o444, nil, "atlantis.yaml is read-only"},
+		"with -access":    {"", 0, []string{"-access", "-atlantis", "atlantis.yaml"}, "-atlantis writes the configuration of a synth, and -access synthesizes nothing"},
+	} {
+		dir := project(map[string]any{"prod": env("prod", true)})
+		if c.content != "" {
+			if err := os.WriteFile(filepath.Join(dir, "atlantis.yaml"), []byte(c.content), c.mode); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out, err := run(dir, c.args...)
+		if err == nil || !strings.Contains(out, c.want) {
+			t.Errorf("%s: %v\n%s", name, err, out)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "cdktf.out")); err == nil {
+			t.Errorf("%s: something was synthesized", name)
+		}
+		if c.content != "" {
+			if got, _ := os.ReadFile(filepath.Join(dir, "atlantis.yaml")); string(got) != c.content {
+				t.Errorf("%s: the file changed", name)
+			}
+		}
+	}
 
 	dir = project(map[string]any{"dev": env("dev", false), "prod": env("prod", true)})
 	out, err := run(dir)

@@ -271,7 +271,7 @@ var referencePattern = regexp.MustCompile(`^\$\{(aws_iam_(?:role|user|group))\.(
 func (t *keyTarget) resolveGrantee(g Grantee) (resolvedGrantee, string) {
 	switch {
 	case g.resource != nil:
-		return t.resourceGrantee(g.resource, g.kind, g.typ), ""
+		return t.resourceGrantee(g.resource, g.kind, g.typ)
 	case g.kind == "" && g.name == "":
 		return resolvedGrantee{}, "is required: a role, user or group (kms.IamRoleGrantee(role), kms.RoleGrantee(name), kms.ArnGrantee(arn), ...)"
 	}
@@ -284,16 +284,19 @@ func (t *keyTarget) resolveGrantee(g Grantee) (resolvedGrantee, string) {
 // as anything there that uses the key does), where a policy in the key's
 // stack naming the role would make the key's stack depend on the role's
 // too, a cycle Terraform cannot deploy.
-func (t *keyTarget) resourceGrantee(res cdktf.TerraformResource, kind, typ string) resolvedGrantee {
+func (t *keyTarget) resourceGrantee(res cdktf.TerraformResource, kind, typ string) (resolvedGrantee, string) {
 	logicalID := *res.FriendlyUniqueId()
 	// The name attribute of the role, user or group.
 	nameToken := *cdktf.Token_AsString(res.GetStringAttribute(jsii.String("name")), nil)
 	r := resolvedGrantee{kind: kind, value: nameToken, tfName: typ + "_" + logicalID, identity: "ref " + typ + "." + logicalID}
 	if stack := cdktf.TerraformStack_Of(res); stack != t.st.stack {
-		r.stack = stateOf(stack)
+		var err error
+		if r.stack, err = stateOf(stack); err != nil {
+			return resolvedGrantee{}, "cannot hold the grant in its stack: " + err.Error()
+		}
 		r.identity = "ref " + r.stack.stackName() + " " + typ + "." + logicalID
 	}
-	return r
+	return r, ""
 }
 
 // stringGrantee reads a name or ARN; kind is "" when not given.

@@ -98,7 +98,11 @@ func newKeyRef(scope constructs.Construct, id, partition, account string) (r *Ke
 	}
 	registryMu.Lock()
 	defer registryMu.Unlock()
-	r = &KeyRef{name: name, partition: partition, account: account, st: stateOf(stack)}
+	st, err := stateOf(stack)
+	if err != nil {
+		return nil, &FieldError{Field: "id", Key: "id", Value: id, Rule: "cannot be created in its stack: " + err.Error()}
+	}
+	r = &KeyRef{name: name, partition: partition, account: account, st: st}
 	if err := r.st.afterSynth(field{"id", "id"}, id); err != nil {
 		return nil, err
 	}

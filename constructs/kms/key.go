@@ -115,7 +115,9 @@ func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*Km
 
 	registryMu.Lock()
 	defer registryMu.Unlock()
-	k.stack = stateOf(stack)
+	if k.stack, err = stateOf(stack); err != nil {
+		return nil, errors.Join(invalid, &FieldError{Field: "id", Key: "id", Value: id, Rule: "cannot be created in its stack: " + err.Error()})
+	}
 	if err := k.stack.afterSynth(field{"id", "id"}, id); err != nil {
 		return nil, errors.Join(invalid, err)
 	}
@@ -180,11 +182,13 @@ func (k *KmsKey) policyArg(policy string) *string { return k.lit(withListReferen
 // did not foresee; then the key's node is removed, its names are released
 // and the panic is returned as an error.
 func (k *KmsKey) create(scope constructs.Construct, id string, v validated, c *claims) (err error) {
+	attached := k.stack.attached
 	defer func() {
 		if r := recover(); r != nil {
 			if k.node != nil {
 				scope.Node().TryRemoveChild(jsii.String(id))
 			}
+			k.stack.detach(attached)
 			for _, region := range k.createdProviders {
 				k.stack.node.TryRemoveChild(jsii.String("aws_" + regionSuffix(region)))
 				delete(k.stack.providers, region)

@@ -389,7 +389,10 @@ func NewKeyAlarms(scope constructs.Construct, id string, key *KmsKey, config *Mo
 	}
 	registryMu.Lock()
 	defer registryMu.Unlock()
-	st := stateOf(stack)
+	st, err := stateOf(stack)
+	if err != nil {
+		return nil, &FieldError{Field: "id", Key: "id", Value: id, Rule: "cannot be created in its stack: " + err.Error()}
+	}
 	if err := st.afterSynth(field{"id", "id"}, id); err != nil {
 		return nil, err
 	}

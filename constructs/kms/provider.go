@@ -155,7 +155,10 @@ func SetAwsProviderConstraint(stack cdktf.TerraformStack, constraint string) err
 	}
 	registryMu.Lock()
 	defer registryMu.Unlock()
-	st := stateOf(stack)
+	st, err := stateOf(stack)
+	if err != nil {
+		return &FieldError{Field: fProviderConstraint.goName, Key: fProviderConstraint.key, Value: constraint, Rule: "cannot be set on the stack: " + err.Error()}
+	}
 	if err := st.afterSynth(fProviderConstraint, constraint); err != nil {
 		return err
 	}

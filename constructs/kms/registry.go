@@ -30,10 +30,10 @@ import (
 // nests with overridden names.
 //
 // The state lives on the nodes it is about: a child construct of the stack
-// (and one of the app's root) with the id stateNodeID holds it, added when
-// the construct first creates something there, so that a refused
-// configuration adds nothing. It goes with its app: nothing of an app's
-// state outlives it in this package.
+// with the id stateNodeID holds it, added when the construct first creates
+// something there, so that a refused configuration adds nothing to the
+// stack; the app's is a child of its root from the first lookup. It goes
+// with its app: the package keeps only the last lookup (recent).
 var registryMu sync.Mutex
 
 // stateNodeID is the construct id of the node that holds the construct's
@@ -110,8 +110,6 @@ type appState struct {
 	// skipValidation is the app's SkipValidation (stacks then get an
 	// aspect that marks them synthesized).
 	skipValidation bool
-	root           constructs.IConstruct
-	attached       bool
 }
 
 // appOwner is who created an app-wide name: the stack's id is fetched only
@@ -124,75 +122,99 @@ type appOwner struct {
 func (o appOwner) String() string { return o.owner + " of stack " + o.st.stackName() }
 
 // stateOf returns the state of the stack (registryMu held): the one on
-// its node, or a new one that attach puts there.
-func stateOf(stack cdktf.TerraformStack) *stackState {
+// its node, or a new one that attach puts there. The stack's check at
+// synth is added at the first lookup, before anything is created, so that
+// the synth marks the stack (and its app) synthesized even when every call
+// on it so far was refused; an app that skips validations gets an aspect
+// for the mark instead (aspects run at every synth). The error names a
+// construct of the user's that has the id the state's node needs.
+func stateOf(stack cdktf.TerraformStack) (*stackState, error) {
 	if recent.stack == stack {
-		return recent.st
+		return recent.st, nil
 	}
 	node := stack.Node()
-	if n, ok := node.TryFindChild(jsii.String(stateNodeID)).(*stackStateNode); ok {
+	switch n := node.TryFindChild(jsii.String(stateNodeID)).(type) {
+	case *stackStateNode:
 		recent.stack, recent.st = stack, n.st
-		return n.st
+		return n.st, nil
+	case nil:
+	default:
+		return nil, reservedIDError(n)
 	}
-	return &stackState{
+	app, err := appStateOf(node.Root())
+	if err != nil {
+		return nil, err
+	}
+	st := &stackState{
 		stack: stack,
 		node:  node,
 		names: map[string]string{},
 		owned: map[any]bool{},
-		app:   appStateOf(node.Root()),
+		app:   app,
 	}
+	node.AddValidation(&stackValidation{st: st})
+	if app.skipValidation {
+		cdktf.Aspects_Of(stack).Add(&synthMark{st: st})
+	}
+	recent.stack, recent.st = stack, st
+	return st, nil
+}
+
+// reservedIDError refuses a construct of the user's with the id of the
+// state's node.
+func reservedIDError(c constructs.IConstruct) error {
+	return fmt.Errorf("%s (%s) has the construct id %q, which cdktf-kms keeps for its state of the stack or app; rename that construct", *c.Node().Path(), typeName(c), stateNodeID)
 }
 
 // attach puts the state on the stack's node, before the construct creates
-// anything in the stack or records a name (registryMu held). One check per
-// stack at synth finds clashes made after the keys and marks the stack
-// synthesized; an app that skips validations gets an aspect for the mark
-// instead (aspects run at every synth).
+// anything in the stack or records a name (registryMu held).
 func (st *stackState) attach() {
 	if st.attached {
 		return
 	}
 	st.attached = true
-	st.app.attach()
 	n := &stackStateNode{st: st}
 	constructs.NewConstruct_Override(n, st.stack, jsii.String(stateNodeID))
 	st.owned[n] = true
-	st.node.AddValidation(&stackValidation{st: st})
-	if st.app.skipValidation {
-		cdktf.Aspects_Of(st.stack).Add(&synthMark{st: st})
-	}
 	recent.stack, recent.st = st.stack, st
 }
 
+// detach takes the state's node off the stack again after a construction
+// that failed, unless it was there before (wasAttached).
+func (st *stackState) detach(wasAttached bool) {
+	if wasAttached || !st.attached {
+		return
+	}
+	st.node.TryRemoveChild(jsii.String(stateNodeID))
+	st.attached = false
+}
+
 // appStateOf returns the state of an app by its root construct
-// (registryMu held): the one on the root's node, or a new one that attach
-// puts there; the app's SkipValidation is read once.
-func appStateOf(root constructs.IConstruct) *appState {
+// (registryMu held), on the root's node from the first lookup: the app's
+// names and whether it has synthesized outlive a refused call. The app's
+// SkipValidation is read once.
+func appStateOf(root constructs.IConstruct) (*appState, error) {
 	if recent.root == root {
-		return recent.app
+		return recent.app, nil
 	}
-	if n, ok := root.Node().TryFindChild(jsii.String(stateNodeID)).(*appStateNode); ok {
+	switch n := root.Node().TryFindChild(jsii.String(stateNodeID)).(type) {
+	case *appStateNode:
 		recent.root, recent.app = root, n.app
-		return n.app
+		return n.app, nil
+	case nil:
+	default:
+		return nil, reservedIDError(n)
 	}
-	app := &appState{names: map[string]appOwner{}, root: root}
+	app := &appState{names: map[string]appOwner{}}
 	if a, ok := root.(cdktf.App); ok {
 		skip := a.SkipValidation()
 		app.skipValidation = skip != nil && *skip
 	}
-	return app
-}
-
-// attach puts the app's state on its root's node (registryMu held).
-func (app *appState) attach() {
-	if app.attached {
-		return
-	}
-	app.attached = true
-	if scope, ok := app.root.(constructs.Construct); ok {
+	if scope, ok := root.(constructs.Construct); ok {
 		constructs.NewConstruct_Override(&appStateNode{app: app}, scope, jsii.String(stateNodeID))
 	}
-	recent.root, recent.app = app.root, app
+	recent.root, recent.app = root, app
+	return app, nil
 }
 
 // synthMark marks its stack synthesized when the app invokes aspects.
