@@ -274,6 +274,21 @@ func TestAtlantisFromTheApp(t *testing.T) {
 		}
 	}
 
+	// docs/pipeline.md shows what it writes for two environments.
+	docs, err := os.ReadFile(filepath.Join("..", "..", "docs", "pipeline.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, shown, _ := strings.Cut(string(docs), "For two environments it writes:\n\n```yaml\n")
+	shown, _, _ = strings.Cut(shown, "```")
+	dir = project(map[string]any{"dev": env("dev", true), "prod": env("prod", true)})
+	if out, err := run(dir); err != nil {
+		t.Fatalf("two environments: %v\n%s", err, out)
+	}
+	if written, _ := os.ReadFile(filepath.Join(dir, "atlantis.yaml")); shown == "" || string(written) != shown {
+		t.Errorf("docs/pipeline.md shows:\n%s\nthe app writes:\n%s", shown, written)
+	}
+
 	dir = project(map[string]any{"dev": env("dev", false), "prod": env("prod", true)})
 	out, err := run(dir)
 	if err == nil || !strings.Contains(out, "-atlantis: environments dev keep their state in a local file") {
