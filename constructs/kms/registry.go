@@ -63,8 +63,9 @@ func (n *appStateNode) ToString() *string { return jsii.String(stateNodeID) }
 
 // recent remembers the last stack and app whose state was looked up (a
 // cache, registryMu held): the calls of one environment (the provider
-// constraint, the key, its grants) then ask the kernel once. It holds
-// nothing the nodes do not.
+// constraint, the key, its grants) then ask the kernel once. A stack's
+// state that is not on its node yet (every call on it so far was refused)
+// is held here and by the stack's synth check only.
 var recent struct {
 	stack cdktf.TerraformStack
 	st    *stackState
