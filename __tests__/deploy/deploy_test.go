@@ -97,13 +97,18 @@ func TestAllFeaturesEnvironment(t *testing.T) {
 // keys wired to roles, log groups, buckets and a topic of the same app, a
 // key nested in a construct, a key looked up by alias, a second stack that
 // reads the key's ARN from the first one's state, and two environments
-// that grant one shared role.
+// that grant one shared role. Its stacks written as HCL (its checks of
+// references among them, as lifecycle precondition blocks) plan no
+// changes in the same folders and state.
 func TestCompositionApp(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	dir := t.TempDir()
-	e.synth(t, dir, goBinary(t, "../composition"))
-	e.deploy(t, e.loadProject(t, dir))
+	bin := goBinary(t, "../composition")
+	e.synth(t, dir, bin)
+	p := e.loadProject(t, dir)
+	p.hclApp = bin
+	e.deploy(t, p)
 }
 
 // generatedSeeds are the fixed seeds of TestGeneratedEnvironments (each

@@ -239,9 +239,13 @@ type project struct {
 	// the product's app (synthEnvironments): its HCL is then synthesized
 	// once, into hclDir, for the step "HCL plans no changes".
 	environments string
-	hclOnce      sync.Once
-	hclDir       string
-	hclErr       error
+	// hclApp is the binary of a Go app of the tests (the composition app)
+	// that synthesized the project: its HCL is synthesized the same way
+	// (SYNTH_HCL_OUTPUT=true, as cdktf synth --hcl sets it).
+	hclApp  string
+	hclOnce sync.Once
+	hclDir  string
+	hclErr  error
 }
 
 // stack is one synthesized stack and what its deployment found out.
@@ -302,6 +306,12 @@ func (e *env) hcl(t *testing.T, p *project) (string, error) {
 		p.hclDir = filepath.Join(filepath.Dir(p.dir), filepath.Base(p.dir)+"-hcl")
 		if err := os.MkdirAll(p.hclDir, 0o755); err != nil {
 			p.hclErr = err
+			return
+		}
+		if p.hclApp != "" {
+			if out, err := e.run(testContext(t), p.hclDir, []string{"SYNTH_HCL_OUTPUT=true"}, p.hclApp); err != nil {
+				p.hclErr = fmt.Errorf("%s with SYNTH_HCL_OUTPUT=true: %v\n%s", filepath.Base(p.hclApp), err, out)
+			}
 			return
 		}
 		raw, err := os.ReadFile(filepath.Join(p.dir, "cdktf.json"))
@@ -605,8 +615,8 @@ func (e *env) up(t *testing.T, st *stack) bool {
 		// The way off CDKTF (docs/migration.md, "Leaving CDKTF"): the
 		// same environment written as HCL (go run . -hcl) in place of the
 		// JSON, in the same folder and state, plans nothing.
-		if st.project == nil || st.project.environments == "" {
-			t.Skip("not a stack of the product's app")
+		if st.project == nil || st.project.environments == "" && st.project.hclApp == "" {
+			t.Skip("not a stack of the product's app or the composition app")
 		}
 		if st.nothingApplied() {
 			t.Skip("nothing was applied")
