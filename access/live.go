@@ -189,10 +189,7 @@ func compareLiveKey(ctx context.Context, name string, code []byte, resources map
 		out = append(out, LiveFinding{Stack: name, Key: addr, Kind: "state", Message: "not in the state: not deployed yet, or deployed from another state"})
 		return out, nil
 	}
-	keyID, _ := deployed["key_id"].(string)
-	if keyID == "" { // aws_kms_external_key: the id is the key id
-		keyID, _ = deployed["id"].(string)
-	}
+	keyID, _ := deployed[keyIDAttribute(typ)].(string)
 	provider, _ := args["provider"].(string)
 	region := regions[provider]
 	live, err := reader.ReadKey(ctx, region, keyID)

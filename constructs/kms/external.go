@@ -129,9 +129,9 @@ func (c *KmsKeyConfig) validateOrigin(p *problems) {
 		p.add(fMaterial, nil, "set key_material_base64 or key_material_variable (KeyMaterialVariable), not both")
 	case c.KeyMaterialBase64 != "":
 		// The value is a secret: never shown.
-		switch {
-		case literalProblem(c.KeyMaterialBase64) != "":
-			p.add(fMaterial, nil, "%s", literalProblem(c.KeyMaterialBase64))
+		switch msg := literalProblem(c.KeyMaterialBase64); {
+		case msg != "":
+			p.add(fMaterial, nil, "%s", msg)
 		case !tftemplate.IsUnresolved(c.KeyMaterialBase64):
 			p.add(fMaterial, nil, "is a literal: key material written in the code or in cdktf.json is a secret in the repository; give a reference to a sensitive value (Go: a cdktf.TerraformVariable with Sensitive, its StringValue()), set key_material_variable, or import the material outside Terraform")
 		case len(tftemplate.Markers(c.KeyMaterialBase64)) != 1 || tftemplate.ReplaceMarkers(c.KeyMaterialBase64, func(string) string { return "" }) != "":
@@ -252,11 +252,8 @@ func (k *KmsKey) newExternalKey(policy string, deps *[]cdktf.ITerraformDependabl
 		kc.Policy, kc.Lifecycle = k.policyArg(policy), k.keyLifecycle(policy)
 	}
 	key := kmsexternalkey.NewKmsExternalKey(k.node, jsii.String(keyResourceId), kc)
-	if c.CustomerMasterKeySpec != "" && c.CustomerMasterKeySpec != KeySpecSymmetricDefault {
-		key.AddOverride(jsii.String("key_spec"), jsii.String(string(c.CustomerMasterKeySpec)))
-	}
-	if c.KeyUsage != "" && c.KeyUsage != KeyUsageEncryptDecrypt {
-		key.AddOverride(jsii.String("key_usage"), jsii.String(string(c.KeyUsage)))
+	for _, a := range c.externalTypeArguments() {
+		key.AddOverride(jsii.String(a[0]), jsii.String(a[1]))
 	}
 	return key
 }
@@ -265,11 +262,23 @@ func (k *KmsKey) newExternalKey(policy string, deps *[]cdktf.ITerraformDependabl
 // aws_kms_external_key takes key_spec and key_usage (#44011).
 const externalNeedsProvider = "6.11.0"
 
+// externalTypeArguments are the key_spec and key_usage arguments the
+// external key writes (name, value): those not at the defaults.
+func (c *KmsKeyConfig) externalTypeArguments() [][2]string {
+	var out [][2]string
+	if c.CustomerMasterKeySpec != "" && c.CustomerMasterKeySpec != KeySpecSymmetricDefault {
+		out = append(out, [2]string{"key_spec", string(c.CustomerMasterKeySpec)})
+	}
+	if c.KeyUsage != "" && c.KeyUsage != KeyUsageEncryptDecrypt {
+		out = append(out, [2]string{"key_usage", string(c.KeyUsage)})
+	}
+	return out
+}
+
 // externalSpecOrUsage says whether the external key writes key_spec or
 // key_usage.
 func (c *KmsKeyConfig) externalSpecOrUsage() bool {
-	return c.external() && (c.CustomerMasterKeySpec != "" && c.CustomerMasterKeySpec != KeySpecSymmetricDefault ||
-		c.KeyUsage != "" && c.KeyUsage != KeyUsageEncryptDecrypt)
+	return c.external() && len(c.externalTypeArguments()) > 0
 }
 
 // newExternalReplica creates an aws_kms_replica_external_key: the same key

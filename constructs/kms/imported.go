@@ -100,7 +100,7 @@ func newKeyRef(scope constructs.Construct, id, partition, account string) (r *Ke
 	defer registryMu.Unlock()
 	st, err := stateOf(stack)
 	if err != nil {
-		return nil, &FieldError{Field: "id", Key: "id", Value: id, Rule: "cannot be created in its stack: " + err.Error()}
+		return nil, stateError(id, err)
 	}
 	r = &KeyRef{name: name, partition: partition, account: account, st: st}
 	if err := r.st.afterSynth(field{"id", "id"}, id); err != nil {

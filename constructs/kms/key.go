@@ -116,7 +116,7 @@ func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*Km
 	registryMu.Lock()
 	defer registryMu.Unlock()
 	if k.stack, err = stateOf(stack); err != nil {
-		return nil, errors.Join(invalid, &FieldError{Field: "id", Key: "id", Value: id, Rule: "cannot be created in its stack: " + err.Error()})
+		return nil, errors.Join(invalid, stateError(id, err))
 	}
 	if err := k.stack.afterSynth(field{"id", "id"}, id); err != nil {
 		return nil, errors.Join(invalid, err)

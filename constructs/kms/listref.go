@@ -114,12 +114,5 @@ func (k *KmsKey) lifecycle(policy string) *cdktf.TerraformResourceLifecycle {
 		}
 	}
 	pre = append(pre, k.reachPreconditions(b)...)
-	if len(pre) == 0 {
-		return lc
-	}
-	if lc == nil {
-		lc = &cdktf.TerraformResourceLifecycle{}
-	}
-	lc.Precondition = &pre
-	return lc
+	return withPreconditions(lc, pre)
 }

@@ -391,7 +391,7 @@ func NewKeyAlarms(scope constructs.Construct, id string, key *KmsKey, config *Mo
 	defer registryMu.Unlock()
 	st, err := stateOf(stack)
 	if err != nil {
-		return nil, &FieldError{Field: "id", Key: "id", Value: id, Rule: "cannot be created in its stack: " + err.Error()}
+		return nil, stateError(id, err)
 	}
 	if err := st.afterSynth(field{"id", "id"}, id); err != nil {
 		return nil, err

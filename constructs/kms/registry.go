@@ -161,6 +161,11 @@ func stateOf(stack cdktf.TerraformStack) (*stackState, error) {
 	return st, nil
 }
 
+// stateError is stateOf's error for a construct with the given id.
+func stateError(id string, err error) error {
+	return &FieldError{Field: "id", Key: "id", Value: id, Rule: "cannot be created in its stack: " + err.Error()}
+}
+
 // reservedIDError refuses a construct of the user's with the id of the
 // state's node.
 func reservedIDError(c constructs.IConstruct) error {
