@@ -23,6 +23,7 @@ func chart(results []*result, path string) error {
 		color        color.RGBA
 	}{
 		{"floor", "floor: provider, key with a policy, alias, output per stack", color.RGBA{R: 120, G: 120, B: 120, A: 255}},
+		{"direct", "direct: the app's stacks made directly, nothing checked", color.RGBA{R: 44, G: 160, B: 44, A: 255}},
 		{"app", "app: one environment per stack", color.RGBA{R: 31, G: 119, B: 180, A: 255}},
 		{"keys", "construct: keys in one stack", color.RGBA{R: 214, G: 39, B: 40, A: 255}},
 	}

@@ -74,7 +74,7 @@ func run(runs int, outDir string) error {
 	}
 	defer os.RemoveAll(work)
 	bin := filepath.Join(work, "bin")
-	for name, pkg := range map[string]string{"app": "..", "floor": "./floor", "keys": "./keys"} {
+	for name, pkg := range map[string]string{"app": "..", "floor": "./floor", "direct": "./direct", "keys": "./keys"} {
 		dir := "."
 		if name == "app" {
 			dir = ".."
@@ -99,6 +99,14 @@ func run(runs int, outDir string) error {
 	floor := func(n int) func(string) *exec.Cmd {
 		return func(string) *exec.Cmd { return exec.Command(filepath.Join(bin, "floor"), "-stacks", strconv.Itoa(n)) }
 	}
+	direct := func(n int) func(string) *exec.Cmd {
+		return func(string) *exec.Cmd { return exec.Command(filepath.Join(bin, "direct"), "-stacks", strconv.Itoa(n)) }
+	}
+	// The direct program stands for the app's output only while its stacks
+	// are the app's, byte for byte.
+	if err := sameStacks(work, appIn(environments(scales[0])), direct(scales[0])); err != nil {
+		return err
+	}
 	keys := func(n, replicas int) func(string) *exec.Cmd {
 		return func(string) *exec.Cmd {
 			return exec.Command(filepath.Join(bin, "keys"), "-keys", strconv.Itoa(n), "-replicas", strconv.Itoa(replicas))
@@ -111,11 +119,12 @@ func run(runs int, outDir string) error {
 	if !slices.Contains(scales, shippedStacks) {
 		scenarios = append(scenarios, scenario{name: fmt.Sprintf("floor, %d stacks", shippedStacks), group: "floor", x: shippedStacks, cmd: floor(shippedStacks)})
 	}
-	// Each scale runs the app and the floor one after the other in every
-	// round: the pair is what the ratio is taken on.
+	// Each scale runs the app, the direct program and the floor one after
+	// the other in every round: the ratios are taken on these neighbours.
 	for _, n := range scales {
 		scenarios = append(scenarios,
 			scenario{name: fmt.Sprintf("app, %d environments", n), group: "app", x: n, cmd: appIn(environments(n))},
+			scenario{name: fmt.Sprintf("direct, %d stacks", n), group: "direct", x: n, cmd: direct(n)},
 			scenario{name: fmt.Sprintf("floor, %d stacks", n), group: "floor", x: n, cmd: floor(n)})
 	}
 	scenarios = append(scenarios,
@@ -129,7 +138,7 @@ func run(runs int, outDir string) error {
 	)
 	// The jsii requests per environment: each is a message to the node
 	// kernel and back, whatever it asks.
-	calls, err := countCalls(work, appIn, floor)
+	calls, err := countCalls(work, appIn, floor, direct)
 	if err != nil {
 		return err
 	}
@@ -329,11 +338,11 @@ func countEnvironments(cdktfJSON []byte) int {
 }
 
 // jsiiCalls are the jsii requests of one environment (app) and one stack
-// (floor), counted in the kernel's debug log (JSII_DEBUG=1: one line
-// "> {...}" a request) of runs with 1 and 2 of them.
-type jsiiCalls struct{ app, floor int }
+// (floor, direct), counted in the kernel's debug log (JSII_DEBUG=1: one
+// line "> {...}" a request) of runs with 1 and 2 of them.
+type jsiiCalls struct{ app, floor, direct int }
 
-func countCalls(work string, appIn func([]byte) func(string) *exec.Cmd, floor func(int) func(string) *exec.Cmd) (jsiiCalls, error) {
+func countCalls(work string, appIn func([]byte) func(string) *exec.Cmd, floor, direct func(int) func(string) *exec.Cmd) (jsiiCalls, error) {
 	count := func(cmd func(string) *exec.Cmd) (int, error) {
 		dir, err := os.MkdirTemp(work, "calls-")
 		if err != nil {
@@ -356,15 +365,60 @@ func countCalls(work string, appIn func([]byte) func(string) *exec.Cmd, floor fu
 		}
 		return n, nil
 	}
-	var c [4]int
-	for i, cmd := range []func(string) *exec.Cmd{appIn(environments(1)), appIn(environments(2)), floor(1), floor(2)} {
+	var c [6]int
+	for i, cmd := range []func(string) *exec.Cmd{appIn(environments(1)), appIn(environments(2)), floor(1), floor(2), direct(1), direct(2)} {
 		n, err := count(cmd)
 		if err != nil {
 			return jsiiCalls{}, err
 		}
 		c[i] = n
 	}
-	return jsiiCalls{app: c[1] - c[0], floor: c[3] - c[2]}, nil
+	return jsiiCalls{app: c[1] - c[0], floor: c[3] - c[2], direct: c[5] - c[4]}, nil
+}
+
+// sameStacks runs the app and the direct program once each and fails
+// unless they write the same manifest and the same stacks, byte for byte.
+func sameStacks(work string, app, direct func(string) *exec.Cmd) error {
+	var out [2]map[string][]byte
+	for i, cmd := range []func(string) *exec.Cmd{app, direct} {
+		dir, err := os.MkdirTemp(work, "same-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		c := cmd(dir)
+		c.Dir = dir
+		c.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20", "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1")
+		if b, err := c.CombinedOutput(); err != nil {
+			return fmt.Errorf("%s: %v\n%s", c.Path, err, b)
+		}
+		out[i] = map[string][]byte{}
+		root := filepath.Join(dir, "cdktf.out")
+		err = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(path)
+			rel, _ := filepath.Rel(root, path)
+			out[i][rel] = b
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if len(out[0]) == 0 {
+		return fmt.Errorf("the app wrote nothing into cdktf.out")
+	}
+	for name, b := range out[0] {
+		if d, ok := out[1][name]; !ok || string(d) != string(b) {
+			return fmt.Errorf("bench/direct no longer writes the app's cdktf.out/%s (change it with the construct): its figures would not be the app's output", name)
+		}
+	}
+	if len(out[1]) != len(out[0]) {
+		return fmt.Errorf("bench/direct writes %d files into cdktf.out, the app %d", len(out[1]), len(out[0]))
+	}
+	return nil
 }
 
 // pairedRatio is the median of the ratios a/b taken round by round (the
@@ -454,8 +508,14 @@ func markdown(results []*result, calls jsiiCalls) string {
 		fmt.Fprintf(&b, "| %d | %.3f s | %.3f s | %.3f × | %.3f × | %.3f × |\n", x, median(a.walls).Seconds(), median(f.walls).Seconds(),
 			median(a.walls).Seconds()/median(f.walls).Seconds(), pairedRatio(a.walls, f.walls), float64(medianInt(a.peaks))/float64(medianInt(f.peaks)))
 	}
-	fmt.Fprintf(&b, "\nFrom %d to %d: each environment of the app adds %.2f ms (CPU %.2f ms), each stack of the floor %.2f ms (CPU %.2f ms). jsii requests (each a message to the node kernel and back): %d an environment for the app, %d a stack for the floor.\n\n",
-		small, large, perEnv, perEnvCPU, perStack, perStackCPU, calls.app, calls.floor)
+	b.WriteString("\nThe same output made directly (bench/direct: the app's stacks byte for byte, checked before the rounds, with the fewest jsii requests and nothing checked): the app against it is what the product costs, it against the floor what the larger output costs (paired ratios):\n\n| environments | direct median | app / direct | direct / floor | app / direct, peak memory |\n|---|---|---|---|---|\n")
+	for _, x := range scales {
+		a, d, f := find(results, "app", x), find(results, "direct", x), find(results, "floor", x)
+		fmt.Fprintf(&b, "| %d | %.3f s | %.3f × | %.3f × | %.3f × |\n", x, median(d.walls).Seconds(), pairedRatio(a.walls, d.walls), pairedRatio(d.walls, f.walls),
+			float64(medianInt(a.peaks))/float64(medianInt(d.peaks)))
+	}
+	fmt.Fprintf(&b, "\nFrom %d to %d: each environment of the app adds %.2f ms (CPU %.2f ms), each stack of the floor %.2f ms (CPU %.2f ms). jsii requests (each a message to the node kernel and back): %d an environment for the app, %d a stack for the direct program, %d for the floor.\n\n",
+		small, large, perEnv, perEnvCPU, perStack, perStackCPU, calls.app, calls.direct, calls.floor)
 
 	b.WriteString("| target | measured (wall) | CPU | |\n|---|---|---|---|\n")
 	check := func(name, value, cpu string, ok bool) {
