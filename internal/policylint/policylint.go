@@ -29,6 +29,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/cdktf-kms/cdktf-kms/internal/iam"
 	"github.com/cdktf-kms/cdktf-kms/internal/kmscat"
@@ -215,8 +216,51 @@ type parsed struct {
 	actions    []string // the KMS actions the statement covers
 }
 
-// Lint checks a key policy document and returns every finding.
+// Lint checks a key policy document and returns every finding. The
+// findings of the last documents it checked are kept (see lintCache): the
+// app checks each environment's policy when it reads cdktf.json, again
+// when it builds the stack and a third time in NewKmsKey, and linting is
+// most of that work.
 func Lint(policy string, ctx Context) []Finding {
+	key := fmt.Sprintf("%#v\x00%s", ctx, policy)
+	if f, ok := lintCache.get(key); ok {
+		return f
+	}
+	f := lint(policy, ctx)
+	lintCache.put(key, f)
+	return slices.Clone(f)
+}
+
+// lintCache holds the findings of up to lintCacheSize documents (with their
+// contexts). Lint is a pure function of the two, so a hit is what a new
+// run would return; when full, the cache starts over.
+var lintCache = findingsCache{m: map[string][]Finding{}}
+
+const lintCacheSize = 4096
+
+type findingsCache struct {
+	mu sync.Mutex
+	m  map[string][]Finding
+}
+
+func (c *findingsCache) get(key string) ([]Finding, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f, ok := c.m[key]
+	return slices.Clone(f), ok
+}
+
+func (c *findingsCache) put(key string, f []Finding) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= lintCacheSize {
+		clear(c.m)
+	}
+	c.m[key] = slices.Clone(f)
+}
+
+// lint is Lint without the cache.
+func lint(policy string, ctx Context) []Finding {
 	l := &linter{ctx: ctx}
 	if n := len(policy); n > MaxBytes {
 		l.add(0, "", "", "the policy is %d bytes, over AWS's limit of %d", n, MaxBytes)

@@ -313,3 +313,38 @@ func TestServicePrincipalPatternFor(t *testing.T) {
 		}
 	}
 }
+
+// TestLintCacheReturnsWhatLintingReturns holds the cache to the linter: a
+// document checked again, in the same or another context, gets the
+// findings a fresh lint gives, and a caller that changes its findings
+// changes no one else's.
+func TestLintCacheReturnsWhatLintingReturns(t *testing.T) {
+	bad := doc(rootStatement, `{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::210987654321:root"}, "Action": "kms:PutKeyPolicy", "Resource": "*"}`)
+	trusted := Context{Partition: "aws", Account: "123456789012", TrustedAccounts: []string{"210987654321"}}
+	for round := 0; round < 2; round++ {
+		for _, tc := range []struct {
+			ctx   Context
+			wantN int
+		}{{ctx, 1}, {trusted, 0}} {
+			got := Lint(bad, tc.ctx)
+			if want := lint(bad, tc.ctx); fmt.Sprint(got) != fmt.Sprint(want) || len(got) != tc.wantN {
+				t.Fatalf("round %d, context %+v: Lint = %v, a fresh lint = %v (want %d findings)", round, tc.ctx, got, want, tc.wantN)
+			}
+			for i := range got {
+				got[i].Problem = "changed by a caller"
+			}
+		}
+	}
+}
+
+func TestLintCacheIsBounded(t *testing.T) {
+	for i := 0; i <= lintCacheSize; i++ {
+		Lint(doc(fmt.Sprintf(`{"Sid": "S%d", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"}`, i)), ctx)
+	}
+	lintCache.mu.Lock()
+	n := len(lintCache.m)
+	lintCache.mu.Unlock()
+	if n > lintCacheSize {
+		t.Fatalf("the cache holds %d documents, more than %d", n, lintCacheSize)
+	}
+}
