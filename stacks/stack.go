@@ -8,6 +8,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
+	"github.com/cdktf-kms/cdktf-kms/internal/madestack"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
@@ -68,6 +69,13 @@ func NewEnvironmentStack(scope constructs.Construct, env Environment) (*Environm
 	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{
 		Region: jsii.String(env.AwsRegion),
 	})
+	// The key needs no lookup of what this function made: the stack holds
+	// the provider only, and a scope that is an App is the root.
+	var root constructs.IConstruct
+	if app, ok := scope.(cdktf.App); ok {
+		root = app
+	}
+	madestack.Made(root, stack, "aws")
 	// Validate checked the constraint and what the key needs of it.
 	if err := kms.SetAwsProviderConstraint(stack, env.ProviderConstraint()); err != nil {
 		scope.Node().TryRemoveChild(jsii.String(StackName(env.Name)))

@@ -118,6 +118,9 @@ func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*Km
 	if k.stack, err = stateOf(stack); err != nil {
 		return nil, errors.Join(invalid, stateError(id, err))
 	}
+	// What the stack's maker said of its children holds up to this key.
+	known := k.stack.known
+	k.stack.known = nil
 	if err := k.stack.afterSynth(field{"id", "id"}, id); err != nil {
 		return nil, errors.Join(invalid, err)
 	}
@@ -129,6 +132,7 @@ func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*Km
 	// The names are checked even when the configuration has problems, so
 	// that one call reports every problem.
 	c := k.claims()
+	c.known = known
 	clash := c.check()
 	skip := ""
 	if !k.nested {

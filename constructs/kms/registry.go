@@ -11,6 +11,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/cdktf-kms/cdktf-kms/internal/madestack"
 	"github.com/cdktf-kms/cdktf-kms/internal/tftemplate"
 )
 
@@ -58,6 +59,10 @@ type appStateNode struct {
 // type that overrides a method.
 func (n *stackStateNode) ToString() *string { return jsii.String(stateNodeID) }
 
+// Validate is the stack's synth check (stackValidation), for a node that
+// madeStack adds as the check itself.
+func (n *stackStateNode) Validate() *[]*string { return (&stackValidation{st: n.st}).Validate() }
+
 // ToString names the node, as stackStateNode's does.
 func (n *appStateNode) ToString() *string { return jsii.String(stateNodeID) }
 
@@ -100,6 +105,10 @@ type stackState struct {
 	providerConstraint string
 	// attached: the state is on the stack's node (attach).
 	attached bool
+	// known are the construct ids of the stack's direct children when the
+	// code that made the stack said which they are (madeStack), until the
+	// next key takes them; nil when unknown.
+	known map[string]bool
 }
 
 // appState tracks names that are global in AWS across an app's stacks.
@@ -159,6 +168,50 @@ func stateOf(stack cdktf.TerraformStack) (*stackState, error) {
 	}
 	recent.stack, recent.st = stack, st
 	return st, nil
+}
+
+func init() { madestack.Made = madeStack }
+
+// madeStack records a stack that its caller has just made, with exactly
+// the given direct children (package madestack), so that the construct
+// does not ask the kernel what the caller knows: there is no state on the
+// stack yet, app is its root (nil: ask), and the next key checks its names
+// against children instead of looking each up. The state goes on the
+// stack's node at once, and that node is the stack's synth check (a check
+// of its own would be one more object to create). An app root that
+// refuses its state (a construct of the user's with the state's id) is
+// left to stateOf, which reports it.
+func madeStack(app constructs.IConstruct, stack cdktf.TerraformStack, children ...string) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	node := stack.Node()
+	if app == nil {
+		app = node.Root()
+	}
+	appSt, err := appStateOf(app)
+	if err != nil {
+		return
+	}
+	st := &stackState{
+		stack:    stack,
+		node:     node,
+		names:    map[string]string{},
+		owned:    map[any]bool{},
+		app:      appSt,
+		attached: true,
+		known:    map[string]bool{},
+	}
+	for _, c := range children {
+		st.known[c] = true
+	}
+	n := &stackStateNode{st: st}
+	constructs.NewConstruct_Override(n, stack, jsii.String(stateNodeID))
+	st.owned[n] = true
+	node.AddValidation(n)
+	if appSt.skipValidation {
+		cdktf.Aspects_Of(stack).Add(&synthMark{st: st})
+	}
+	recent.stack, recent.st = stack, st
 }
 
 // stateError is stateOf's error for a construct with the given id.
@@ -290,6 +343,10 @@ type claims struct {
 	st    *stackState
 	owner string // who claims, for the other side's message
 	list  []claim
+	// known are the stack's direct children when the code that made the
+	// stack said (stackState.known): checkChildren then looks up only the
+	// names among them.
+	known map[string]bool
 }
 
 func (c *claims) resource(typ, name string, f field, value any) {
@@ -346,14 +403,15 @@ func (c *claims) check() error {
 }
 
 // checkChildren refuses names that a direct child of the stack already has
-// (its construct id is its Terraform name): one lookup per name. The key's
+// (its construct id is its Terraform name): one lookup per name, none for
+// a name that is not among the children the stack's maker named. The key's
 // own name is skipped for a key directly in the stack: there it is the key
 // node's construct id, and a child with that id fails the construction
 // with an error that says so.
 func (c *claims) checkChildren(skip string) error {
 	var p problems
 	for _, cl := range c.list {
-		if cl.child == "" || cl.key == skip {
+		if cl.child == "" || cl.key == skip || c.known != nil && !c.known[cl.child] {
 			continue
 		}
 		child := c.st.node.TryFindChild(jsii.String(cl.child))

@@ -1,0 +1,70 @@
+package stacks
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf-kms/cdktf-kms/constructs/kms"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+)
+
+// environment parses one environment of cdktf.json.
+func environment(t *testing.T, name, body string) Environment {
+	t.Helper()
+	envs, err := ParseEnvironments([]byte(`{"` + name + `": ` + body + `}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return envs[0]
+}
+
+const devBody = `{"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev"}`
+
+// NewEnvironmentStack tells the key what the stack holds, so the key looks
+// up none of its names; that knowledge must not outlive the key: a key the
+// user adds later, beside an output of the user's, is checked against the
+// stack's children again.
+func TestAKeyAddedToAnEnvironmentStackChecksItsChildren(t *testing.T) {
+	app := cdktf.NewApp(nil)
+	es, err := NewEnvironmentStack(app, environment(t, "dev", devBody))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cdktf.NewTerraformOutput(es.Stack, jsii.String("second_key_arn"), &cdktf.TerraformOutputConfig{Value: jsii.String("x")})
+	_, err = kms.NewKmsKey(es.Stack, "second", &kms.KmsKeyConfig{
+		AwsAccountId: "123456789012", AwsRegion: "eu-west-1", NamePrefix: "second", Environment: "dev", OutputPrefix: "second",
+	})
+	if err == nil || !strings.Contains(err.Error(), "output second_key_arn is already used by kms-dev/second_key_arn") {
+		t.Fatalf("a second key whose output a construct of the user's has: %v", err)
+	}
+}
+
+// The state's node of an environment stack is also the stack's synth
+// check: an output of the user's with the key's output name is reported.
+func TestAnEnvironmentStackChecksItsNamesAtSynth(t *testing.T) {
+	app := cdktf.NewApp(nil)
+	es, err := NewEnvironmentStack(app, environment(t, "dev", devBody))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cdktf.NewTerraformOutput(es.Stack, jsii.String("kms_key_arn"), &cdktf.TerraformOutputConfig{Value: jsii.String("x")})
+	var msgs []string
+	for _, m := range *es.Stack.Node().Validate() {
+		msgs = append(msgs, *m)
+	}
+	if got := strings.Join(msgs, "\n"); !strings.Contains(got, "output kms_key_arn of kms-dev/kms_key_arn (cdktf.TerraformOutput) is also created by") {
+		t.Fatalf("the stack's check at synth: %q", got)
+	}
+}
+
+// A name of the key that is a child NewEnvironmentStack made (the AWS
+// provider's construct id) is still looked up and refused.
+func TestAnEnvironmentKeyCannotTakeTheProvidersName(t *testing.T) {
+	app := cdktf.NewApp(nil)
+	env := environment(t, "dev", `{"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "dev", "origin": "EXTERNAL", "key_material_variable": "aws"}`)
+	_, err := NewEnvironmentStack(app, env)
+	if err == nil || !strings.Contains(err.Error(), `kms-dev/aws (provider.AwsProvider) already has the construct id "aws"`) {
+		t.Fatalf("a key material variable named like the provider: %v", err)
+	}
+}
