@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -40,21 +41,40 @@ func TestAKeyAddedToAnEnvironmentStackChecksItsChildren(t *testing.T) {
 	}
 }
 
-// The state's node of an environment stack is also the stack's synth
-// check: an output of the user's with the key's output name is reported.
-func TestAnEnvironmentStackChecksItsNamesAtSynth(t *testing.T) {
-	app := cdktf.NewApp(nil)
-	es, err := NewEnvironmentStack(app, environment(t, "dev", devBody))
-	if err != nil {
-		t.Fatal(err)
+// The environment stacks of an app share one check at synth: it finds an
+// output of the user's with the key's output name in any of them, and
+// marks every one synthesized (a later change is refused, not lost).
+func TestEnvironmentStacksAreCheckedAtSynth(t *testing.T) {
+	twoEnvironments := func() (cdktf.App, []*EnvironmentStack) {
+		app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(t.TempDir())})
+		var out []*EnvironmentStack
+		for _, name := range []string{"dev", "prod"} {
+			es, err := NewEnvironmentStack(app, environment(t, name, `{"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "`+name+`", "aliases": ["alias/`+name+`"]}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, es)
+		}
+		return app, out
 	}
-	cdktf.NewTerraformOutput(es.Stack, jsii.String("kms_key_arn"), &cdktf.TerraformOutputConfig{Value: jsii.String("x")})
-	var msgs []string
-	for _, m := range *es.Stack.Node().Validate() {
-		msgs = append(msgs, *m)
+
+	app, envs := twoEnvironments()
+	cdktf.NewTerraformOutput(envs[1].Stack, jsii.String("kms_key_arn"), &cdktf.TerraformOutputConfig{Value: jsii.String("x")})
+	msg := func() (msg string) {
+		defer func() { msg = fmt.Sprint(recover()) }()
+		app.Synth()
+		return ""
+	}()
+	if !strings.Contains(msg, "output kms_key_arn of kms-prod/kms_key_arn (cdktf.TerraformOutput) is also created by") {
+		t.Fatalf("synth with a clash in the second stack: %q", msg)
 	}
-	if got := strings.Join(msgs, "\n"); !strings.Contains(got, "output kms_key_arn of kms-dev/kms_key_arn (cdktf.TerraformOutput) is also created by") {
-		t.Fatalf("the stack's check at synth: %q", got)
+
+	app, envs = twoEnvironments()
+	app.Synth()
+	for _, es := range envs {
+		if _, err := es.Key.AddAlias("alias/late"); err == nil || !strings.Contains(err.Error(), "has already been synthesized") {
+			t.Errorf("an alias added to %s after the synth: %v", *es.Stack.Node().Id(), err)
+		}
 	}
 }
 

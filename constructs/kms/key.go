@@ -160,6 +160,7 @@ func NewKmsKey(scope constructs.Construct, id string, config *KmsKeyConfig) (*Km
 		return nil, err
 	}
 	k.stack.keys = append(k.stack.keys, k)
+	k.stack.checkMade()
 	return k, nil
 }
 
@@ -194,7 +195,7 @@ func (k *KmsKey) create(scope constructs.Construct, id string, v validated, c *c
 			}
 			k.stack.detach(attached)
 			for _, region := range k.createdProviders {
-				k.stack.node.TryRemoveChild(jsii.String("aws_" + regionSuffix(region)))
+				k.stack.node().TryRemoveChild(jsii.String("aws_" + regionSuffix(region)))
 				delete(k.stack.providers, region)
 			}
 			c.release()

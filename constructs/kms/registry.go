@@ -59,10 +59,6 @@ type appStateNode struct {
 // type that overrides a method.
 func (n *stackStateNode) ToString() *string { return jsii.String(stateNodeID) }
 
-// Validate is the stack's synth check (stackValidation), for a node that
-// madeStack adds as the check itself.
-func (n *stackStateNode) Validate() *[]*string { return (&stackValidation{st: n.st}).Validate() }
-
 // ToString names the node, as stackStateNode's does.
 func (n *appStateNode) ToString() *string { return jsii.String(stateNodeID) }
 
@@ -82,10 +78,10 @@ var recent struct {
 // about half a millisecond, so the stack's node is fetched once and its id
 // and app only when a message or a name needs them.
 type stackState struct {
-	stack cdktf.TerraformStack
-	node  constructs.Node
-	id    string    // the stack's construct id, once fetched (stackName)
-	app   *appState // its app's
+	stack   cdktf.TerraformStack
+	nodeRef constructs.Node // the stack's node, once fetched (node)
+	id      string          // the stack's construct id, once fetched (stackName)
+	app     *appState       // its app's
 	// names: "resource <type>.<name>", "output <name>" -> who owns it.
 	names map[string]string
 	// owned are the constructs the construct created (skipped by the synth
@@ -109,6 +105,17 @@ type stackState struct {
 	// code that made the stack said which they are (madeStack), until the
 	// next key takes them; nil when unknown.
 	known map[string]bool
+	// made: the stack came through madeStack, and its app's check at synth
+	// (madeValidation) checks it in place of a check of its own.
+	made bool
+}
+
+// node returns the stack's node, fetched from the kernel once.
+func (st *stackState) node() constructs.Node {
+	if st.nodeRef == nil {
+		st.nodeRef = st.stack.Node()
+	}
+	return st.nodeRef
 }
 
 // appState tracks names that are global in AWS across an app's stacks.
@@ -120,6 +127,13 @@ type appState struct {
 	// skipValidation is the app's SkipValidation (stacks then get an
 	// aspect that marks them synthesized).
 	skipValidation bool
+	// root is the app's root construct.
+	root constructs.IConstruct
+	// made are the states of the stacks that came through madeStack, and
+	// madeChecked says the one check at synth for all of them is on one of
+	// their nodes (madeValidation).
+	made        []*stackState
+	madeChecked bool
 }
 
 // appOwner is who created an app-wide name: the stack's id is fetched only
@@ -156,11 +170,11 @@ func stateOf(stack cdktf.TerraformStack) (*stackState, error) {
 		return nil, err
 	}
 	st := &stackState{
-		stack: stack,
-		node:  node,
-		names: map[string]string{},
-		owned: map[any]bool{},
-		app:   app,
+		stack:   stack,
+		nodeRef: node,
+		names:   map[string]string{},
+		owned:   map[any]bool{},
+		app:     app,
 	}
 	node.AddValidation(&stackValidation{st: st})
 	if app.skipValidation {
@@ -177,16 +191,17 @@ func init() { madestack.Made = madeStack }
 // does not ask the kernel what the caller knows: there is no state on the
 // stack yet, app is its root (nil: ask), and the next key checks its names
 // against children instead of looking each up. The state goes on the
-// stack's node at once, and that node is the stack's synth check (a check
-// of its own would be one more object to create). An app root that
-// refuses its state (a construct of the user's with the state's id) is
-// left to stateOf, which reports it.
+// stack's node at once. Such stacks share one check at synth
+// (madeValidation, added with the first key among them): it runs once for
+// all of them, where a check of each stack's own is a call from the kernel
+// into Go and a walk of the stack a stack. An app root that refuses its
+// state (a construct of the user's with the state's id) is left to
+// stateOf, which reports it.
 func madeStack(app constructs.IConstruct, stack cdktf.TerraformStack, children ...string) {
 	registryMu.Lock()
 	defer registryMu.Unlock()
-	node := stack.Node()
 	if app == nil {
-		app = node.Root()
+		app = stack.Node().Root()
 	}
 	appSt, err := appStateOf(app)
 	if err != nil {
@@ -194,12 +209,12 @@ func madeStack(app constructs.IConstruct, stack cdktf.TerraformStack, children .
 	}
 	st := &stackState{
 		stack:    stack,
-		node:     node,
 		names:    map[string]string{},
 		owned:    map[any]bool{},
 		app:      appSt,
 		attached: true,
 		known:    map[string]bool{},
+		made:     true,
 	}
 	for _, c := range children {
 		st.known[c] = true
@@ -207,11 +222,22 @@ func madeStack(app constructs.IConstruct, stack cdktf.TerraformStack, children .
 	n := &stackStateNode{st: st}
 	constructs.NewConstruct_Override(n, stack, jsii.String(stateNodeID))
 	st.owned[n] = true
-	node.AddValidation(n)
+	appSt.made = append(appSt.made, st)
 	if appSt.skipValidation {
 		cdktf.Aspects_Of(stack).Add(&synthMark{st: st})
 	}
 	recent.stack, recent.st = stack, st
+}
+
+// checkMade adds the app's check of its made stacks at synth to this
+// stack, the first of them with a key (registryMu held): a stack that
+// NewEnvironmentStack removes again after a refused key never holds it.
+func (st *stackState) checkMade() {
+	if !st.made || st.app.madeChecked {
+		return
+	}
+	st.app.madeChecked = true
+	st.node().AddValidation(&madeValidation{app: st.app})
 }
 
 // stateError is stateOf's error for a construct with the given id.
@@ -244,7 +270,7 @@ func (st *stackState) detach(wasAttached bool) {
 	if wasAttached || !st.attached {
 		return
 	}
-	st.node.TryRemoveChild(jsii.String(stateNodeID))
+	st.node().TryRemoveChild(jsii.String(stateNodeID))
 	st.attached = false
 }
 
@@ -264,7 +290,7 @@ func appStateOf(root constructs.IConstruct) (*appState, error) {
 	default:
 		return nil, reservedIDError(n)
 	}
-	app := &appState{names: map[string]appOwner{}}
+	app := &appState{names: map[string]appOwner{}, root: root}
 	if a, ok := root.(cdktf.App); ok {
 		skip := a.SkipValidation()
 		app.skipValidation = skip != nil && *skip
@@ -285,7 +311,7 @@ func (m *synthMark) Visit(constructs.IConstruct) {
 	defer registryMu.Unlock()
 	if !m.st.synthesized {
 		m.st.markSynthesized()
-		m.st.warnMonitoringDependencies(*m.st.node.FindAll(constructs.ConstructOrder_PREORDER))
+		m.st.warnMonitoringDependencies(*m.st.node().FindAll(constructs.ConstructOrder_PREORDER))
 	}
 }
 
@@ -312,7 +338,7 @@ func (st *stackState) markSynthesized() {
 // stackName returns the stack's construct id (registryMu held).
 func (st *stackState) stackName() string {
 	if st.id == "" {
-		st.id = *st.node.Id()
+		st.id = *st.node().Id()
 	}
 	return st.id
 }
@@ -414,7 +440,7 @@ func (c *claims) checkChildren(skip string) error {
 		if cl.child == "" || cl.key == skip || c.known != nil && !c.known[cl.child] {
 			continue
 		}
-		child := c.st.node.TryFindChild(jsii.String(cl.child))
+		child := c.st.node().TryFindChild(jsii.String(cl.child))
 		if child == nil {
 			continue
 		}
@@ -497,19 +523,65 @@ type stackValidation struct{ st *stackState }
 func (v *stackValidation) Validate() *[]*string {
 	registryMu.Lock()
 	defer registryMu.Unlock()
-	v.st.markSynthesized()
+	out := v.st.checkAtSynth(*v.st.node().FindAll(constructs.ConstructOrder_PREORDER))
+	sort.Strings(out)
+	return jsii.Strings(out...)
+}
+
+// madeValidation is the one check at synth of the stacks that came
+// through madeStack: a walk of the whole app, each of its stacks' part
+// checked as stackValidation checks a stack.
+type madeValidation struct{ app *appState }
+
+// Validate implements constructs.IValidation. In the app's walk (preorder)
+// a stack's constructs follow it up to the next stack; a construct of the
+// root's that is not a stack may land in the part of the stack before it,
+// but it holds no Terraform element (an element needs a stack), which is
+// all the check looks at.
+func (v *madeValidation) Validate() *[]*string {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	made := map[any]*stackState{}
+	for _, st := range v.app.made {
+		made[st.stack] = st
+	}
 	var out []string
-	all := *v.st.node.FindAll(constructs.ConstructOrder_PREORDER)
-	v.st.warnMonitoringDependencies(all)
+	var st *stackState
+	var part []constructs.IConstruct
+	check := func() {
+		if st != nil {
+			out = append(out, st.checkAtSynth(part)...)
+		}
+	}
+	for _, c := range *v.app.root.Node().FindAll(constructs.ConstructOrder_PREORDER) {
+		if s, ok := c.(cdktf.TerraformStack); ok {
+			check()
+			st, part = made[s], nil
+		}
+		part = append(part, c)
+	}
+	check()
+	sort.Strings(out)
+	return jsii.Strings(out...)
+}
+
+// checkAtSynth marks the stack synthesized, warns of what would silence
+// its alarms, and returns a problem for each element of all (the stack's
+// constructs) that the construct did not create and that has a Terraform
+// name it uses (registryMu held).
+func (st *stackState) checkAtSynth(all []constructs.IConstruct) []string {
+	st.markSynthesized()
+	st.warnMonitoringDependencies(all)
+	var out []string
 	for _, c := range all {
-		if v.st.owned[c] {
+		if st.owned[c] {
 			continue
 		}
 		key, ok := elementKey(c)
 		if !ok {
 			continue
 		}
-		if owner, taken := v.st.names[key]; taken {
+		if owner, taken := st.names[key]; taken {
 			_, what, _ := strings.Cut(key, " ")
 			if strings.HasPrefix(key, "output ") {
 				what = "output " + what
@@ -517,8 +589,7 @@ func (v *stackValidation) Validate() *[]*string {
 			out = append(out, fmt.Sprintf("%s of %s (%s) is also created by %s: the synthesized JSON would keep only one of them; rename one", what, *c.Node().Path(), typeName(c), owner))
 		}
 	}
-	sort.Strings(out)
-	return jsii.Strings(out...)
+	return out
 }
 
 // resolve returns the Terraform expression a token stands for, like

@@ -141,7 +141,7 @@ func (k *KmsKey) replicaProvider(region string) provider.AwsProvider {
 	st := k.stack
 	if st.providers == nil {
 		st.providers = map[string]provider.AwsProvider{}
-		for _, c := range *st.node.Children() {
+		for _, c := range *st.node().Children() {
 			if p, ok := c.(provider.AwsProvider); ok && p.Alias() != nil && p.Region() != nil {
 				if _, taken := st.providers[*p.Region()]; !taken {
 					st.providers[*p.Region()] = p
