@@ -61,6 +61,13 @@ type EnvironmentStack struct {
 // NewEnvironmentStack validates env and adds its stack to scope: the AWS
 // provider for the environment's region, the KmsKey and the backend. On
 // error it adds nothing.
+//
+// It tells the key what it made (package internal/madestack), which saves
+// the key's lookups in the kernel, and the app's environment stacks share
+// one check at synth, held by the first of them: app.Synth() checks them
+// all, but cdktf.Testing_Synth(stack, true) on another environment stack
+// runs no check of the construct's (validate through the app, or the
+// first stack, in tests).
 func NewEnvironmentStack(scope constructs.Construct, env Environment) (*EnvironmentStack, error) {
 	if err := env.Validate(); err != nil {
 		return nil, err

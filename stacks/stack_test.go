@@ -88,3 +88,20 @@ func TestAnEnvironmentKeyCannotTakeTheProvidersName(t *testing.T) {
 		t.Fatalf("a key material variable named like the provider: %v", err)
 	}
 }
+
+// An environment stack's state is kept by its app: a key added to the
+// first of two environment stacks finds the names of the first's key.
+func TestAKeyAddedToAnEarlierEnvironmentStackFindsItsState(t *testing.T) {
+	app := cdktf.NewApp(nil)
+	first, err := NewEnvironmentStack(app, environment(t, "dev", devBody))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewEnvironmentStack(app, environment(t, "prod", `{"aws_account_id": "123456789012", "aws_region": "eu-west-1", "name_prefix": "prod"}`)); err != nil {
+		t.Fatal(err)
+	}
+	_, err = kms.NewKmsKey(first.Stack, "second", &kms.KmsKeyConfig{AwsAccountId: "123456789012", AwsRegion: "eu-west-1", NamePrefix: "second", Environment: "dev"})
+	if err == nil || !strings.Contains(err.Error(), "output kms_key_arn is already created by aws_kms_key.general_encryption_key in stack kms-dev") {
+		t.Fatalf("a second key with the first's output names in kms-dev: %v", err)
+	}
+}

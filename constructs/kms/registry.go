@@ -33,8 +33,10 @@ import (
 // The state lives on the nodes it is about: a child construct of the stack
 // with the id stateNodeID holds it, added when the construct first creates
 // something there, so that a refused configuration adds nothing to the
-// stack; the app's is a child of its root from the first lookup. It goes
-// with its app: the package keeps only the last lookup (recent).
+// stack; the app's is a child of its root from the first lookup, and holds
+// the states of the stacks whose maker told the construct about them
+// (madeStack). It goes with its app: the package keeps only the last
+// lookup (recent).
 var registryMu sync.Mutex
 
 // stateNodeID is the construct id of the node that holds the construct's
@@ -129,10 +131,11 @@ type appState struct {
 	skipValidation bool
 	// root is the app's root construct.
 	root constructs.IConstruct
-	// made are the states of the stacks that came through madeStack, and
+	// made are the states of the stacks that came through madeStack, by
+	// stack (they have no node of their own: stateOf finds them here), and
 	// madeChecked says the one check at synth for all of them is on one of
 	// their nodes (madeValidation).
-	made        []*stackState
+	made        map[any]*stackState
 	madeChecked bool
 }
 
@@ -169,6 +172,10 @@ func stateOf(stack cdktf.TerraformStack) (*stackState, error) {
 	if err != nil {
 		return nil, err
 	}
+	if st := app.made[stack]; st != nil {
+		recent.stack, recent.st = stack, st
+		return st, nil
+	}
 	st := &stackState{
 		stack:   stack,
 		nodeRef: node,
@@ -190,8 +197,9 @@ func init() { madestack.Made = madeStack }
 // the given direct children (package madestack), so that the construct
 // does not ask the kernel what the caller knows: there is no state on the
 // stack yet, app is its root (nil: ask), and the next key checks its names
-// against children instead of looking each up. The state goes on the
-// stack's node at once. Such stacks share one check at synth
+// against children instead of looking each up. The stack's state is kept
+// by its app's state (on the root's node), where stateOf finds it, so no
+// node of the construct's is added to the stack. Such stacks share one check at synth
 // (madeValidation, added with the first key among them): it runs once for
 // all of them, where a check of each stack's own is a call from the kernel
 // into Go and a walk of the stack a stack. An app root that refuses its
@@ -208,10 +216,12 @@ func madeStack(app constructs.IConstruct, stack cdktf.TerraformStack, children .
 		return
 	}
 	st := &stackState{
-		stack:    stack,
-		names:    map[string]string{},
-		owned:    map[any]bool{},
-		app:      appSt,
+		stack: stack,
+		names: map[string]string{},
+		owned: map[any]bool{},
+		app:   appSt,
+		// The app's state holds it (appState.made), on the root's node:
+		// no node of its own in the stack.
 		attached: true,
 		known:    map[string]bool{},
 		made:     true,
@@ -219,10 +229,10 @@ func madeStack(app constructs.IConstruct, stack cdktf.TerraformStack, children .
 	for _, c := range children {
 		st.known[c] = true
 	}
-	n := &stackStateNode{st: st}
-	constructs.NewConstruct_Override(n, stack, jsii.String(stateNodeID))
-	st.owned[n] = true
-	appSt.made = append(appSt.made, st)
+	if appSt.made == nil {
+		appSt.made = map[any]*stackState{}
+	}
+	appSt.made[stack] = st
 	if appSt.skipValidation {
 		cdktf.Aspects_Of(stack).Add(&synthMark{st: st})
 	}
@@ -541,10 +551,7 @@ type madeValidation struct{ app *appState }
 func (v *madeValidation) Validate() *[]*string {
 	registryMu.Lock()
 	defer registryMu.Unlock()
-	made := map[any]*stackState{}
-	for _, st := range v.app.made {
-		made[st.stack] = st
-	}
+	made := v.app.made
 	var out []string
 	var st *stackState
 	var part []constructs.IConstruct
