@@ -26,7 +26,10 @@ import (
 //  2. the journal is written (atomically: a temp file, fsync, rename);
 //  3. missing folders are made, the previous synth's files that this one
 //     did not write are moved into the backup, the new files are moved in
-//     (each rename atomic), manifest.json last;
+//     (each rename atomic), manifest.json last; a folder that the output
+//     folder does not have yet (a new stack's, or stacks/ of a first
+//     synth) is moved in whole, one rename for all its files, where the
+//     staging folder is on the same file system;
 //  4. the journal is marked committed (atomically): from here the new
 //     output is the output;
 //  5. the staging folder, backup included, is removed.
@@ -95,6 +98,9 @@ type journal struct {
 	// Dirs are the folders the install makes, parents first ("." is the
 	// output folder itself).
 	Dirs []string `json:"dirs"`
+	// MovedDirs are folders the output folder did not have, moved in whole
+	// from the staging folder (after Dirs, before Files).
+	MovedDirs []string `json:"moved_dirs,omitempty"`
 	// Files are the files moved in, relative to Outdir, manifest.json last;
 	// Old says a previous version is in the backup.
 	Files []journalFile `json:"files"`
@@ -191,6 +197,11 @@ func planInstall(staging, dir string, prev previousOutput, next Manifest) (*jour
 			return filepath.SkipDir
 		case d.IsDir():
 			if fi, err := os.Lstat(filepath.Join(dir, rel)); errors.Is(err, fs.ErrNotExist) {
+				if sameDevice(staging, existingAncestor(filepath.Join(dir, rel))) {
+					// A new folder holds no previous file: moved in whole.
+					j.MovedDirs = append(j.MovedDirs, rel)
+					return filepath.SkipDir
+				}
 				j.Dirs = append(j.Dirs, rel)
 			} else if err != nil {
 				return err
@@ -294,12 +305,31 @@ func (j *journal) apply(staging string) error {
 			return err
 		}
 	}
+	for _, rel := range j.MovedDirs {
+		if err := rename(filepath.Join(staging, rel), filepath.Join(j.Outdir, rel)); err != nil {
+			return err
+		}
+	}
 	for _, f := range j.Files {
 		if err := rename(filepath.Join(staging, f.Rel), filepath.Join(j.Outdir, f.Rel)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// existingAncestor returns p or its nearest ancestor that exists.
+func existingAncestor(p string) string {
+	for {
+		if _, err := os.Lstat(p); err == nil {
+			return p
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return p
+		}
+		p = parent
+	}
 }
 
 // rollback puts the output folder back as it was before apply, from any
@@ -325,6 +355,11 @@ func (j *journal) rollback(staging string) error {
 		case !f.Old:
 			// Moved in, and there was none before.
 			note(os.Remove(target))
+		}
+	}
+	for _, rel := range slices.Backward(j.MovedDirs) {
+		if !exists(filepath.Join(staging, rel)) && exists(filepath.Join(j.Outdir, rel)) {
+			note(os.Rename(filepath.Join(j.Outdir, rel), filepath.Join(staging, rel)))
 		}
 	}
 	for _, rel := range j.Removed {
@@ -375,7 +410,7 @@ func readJournal(staging string) (j *journal, ok bool, err error) {
 	if err := json.Unmarshal(raw, j); err != nil {
 		return nil, false, fmt.Errorf("%s: %v", filepath.Join(staging, journalName), err)
 	}
-	for _, rel := range append(append(append([]string{}, j.Dirs...), j.Removed...), j.RemovedStacks...) {
+	for _, rel := range slices.Concat(j.Dirs, j.MovedDirs, j.Removed, j.RemovedStacks) {
 		if !localPath(rel) {
 			return nil, false, fmt.Errorf("%s names %q, outside the output folder", filepath.Join(staging, journalName), rel)
 		}

@@ -243,3 +243,61 @@ func TestJSONSynthKeepsAUsersMetadataFile(t *testing.T) {
 		t.Errorf("dropping a stack whose folder holds the user's metadata.json: %v", err)
 	}
 }
+
+// A first synth's install (no output folder yet) moves the staging
+// folder's stacks/ in whole: a handful of renames whatever the number of
+// stacks, and a failure at any of them leaves no output folder.
+func TestAFirstInstallMovesTheStacksFolderWhole(t *testing.T) {
+	const stacks = 40
+	fresh := func(t *testing.T) installCase {
+		root := t.TempDir()
+		c := installCase{root: root, out: filepath.Join(root, "cdktf.out"), staging: filepath.Join(root, ".cdktf.out.synth-test")}
+		files := map[string]string{stagingMarker: ""}
+		var names []string
+		for i := range stacks {
+			name := fmt.Sprintf("kms-env%02d", i)
+			names = append(names, name)
+			files["stacks/"+name+"/cdk.tf.json"] = "stack " + name
+		}
+		files["manifest.json"] = manifestJSON(names...)
+		writeTree(t, c.staging, files)
+		delete(files, stagingMarker)
+		c.new = files
+		return c
+	}
+	n := 0
+	hook(t, func(from, to string) error { n++; return moveFile(from, to) })
+	c := fresh(t)
+	if _, err := c.install(t); err != nil {
+		t.Fatal(err)
+	}
+	got := readTree(t, c.out)
+	for name, content := range c.new {
+		if got[name] != content {
+			t.Errorf("%s = %q, want %q", name, got[name], content)
+		}
+	}
+	// The journal written, its commit, stacks/ and manifest.json.
+	if n != 4 {
+		t.Errorf("a first install of %d stacks made %d renames, want 4", stacks, n)
+	}
+	for k := range n {
+		t.Run(fmt.Sprintf("move %d of %d fails", k+1, n), func(t *testing.T) {
+			c := fresh(t)
+			calls := 0
+			hook(t, func(from, to string) error {
+				calls++
+				if calls == k+1 {
+					return &os.LinkError{Op: "rename", Old: from, New: to, Err: syscall.EACCES}
+				}
+				return moveFile(from, to)
+			})
+			if _, err := c.install(t); err == nil {
+				t.Fatal("install succeeded with a failing rename")
+			}
+			if _, err := os.Lstat(c.out); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("a failed first install left the output folder: %v", err)
+			}
+		})
+	}
+}
