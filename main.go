@@ -21,6 +21,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -33,6 +34,13 @@ import (
 )
 
 func main() {
+	// Most of the app's Go heap is the short-lived garbage of the jsii
+	// requests; collecting at half the live heap (Go's default: all of it)
+	// keeps the process about 8 MB smaller at 1,000 environments, in the
+	// same time (paired runs; docs/performance.md). GOGC still wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(50)
+	}
 	os.Exit(run(os.Args[1:], os.Stderr))
 }
 
