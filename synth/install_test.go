@@ -76,6 +76,20 @@ func hook(t *testing.T, f func(from, to string) error) {
 	t.Cleanup(func() { rename = moveFile })
 }
 
+// failMove makes the nth move of the test fail as a folder that cannot be
+// written does.
+func failMove(t *testing.T, n int) {
+	t.Helper()
+	calls := 0
+	hook(t, func(from, to string) error {
+		calls++
+		if calls == n {
+			return &os.LinkError{Op: "rename", Old: from, New: to, Err: syscall.EACCES}
+		}
+		return moveFile(from, to)
+	})
+}
+
 // countRenames returns how many moves a whole install of the case makes.
 func countRenames(t *testing.T) int {
 	t.Helper()
@@ -104,14 +118,7 @@ func TestAnInstallThatFailsAtAnyMoveLeavesThePreviousOutput(t *testing.T) {
 	for k := range n {
 		t.Run(fmt.Sprintf("move %d of %d fails", k+1, n), func(t *testing.T) {
 			c := newInstallCase(t)
-			calls := 0
-			hook(t, func(from, to string) error {
-				calls++
-				if calls == k+1 {
-					return &os.LinkError{Op: "rename", Old: from, New: to, Err: syscall.EACCES}
-				}
-				return moveFile(from, to)
-			})
+			failMove(t, k+1)
 			keep, err := c.install(t)
 			var ie *InstallError
 			if !errors.As(err, &ie) || !ie.Restored || keep {
@@ -284,14 +291,7 @@ func TestAFirstInstallMovesTheStacksFolderWhole(t *testing.T) {
 	for k := range n {
 		t.Run(fmt.Sprintf("move %d of %d fails", k+1, n), func(t *testing.T) {
 			c := fresh(t)
-			calls := 0
-			hook(t, func(from, to string) error {
-				calls++
-				if calls == k+1 {
-					return &os.LinkError{Op: "rename", Old: from, New: to, Err: syscall.EACCES}
-				}
-				return moveFile(from, to)
-			})
+			failMove(t, k+1)
 			if _, err := c.install(t); err == nil {
 				t.Fatal("install succeeded with a failing rename")
 			}
