@@ -42,8 +42,9 @@ func TestAKeyAddedToAnEnvironmentStackChecksItsChildren(t *testing.T) {
 }
 
 // The environment stacks of an app share one check at synth: it finds an
-// output of the user's with the key's output name in any of them, and
-// marks every one synthesized (a later change is refused, not lost).
+// output of the user's with the key's output name in any of them (behind a
+// stack nested in it too), and marks every one synthesized (a later change
+// is refused, not lost).
 func TestEnvironmentStacksAreCheckedAtSynth(t *testing.T) {
 	twoEnvironments := func() (cdktf.App, []*EnvironmentStack) {
 		app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(t.TempDir())})
@@ -59,6 +60,9 @@ func TestEnvironmentStacksAreCheckedAtSynth(t *testing.T) {
 	}
 
 	app, envs := twoEnvironments()
+	// A stack nested in the second one comes before the clash in the
+	// app's walk: the clash is still the second stack's.
+	cdktf.NewTerraformStack(envs[1].Stack, jsii.String("inner"))
 	cdktf.NewTerraformOutput(envs[1].Stack, jsii.String("kms_key_arn"), &cdktf.TerraformOutputConfig{Value: jsii.String("x")})
 	msg := func() (msg string) {
 		defer func() { msg = fmt.Sprint(recover()) }()

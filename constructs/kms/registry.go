@@ -27,8 +27,9 @@ import (
 //
 // NewKmsKey checks its names against the registry and against the stack's
 // direct children (whose construct id is their Terraform name); a check at
-// synth (a validation on the stack) catches elements the user adds later or
-// nests with overridden names.
+// synth (a validation on the stack; one for all the stacks that
+// NewEnvironmentStack made, see madeStack) catches elements the user adds
+// later or nests with overridden names.
 //
 // The state lives on the nodes it is about: a child construct of the stack
 // with the id stateNodeID holds it, added when the construct first creates
@@ -68,7 +69,8 @@ func (n *appStateNode) ToString() *string { return jsii.String(stateNodeID) }
 // cache, registryMu held): the calls of one environment (the provider
 // constraint, the key, its grants) then ask the kernel once. A stack's
 // state that is not on its node yet (every call on it so far was refused)
-// is held here and by the stack's synth check only.
+// is held here and by the stack's synth check only; the state of a stack
+// that madeStack recorded is held by its app's state.
 var recent struct {
 	stack cdktf.TerraformStack
 	st    *stackState
@@ -149,12 +151,14 @@ type appOwner struct {
 func (o appOwner) String() string { return o.owner + " of stack " + o.st.stackName() }
 
 // stateOf returns the state of the stack (registryMu held): the one on
-// its node, or a new one that attach puts there. The stack's check at
-// synth is added at the first lookup, before anything is created, so that
-// the synth marks the stack (and its app) synthesized even when every call
-// on it so far was refused; an app that skips validations gets an aspect
-// for the mark instead (aspects run at every synth). The error names a
-// construct of the user's that has the id the state's node needs.
+// its node, the one its app's state holds (madeStack: such a stack shares
+// its app's check at synth), or a new one that attach puts there. A new
+// state's stack gets its check at synth at the first lookup, before
+// anything is created, so that the synth marks the stack (and its app)
+// synthesized even when every call on it so far was refused; an app that
+// skips validations gets an aspect for the mark instead (aspects run at
+// every synth). The error names a construct of the user's that has the id
+// the state's node needs.
 func stateOf(stack cdktf.TerraformStack) (*stackState, error) {
 	if recent.stack == stack {
 		return recent.st, nil
@@ -543,15 +547,19 @@ func (v *stackValidation) Validate() *[]*string {
 // checked as stackValidation checks a stack.
 type madeValidation struct{ app *appState }
 
-// Validate implements constructs.IValidation. In the app's walk (preorder)
-// a stack's constructs follow it up to the next stack; a construct of the
-// root's that is not a stack may land in the part of the stack before it,
-// but it holds no Terraform element (an element needs a stack), which is
-// all the check looks at.
+// Validate implements constructs.IValidation. In the app's walk
+// (preorder) each child of the root is followed by what it holds; the part
+// of a made stack is checked as its own check would check it (what it
+// holds, stacks nested in it included), and the parts of other children
+// are left to their own checks.
 func (v *madeValidation) Validate() *[]*string {
 	registryMu.Lock()
 	defer registryMu.Unlock()
-	made := v.app.made
+	root := v.app.root.Node()
+	top := map[any]bool{}
+	for _, c := range *root.Children() {
+		top[c] = true
+	}
 	var out []string
 	var st *stackState
 	var part []constructs.IConstruct
@@ -560,10 +568,13 @@ func (v *madeValidation) Validate() *[]*string {
 			out = append(out, st.checkAtSynth(part)...)
 		}
 	}
-	for _, c := range *v.app.root.Node().FindAll(constructs.ConstructOrder_PREORDER) {
-		if s, ok := c.(cdktf.TerraformStack); ok {
+	for _, c := range *root.FindAll(constructs.ConstructOrder_PREORDER) {
+		if top[c] {
 			check()
-			st, part = made[s], nil
+			st, part = nil, nil
+			if s, ok := c.(cdktf.TerraformStack); ok {
+				st = v.app.made[s]
+			}
 		}
 		part = append(part, c)
 	}

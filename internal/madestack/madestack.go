@@ -14,6 +14,8 @@ import (
 
 // Made records that stack was just made, with exactly the given direct
 // children (construct ids), in app (the root construct; nil when the
-// caller does not know it). Package kms sets it when it initializes; it
-// applies to the next key made in the stack only.
+// caller does not know it). Package kms sets it when it initializes. What
+// it says of the children holds up to the next key made in the stack; the
+// stack's state then stays with the app's, and the app's stacks recorded
+// here share one check at synth.
 var Made func(app constructs.IConstruct, stack cdktf.TerraformStack, children ...string)
