@@ -1,7 +1,7 @@
-//go:build !unix
+//go:build !linux
 
 package synth
 
-// sameDevice says whether two paths are on one file system; where the
-// system does not say, the install moves files one by one.
-func sameDevice(a, b string) bool { return false }
+// sameMount says whether two paths are on one mount; where the system does
+// not say (statx is Linux's), the install moves files one by one.
+func sameMount(a, b string) bool { return false }

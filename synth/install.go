@@ -29,7 +29,9 @@ import (
 //     (each rename atomic), manifest.json last; a folder that the output
 //     folder does not have yet (a new stack's, or stacks/ of a first
 //     synth) is moved in whole, one rename for all its files, where the
-//     staging folder is on the same file system;
+//     staging folder is on the same mount (Linux's statx says; elsewhere
+//     files move one by one); undoing it removes the files it brought and
+//     its folders when empty, so what was put in them since stays;
 //  4. the journal is marked committed (atomically): from here the new
 //     output is the output;
 //  5. the staging folder, backup included, is removed.
@@ -60,9 +62,12 @@ func moveFile(from, to string) error {
 	if !errors.Is(err, syscall.EXDEV) {
 		return err
 	}
-	fi, err := os.Stat(from)
-	if err != nil {
-		return err
+	fi, serr := os.Stat(from)
+	if serr != nil {
+		return serr
+	}
+	if fi.IsDir() {
+		return err // a folder is moved only within a mount (sameMount)
 	}
 	tmp := moveTemp(to)
 	os.Remove(tmp)
@@ -99,8 +104,12 @@ type journal struct {
 	// output folder itself).
 	Dirs []string `json:"dirs"`
 	// MovedDirs are folders the output folder did not have, moved in whole
-	// from the staging folder (after Dirs, before Files).
-	MovedDirs []string `json:"moved_dirs,omitempty"`
+	// from the staging folder (after Dirs, before Files), and MovedContents
+	// what they held, parents first, folders with a trailing slash: a
+	// rollback removes exactly these, and a folder only when it is empty,
+	// so that what was put in it since (terraform init, a state) stays.
+	MovedDirs     []string `json:"moved_dirs,omitempty"`
+	MovedContents []string `json:"moved_contents,omitempty"`
 	// Files are the files moved in, relative to Outdir, manifest.json last;
 	// Old says a previous version is in the backup.
 	Files []journalFile `json:"files"`
@@ -197,7 +206,7 @@ func planInstall(staging, dir string, prev previousOutput, next Manifest) (*jour
 			return filepath.SkipDir
 		case d.IsDir():
 			if fi, err := os.Lstat(filepath.Join(dir, rel)); errors.Is(err, fs.ErrNotExist) {
-				if sameDevice(staging, existingAncestor(filepath.Join(dir, rel))) {
+				if sameMount(staging, existingAncestor(filepath.Join(dir, rel))) {
 					// A new folder holds no previous file: moved in whole.
 					j.MovedDirs = append(j.MovedDirs, rel)
 					return filepath.SkipDir
@@ -215,6 +224,27 @@ func planInstall(staging, dir string, prev previousOutput, next Manifest) (*jour
 	})
 	if err != nil {
 		return nil, err
+	}
+	for _, moved := range j.MovedDirs {
+		err := filepath.WalkDir(filepath.Join(staging, moved), func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			rel, err := filepath.Rel(staging, p)
+			switch {
+			case err != nil:
+				return err
+			case rel == moved:
+			case d.IsDir():
+				j.MovedContents = append(j.MovedContents, rel+"/")
+			default:
+				j.MovedContents = append(j.MovedContents, rel)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
 	files = append(files, manifestFile)
 	written := map[string]bool{}
@@ -318,6 +348,16 @@ func (j *journal) apply(staging string) error {
 	return nil
 }
 
+// movedRoot returns the folder of roots that rel is in ("" for none).
+func movedRoot(roots []string, rel string) string {
+	for _, r := range roots {
+		if strings.HasPrefix(rel, r+string(filepath.Separator)) {
+			return r
+		}
+	}
+	return ""
+}
+
 // existingAncestor returns p or its nearest ancestor that exists.
 func existingAncestor(p string) string {
 	for {
@@ -357,9 +397,24 @@ func (j *journal) rollback(staging string) error {
 			note(os.Remove(target))
 		}
 	}
+	// A folder moved in whole: its files go, its folders when empty.
+	moved := map[string]bool{}
+	for _, rel := range j.MovedDirs {
+		moved[rel] = !exists(filepath.Join(staging, rel))
+	}
+	for _, rel := range slices.Backward(j.MovedContents) {
+		if !moved[movedRoot(j.MovedDirs, rel)] {
+			continue // not moved in
+		}
+		if dir, ok := strings.CutSuffix(rel, "/"); ok {
+			os.Remove(filepath.Join(j.Outdir, dir)) // only when empty
+		} else {
+			note(os.Remove(filepath.Join(j.Outdir, rel)))
+		}
+	}
 	for _, rel := range slices.Backward(j.MovedDirs) {
-		if !exists(filepath.Join(staging, rel)) && exists(filepath.Join(j.Outdir, rel)) {
-			note(os.Rename(filepath.Join(j.Outdir, rel), filepath.Join(staging, rel)))
+		if moved[rel] {
+			os.Remove(filepath.Join(j.Outdir, rel)) // only when empty
 		}
 	}
 	for _, rel := range j.Removed {
@@ -410,8 +465,8 @@ func readJournal(staging string) (j *journal, ok bool, err error) {
 	if err := json.Unmarshal(raw, j); err != nil {
 		return nil, false, fmt.Errorf("%s: %v", filepath.Join(staging, journalName), err)
 	}
-	for _, rel := range slices.Concat(j.Dirs, j.MovedDirs, j.Removed, j.RemovedStacks) {
-		if !localPath(rel) {
+	for _, rel := range slices.Concat(j.Dirs, j.MovedDirs, j.MovedContents, j.Removed, j.RemovedStacks) {
+		if rel = strings.TrimSuffix(rel, "/"); !localPath(rel) {
 			return nil, false, fmt.Errorf("%s names %q, outside the output folder", filepath.Join(staging, journalName), rel)
 		}
 	}

@@ -288,6 +288,30 @@ func TestAFirstInstallMovesTheStacksFolderWhole(t *testing.T) {
 	if n != 4 {
 		t.Errorf("a first install of %d stacks made %d renames, want 4", stacks, n)
 	}
+	t.Run("what was put in a moved folder since stays", func(t *testing.T) {
+		c := fresh(t)
+		calls := 0
+		lock := filepath.Join(c.out, "stacks", "kms-env00", ".terraform.lock.hcl")
+		hook(t, func(from, to string) error {
+			calls++
+			switch calls {
+			case 3: // manifest.json, after stacks/: terraform init ran meanwhile
+				if err := os.WriteFile(lock, []byte("lock"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return &os.LinkError{Op: "rename", Old: from, New: to, Err: syscall.EACCES}
+			}
+			return moveFile(from, to)
+		})
+		if _, err := c.install(t); err == nil {
+			t.Fatal("install succeeded with a failing rename")
+		}
+		got := readTree(t, c.out)
+		want := map[string]string{"stacks/": "", "stacks/kms-env00/": "", "stacks/kms-env00/.terraform.lock.hcl": "lock"}
+		if !equalTrees(got, want) {
+			t.Errorf("after the rollback the output folder holds\n%v\nwant only what terraform wrote\n%v", got, want)
+		}
+	})
 	for k := range n {
 		t.Run(fmt.Sprintf("move %d of %d fails", k+1, n), func(t *testing.T) {
 			c := fresh(t)
