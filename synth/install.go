@@ -204,12 +204,20 @@ func planInstall(staging, dir string, prev previousOutput, next Manifest) (*jour
 			return nil
 		case rel == backupName:
 			return filepath.SkipDir
+		case len(j.MovedDirs) > 0 && strings.HasPrefix(rel, j.MovedDirs[len(j.MovedDirs)-1]+string(filepath.Separator)):
+			// Inside the folder moved in last (the walk gives a folder's
+			// contents right after it): recorded for a rollback only.
+			if d.IsDir() {
+				rel += "/"
+			}
+			j.MovedContents = append(j.MovedContents, rel)
+			return nil
 		case d.IsDir():
 			if fi, err := os.Lstat(filepath.Join(dir, rel)); errors.Is(err, fs.ErrNotExist) {
 				if sameMount(staging, existingAncestor(filepath.Join(dir, rel))) {
 					// A new folder holds no previous file: moved in whole.
 					j.MovedDirs = append(j.MovedDirs, rel)
-					return filepath.SkipDir
+					return nil
 				}
 				j.Dirs = append(j.Dirs, rel)
 			} else if err != nil {
@@ -224,27 +232,6 @@ func planInstall(staging, dir string, prev previousOutput, next Manifest) (*jour
 	})
 	if err != nil {
 		return nil, err
-	}
-	for _, moved := range j.MovedDirs {
-		err := filepath.WalkDir(filepath.Join(staging, moved), func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, err := filepath.Rel(staging, p)
-			switch {
-			case err != nil:
-				return err
-			case rel == moved:
-			case d.IsDir():
-				j.MovedContents = append(j.MovedContents, rel+"/")
-			default:
-				j.MovedContents = append(j.MovedContents, rel)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
 	}
 	files = append(files, manifestFile)
 	written := map[string]bool{}
