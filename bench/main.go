@@ -96,12 +96,13 @@ func run(runs int, outDir string) error {
 			return exec.Command(filepath.Join(bin, "app"))
 		}
 	}
-	floor := func(n int) func(string) *exec.Cmd {
-		return func(string) *exec.Cmd { return exec.Command(filepath.Join(bin, "floor"), "-stacks", strconv.Itoa(n)) }
+	// stacksProgram runs a program of the bench that takes -stacks.
+	stacksProgram := func(name string) func(int) func(string) *exec.Cmd {
+		return func(n int) func(string) *exec.Cmd {
+			return func(string) *exec.Cmd { return exec.Command(filepath.Join(bin, name), "-stacks", strconv.Itoa(n)) }
+		}
 	}
-	direct := func(n int) func(string) *exec.Cmd {
-		return func(string) *exec.Cmd { return exec.Command(filepath.Join(bin, "direct"), "-stacks", strconv.Itoa(n)) }
-	}
+	floor, direct := stacksProgram("floor"), stacksProgram("direct")
 	// The direct program stands for the app's output only while its stacks
 	// are the app's, byte for byte.
 	if err := sameStacks(work, appIn(environments(scales[0])), direct(scales[0])); err != nil {
@@ -189,6 +190,12 @@ func run(runs int, outDir string) error {
 	return nil
 }
 
+// runEnv is the environment of a measured program: no checkpoint calls,
+// no Node-20 banner, and the extra variables given.
+func runEnv(extra ...string) []string {
+	return append(os.Environ(), append([]string{"CHECKPOINT_DISABLE=1", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20", "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1"}, extra...)...)
+}
+
 // measurement is one run of a scenario.
 type measurement struct {
 	wall, cpu time.Duration
@@ -211,7 +218,7 @@ func measure(work string, sc scenario) (measurement, error) {
 	if sc.timed {
 		cmd.Args = append(cmd.Args, "-timing", timing, "-repeat", strconv.Itoa(timedRepeats))
 	}
-	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20", "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1")
+	cmd.Env = runEnv()
 	if sc.cold {
 		cache := filepath.Join(dir, "jsii-cache")
 		cmd.Env = append(cmd.Env, "JSII_RUNTIME_PACKAGE_CACHE_ROOT="+cache)
@@ -351,7 +358,7 @@ func countCalls(work string, appIn func([]byte) func(string) *exec.Cmd, floor, d
 		defer os.RemoveAll(dir)
 		c := cmd(dir)
 		c.Dir = dir
-		c.Env = append(os.Environ(), "JSII_DEBUG=1", "CHECKPOINT_DISABLE=1", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20", "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1")
+		c.Env = runEnv("JSII_DEBUG=1")
 		var stderr strings.Builder
 		c.Stderr = &stderr
 		if err := c.Run(); err != nil {
@@ -388,7 +395,7 @@ func sameStacks(work string, app, direct func(string) *exec.Cmd) error {
 		defer os.RemoveAll(dir)
 		c := cmd(dir)
 		c.Dir = dir
-		c.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1", "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20", "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1")
+		c.Env = runEnv()
 		if b, err := c.CombinedOutput(); err != nil {
 			return fmt.Errorf("%s: %v\n%s", c.Path, err, b)
 		}
