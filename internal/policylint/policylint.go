@@ -227,8 +227,8 @@ func Lint(policy string, ctx Context) []Finding {
 		return f
 	}
 	f := lint(policy, ctx)
-	lintCache.put(key, f)
-	return slices.Clone(f)
+	lintCache.put(key, f) // keeps a copy
+	return f
 }
 
 // lintCache holds the findings of up to lintCacheSize documents (with their
